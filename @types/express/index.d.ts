@@ -1,0 +1,32 @@
+import type { Commune } from '../../src/data/commune-repository.ts';
+import type { User as AppUser } from '../../src/data/user-repository.ts';
+import type { FieldError } from '../../src/web/forms.ts';
+
+declare global {
+  namespace Express {
+    // passport's `req.user` is the signed-in account of the commune in the URL.
+    interface User extends AppUser {}
+
+    interface Locals {
+      commune?: Commune;
+      user?: AppUser;
+      errors?: FieldError[];
+      values?: Record<string, unknown>;
+      csrfToken?: () => string;
+      requestPath?: string;
+      flash?: { kind: 'success' | 'info'; message: string };
+      url?: (path?: string) => string;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: { kind: 'success' | 'info'; message: string };
+    csrfToken?: string;
+    /** Written by passport's req.logIn through our serializeUser. */
+    passport?: { user?: { userId: number; communeId: number } };
+  }
+}
+
+export {};

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Env } from './config/env.ts';
+import { clockStartingAt, systemClock, type Clock } from './domain/clock.ts';
+import { createDatabase, migrateToLatest, type Database } from './data/database.ts';
+import { createRepositories } from './data/index.ts';
+import { createServices, type Services } from './services/index.ts';
+import { argon2Hasher } from './services/password-hasher.ts';
+import { loadCommuneFiles } from './services/seed-service.ts';
+
+export const COMMUNE_FILES_DIR = path.resolve(import.meta.dirname, '../seeds/communes');
+
+export interface Runtime {
+  db: Database;
+  sessionPool: pg.Pool;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** FAKE_NOW moves the clock only outside production (DESIGN §10). */
+export function clockFor(env: Pick<Env, 'NODE_ENV' | 'FAKE_NOW'>): Clock {
+  if (env.FAKE_NOW && env.NODE_ENV !== 'production') return clockStartingAt(new Date(env.FAKE_NOW));
+  return systemClock;
+}
+
+/** Opens the database and builds the services; the one composition root for server, CLI and tests. */
+export function createRuntime(connectionString: string, env: Env, clock: Clock = clockFor(env)): Runtime {
+  const db = createDatabase(connectionString);
+  const sessionPool = new pg.Pool({ connectionString, max: 5 });
+  const services = createServices({
+    repositories: createRepositories(db),
+    clock,
+    hasher: argon2Hasher({
+      memoryKib: env.ARGON2_MEMORY_KIB,
+      timeCost: env.ARGON2_TIME_COST,
+      parallelism: env.ARGON2_PARALLELISM,
+    }),
+    production: env.NODE_ENV === 'production',
+  });
+  return {
+    db,
+    sessionPool,
+    services,
+    async close() {
+      await Promise.allSettled([db.destroy(), sessionPool.end()]);
+    },
+  };
+}
+
+/** Migrates, applies the commune files and, outside production, the demo data. */
+export async function prepareDatabase(runtime: Runtime, env: Env, logger: Logger): Promise<void> {
+  const applied = await migrateToLatest(runtime.db);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const files = loadCommuneFiles(COMMUNE_FILES_DIR);
+  await runtime.services.seed.applyCommuneFiles(files);
+  logger.info({ communes: files.map((file) => file.slug) }, 'commune files applied');
+  const wantDemo = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
+  if (wantDemo) {
+    const { created } = await runtime.services.seed.applyDemoData();
+    if (created.length) logger.info({ communes: created }, 'demo data loaded');
+  }
+}

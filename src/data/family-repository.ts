@@ -1,0 +1,182 @@
+import type { Executor } from './database.ts';
+
+export type MemberRole = 'guardian' | 'child' | 'contact';
+
+export interface Family {
+  id: number;
+  communeId: number;
+  reference: string;
+  name: string;
+  addressLine: string | null;
+  postcode: string | null;
+  city: string | null;
+}
+
+export interface Member {
+  id: number;
+  familyId: number;
+  role: MemberRole;
+  civility: 'madame' | 'monsieur' | null;
+  lastName: string;
+  birthName: string | null;
+  firstName: string;
+  /** Calendar day, 'YYYY-MM-DD'. */
+  birthDate: string | null;
+  email: string | null;
+  phone: string | null;
+  school: string | null;
+  schoolLevel: string | null;
+}
+
+export interface NewFamily {
+  reference: string;
+  name: string;
+  addressLine?: string | null;
+  postcode?: string | null;
+  city?: string | null;
+}
+
+export type NewMember = Omit<Member, 'id' | 'familyId'>;
+
+export interface FamilySummary extends Family {
+  guardianNames: string[];
+  childCount: number;
+}
+
+interface FamilyRow {
+  id: number;
+  commune_id: number;
+  reference: string;
+  name: string;
+  address_line: string | null;
+  postcode: string | null;
+  city: string | null;
+}
+
+interface MemberRow {
+  id: number;
+  commune_id: number;
+  family_id: number;
+  role: MemberRole;
+  civility: 'madame' | 'monsieur' | null;
+  last_name: string;
+  birth_name: string | null;
+  first_name: string;
+  birth_date: string | null;
+  email: string | null;
+  phone: string | null;
+  school: string | null;
+  school_level: string | null;
+}
+
+const toFamily = (row: FamilyRow): Family => ({
+  id: row.id,
+  communeId: row.commune_id,
+  reference: row.reference,
+  name: row.name,
+  addressLine: row.address_line,
+  postcode: row.postcode,
+  city: row.city,
+});
+
+const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  familyId: row.family_id,
+  role: row.role,
+  civility: row.civility,
+  lastName: row.last_name,
+  birthName: row.birth_name,
+  firstName: row.first_name,
+  birthDate: row.birth_date,
+  email: row.email,
+  phone: row.phone,
+  school: row.school,
+  schoolLevel: row.school_level,
+});
+
+const ROLE_ORDER = `CASE role WHEN 'guardian' THEN 0 WHEN 'child' THEN 1 ELSE 2 END`;
+
+export function familyRepository(db: Executor) {
+  return {
+    async findById(communeId: number, familyId: number, executor: Executor = db): Promise<Family | undefined> {
+      const row = await executor<FamilyRow>('families').where({ commune_id: communeId, id: familyId }).first();
+      return row && toFamily(row);
+    },
+
+    async findByReference(communeId: number, reference: string, executor: Executor = db): Promise<Family | undefined> {
+      const row = await executor<FamilyRow>('families').where({ commune_id: communeId, reference }).first();
+      return row && toFamily(row);
+    },
+
+    async listMembers(communeId: number, familyId: number, executor: Executor = db): Promise<Member[]> {
+      const rows = await executor<MemberRow>('members')
+        .where({ commune_id: communeId, family_id: familyId })
+        .orderByRaw(`${ROLE_ORDER}, CASE WHEN role = 'child' THEN birth_date END, id`);
+      return rows.map(toMember);
+    },
+
+    /** One query for the whole list, whatever its length. */
+    async listFamilies(communeId: number, executor: Executor = db): Promise<FamilySummary[]> {
+      const rows = await executor('families as f')
+        .leftJoin('members as m', function joinMembers() {
+          this.on('m.commune_id', 'f.commune_id').andOn('m.family_id', 'f.id');
+        })
+        .where('f.commune_id', communeId)
+        .groupBy('f.id')
+        .orderBy(['f.name', 'f.reference'])
+        .select<(FamilyRow & { guardian_names: string[] | null; child_count: number })[]>(
+          'f.*',
+          executor.raw(
+            `array_agg(m.first_name || ' ' || m.last_name ORDER BY m.first_name) FILTER (WHERE m.role = 'guardian') AS guardian_names`,
+          ),
+          executor.raw(`count(m.id) FILTER (WHERE m.role = 'child')::int AS child_count`),
+        );
+      return rows.map((row) => ({
+        ...toFamily(row),
+        guardianNames: row.guardian_names ?? [],
+        childCount: row.child_count,
+      }));
+    },
+
+    async insertFamily(communeId: number, family: NewFamily, executor: Executor = db): Promise<number> {
+      const [row] = await executor('families')
+        .insert({
+          commune_id: communeId,
+          reference: family.reference,
+          name: family.name,
+          address_line: family.addressLine ?? null,
+          postcode: family.postcode ?? null,
+          city: family.city ?? null,
+        })
+        .returning<{ id: number }[]>('id');
+      return row!.id;
+    },
+
+    async insertMember(communeId: number, familyId: number, member: NewMember, executor: Executor = db): Promise<number> {
+      const [row] = await executor('members')
+        .insert({
+          commune_id: communeId,
+          family_id: familyId,
+          role: member.role,
+          civility: member.civility,
+          last_name: member.lastName,
+          birth_name: member.birthName,
+          first_name: member.firstName,
+          birth_date: member.birthDate,
+          email: member.email,
+          phone: member.phone,
+          school: member.school,
+          school_level: member.schoolLevel,
+        })
+        .returning<{ id: number }[]>('id');
+      return row!.id;
+    },
+
+    async countFamilies(communeId: number, executor: Executor = db): Promise<number> {
+      const [row] = await executor('families').where('commune_id', communeId).count<{ count: number }[]>('* as count');
+      return row?.count ?? 0;
+    },
+  };
+}
+
+export type FamilyRepository = ReturnType<typeof familyRepository>;

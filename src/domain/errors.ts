@@ -1,0 +1,14 @@
+/** Domain failures; the web error handler maps each class to a status and a French page. */
+export class DomainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Unknown id, or an id that belongs to another family or commune: both answer 404. */
+export class NotFoundError extends DomainError {}
+
+export class ForbiddenError extends DomainError {}
+
+export class ProductionRefusedError extends DomainError {}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { createRuntime, prepareDatabase } from './bootstrap.ts';
+import { parseEnv } from './config/env.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './data/embedded-postgres.ts';
+import { createLogger } from './logger.ts';
+import { createApp } from './web/app.ts';
+
+const SHUTDOWN_LIMIT_MS = 15_000;
+
+async function main() {
+  const env = parseEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL);
+  const production = env.NODE_ENV === 'production';
+
+  let embedded: EmbeddedServer | undefined;
+  let connectionString = env.DATABASE_URL;
+  if (!connectionString) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(env.DATA_DIR, 'postgres'),
+      persistent: true,
+      log: (message) => logger.info(message),
+    });
+    await embedded.createDatabase('espace_famille');
+    connectionString = embedded.connectionString('espace_famille');
+  }
+
+  const runtime = createRuntime(connectionString, env);
+  await prepareDatabase(runtime, env, logger);
+
+  if (!env.SESSION_SECRET) logger.warn('SESSION_SECRET is not set: sessions will not survive a restart');
+  const app = createApp({
+    services: runtime.services,
+    logger,
+    sessionPool: runtime.sessionPool,
+    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    production,
+    trustProxy: env.TRUST_PROXY,
+  });
+
+  const server: Server = app.listen(env.PORT, env.HOST, () => {
+    const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    logger.info(`Espace Famille is listening on ${url}`);
+    console.log(`\n  Espace Famille : ${url}\n  Communes : ${url}/echirolles  ${url}/lemesnilsaintdenis  ${url}/villennes\n`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const limit = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    limit.unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await runtime.close();
+    if (embedded) await embedded.stop().catch((error) => logger.error({ err: error }, 'PostgreSQL stop failed'));
+    clearTimeout(limit);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CommuneFileError, parseCommuneFile, type CommuneFile } from '../config/commune-file.ts';
+import { ProductionRefusedError } from '../domain/errors.ts';
+import type { Repositories } from '../data/index.ts';
+import type { NewMember } from '../data/family-repository.ts';
+import type { UserRole } from '../data/user-repository.ts';
+import type { Transaction } from '../data/database.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+
+/** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
+export function loadCommuneFiles(directory: string): CommuneFile[] {
+  const names = fs
+    .readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  return names.map((name) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(path.join(directory, name), 'utf8'));
+    } catch (error) {
+      throw new CommuneFileError(`${name}: (JSON): ${(error as Error).message}`);
+    }
+    const file = parseCommuneFile(name, raw);
+    if (`${file.slug}.json` !== name) {
+      throw new CommuneFileError(`${name}: slug: doit être le nom du fichier sans .json (« ${file.slug} » trouvé)`);
+    }
+    return file;
+  });
+}
+
+export const DEMO_PASSWORDS = {
+  parent: 'demo-parent-2026',
+  agent: 'demo-agent-2026',
+  admin: 'demo-admin-2026',
+} as const;
+
+interface DemoAccount {
+  role: UserRole;
+  email: string;
+  identifier: string;
+  firstName: string;
+  lastName: string;
+}
+
+function demoFamilyReference(slug: string, number: number): string {
+  return `${slug.slice(0, 3).toUpperCase()}-${String(number).padStart(5, '0')}`;
+}
+
+const child = (firstName: string, lastName: string, birthDate: string, school: string, level: string): NewMember => ({
+  role: 'child',
+  civility: null,
+  lastName,
+  birthName: null,
+  firstName,
+  birthDate,
+  email: null,
+  phone: null,
+  school,
+  schoolLevel: level,
+});
+
+const guardian = (
+  civility: 'madame' | 'monsieur',
+  firstName: string,
+  lastName: string,
+  birthDate: string,
+  email: string,
+  phone: string,
+): NewMember => ({
+  role: 'guardian',
+  civility,
+  lastName,
+  birthName: null,
+  firstName,
+  birthDate,
+  email,
+  phone,
+  school: null,
+  schoolLevel: null,
+});
+
+export function seedService(repositories: Repositories, hasher: PasswordHasher, environment: { production: boolean }) {
+  async function insertAccount(
+    trx: Transaction,
+    communeId: number,
+    account: DemoAccount,
+    passwordHash: string,
+    familyId: number | null,
+    memberId: number | null,
+  ) {
+    await repositories.users.insert(
+      communeId,
+      { ...account, status: 'active', passwordHash, familyId, memberId },
+      trx,
+    );
+  }
+
+  return {
+    /** Upserts every commune by slug in one transaction; never touches families or accounts. */
+    async applyCommuneFiles(files: CommuneFile[]): Promise<void> {
+      await repositories.db.transaction(async (trx) => {
+        for (const file of files) await repositories.communes.upsertFromFile(file, trx);
+      });
+    },
+
+    /** DESIGN §10. Each commune gets the Martin and Bernard families and two staff accounts, once. */
+    async applyDemoData(): Promise<{ created: string[] }> {
+      if (environment.production) {
+        throw new ProductionRefusedError('demo data is never loaded in production');
+      }
+      const created: string[] = [];
+      const hashes = {
+        parent: await hasher.hash(DEMO_PASSWORDS.parent),
+        agent: await hasher.hash(DEMO_PASSWORDS.agent),
+        admin: await hasher.hash(DEMO_PASSWORDS.admin),
+      };
+      for (const { slug } of await repositories.communes.listAll()) {
+        const commune = await repositories.communes.findBySlug(slug);
+        if (!commune) continue;
+        const martinReference = demoFamilyReference(slug, 1);
+        if (await repositories.families.findByReference(commune.id, martinReference)) continue;
+
+        await repositories.db.transaction(async (trx) => {
+          const domain = `${slug}.example.org`;
+          const city = commune.name;
+          const postcode = /\b(\d{5})\b/.exec(commune.settings.contacts.address)?.[1] ?? null;
+          const martin = await repositories.families.insertFamily(
+            commune.id,
+            { reference: martinReference, name: 'Martin', addressLine: '12 rue des Écoles', postcode, city },
+            trx,
+          );
+          const claire = await repositories.families.insertMember(
+            commune.id,
+            martin,
+            guardian('madame', 'Claire', 'Martin', '1986-03-14', `parent@${domain}`, '06 12 34 56 78'),
+            trx,
+          );
+          const paul = await repositories.families.insertMember(
+            commune.id,
+            martin,
+            guardian('monsieur', 'Paul', 'Martin', '1984-11-02', `parent2@${domain}`, '06 98 76 54 32'),
+            trx,
+          );
+          await repositories.families.insertMember(commune.id, martin, child('Léa', 'Martin', '2017-04-12', 'École Jean-Jaurès', 'CM1'), trx);
+          await repositories.families.insertMember(commune.id, martin, child('Hugo', 'Martin', '2020-09-03', 'École Jean-Jaurès', 'Grande section'), trx);
+          await insertAccount(trx, commune.id, { role: 'parent', email: `parent@${domain}`, identifier: 'martin-claire', firstName: 'Claire', lastName: 'Martin' }, hashes.parent, martin, claire);
+          await insertAccount(trx, commune.id, { role: 'parent', email: `parent2@${domain}`, identifier: 'martin-paul', firstName: 'Paul', lastName: 'Martin' }, hashes.parent, martin, paul);
+
+          const bernard = await repositories.families.insertFamily(
+            commune.id,
+            { reference: demoFamilyReference(slug, 2), name: 'Bernard', addressLine: '3 allée des Tilleuls', postcode, city },
+            trx,
+          );
+          const sophie = await repositories.families.insertMember(
+            commune.id,
+            bernard,
+            guardian('madame', 'Sophie', 'Bernard', '1990-07-21', `voisin@${domain}`, '07 11 22 33 44'),
+            trx,
+          );
+          await repositories.families.insertMember(commune.id, bernard, child('Nina', 'Bernard', '2018-01-30', 'École Jean-Jaurès', 'CE2'), trx);
+          await insertAccount(trx, commune.id, { role: 'parent', email: `voisin@${domain}`, identifier: 'bernard-sophie', firstName: 'Sophie', lastName: 'Bernard' }, hashes.parent, bernard, sophie);
+
+          await insertAccount(trx, commune.id, { role: 'agent', email: `agent@${domain}`, identifier: 'agent', firstName: 'Nadia', lastName: 'Roux' }, hashes.agent, null, null);
+          await insertAccount(trx, commune.id, { role: 'admin', email: `admin@${domain}`, identifier: 'admin', firstName: 'Marc', lastName: 'Lefèvre' }, hashes.admin, null, null);
+        });
+        created.push(slug);
+      }
+      return { created };
+    },
+  };
+}
+
+export type SeedService = ReturnType<typeof seedService>;

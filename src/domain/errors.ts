@@ -12,3 +12,10 @@ export class NotFoundError extends DomainError {}
 export class ForbiddenError extends DomainError {}
 
 export class ProductionRefusedError extends DomainError {}
+
+/** Input that breaks a rule only the server can check (a taken e-mail, a weak password…). */
+export class ValidationError extends DomainError {
+  constructor(readonly errors: { field: string; message: string }[]) {
+    super(errors.map((error) => `${error.field}: ${error.message}`).join('; '));
+  }
+}

@@ -1,8 +1,12 @@
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
+import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
+import { accountService } from './account-service.ts';
 import { authService } from './auth-service.ts';
 import { communeService } from './commune-service.ts';
 import { familyService } from './family-service.ts';
+import { historyService } from './history-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { seedService } from './seed-service.ts';
 
@@ -11,15 +15,20 @@ export interface ServiceDependencies {
   clock: Clock;
   hasher: PasswordHasher;
   production: boolean;
+  mail: MailRenderer;
+  throttle: SignInThrottle;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle }: ServiceDependencies) {
   return {
     clock,
     communes: communeService(repositories),
-    auth: authService(repositories, hasher, clock),
+    auth: authService(repositories, hasher, clock, throttle),
+    history: historyService(repositories, clock),
     families: familyService(repositories),
+    accounts: accountService(repositories, hasher, clock, mail),
+    outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }),
   };
 }

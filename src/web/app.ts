@@ -14,9 +14,14 @@ import { csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { adminRouter } from './routes/admin/index.ts';
+import { devMailboxRouter } from './routes/dev-mailbox.ts';
+import { activationRouter } from './routes/portal/activation.ts';
+import { passwordRouter } from './routes/portal/password.ts';
+import { selfRegistrationRouter } from './routes/portal/self-registration.ts';
 import { dashboardRouter } from './routes/portal/dashboard.ts';
+import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
-import { signInRouter } from './routes/portal/sign-in.ts';
+import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
 
@@ -92,8 +97,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
       (req, login, password, done) => {
         const commune = req.res!.locals.commune!;
         services.auth
-          .authenticate(commune.id, login, password)
-          .then((result) => done(null, result.ok ? result.user : false))
+          .authenticate(commune.id, login, password, signInContext(req))
+          .then((result) => (result.ok ? done(null, result.user) : done(null, false, failureInfo(result))))
           .catch(done);
       },
     ),
@@ -114,13 +119,18 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   });
 
   app.use(publicRouter(services));
+  if (!production) app.use(devMailboxRouter(services));
 
   const commune = Router({ mergeParams: true });
   commune.use(resolveTenant(services));
   commune.use(...csrfProtection());
   commune.use(homeRouter());
   commune.use(signInRouter(passport));
+  commune.use(activationRouter(services));
+  commune.use(selfRegistrationRouter(services));
+  commune.use(passwordRouter(services));
   commune.use(dashboardRouter(services));
+  commune.use(historyRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

@@ -1,3 +1,4 @@
+import { ValidationError } from '../domain/errors.ts';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 
@@ -40,4 +41,9 @@ export function renderWithErrors(
 
 export function setFlash(req: Request, kind: 'success' | 'info', message: string) {
   req.session.flash = { kind, message };
+}
+
+/** A ValidationError from a service: its field errors go back to the form like zod's. */
+export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
+  return error instanceof ValidationError ? error.errors : undefined;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import type { FieldError } from './forms.ts';
-import { formatAmount, formatDate, formatDateTime, formatTime } from './format.ts';
+import { formatAmount, formatDate, formatDateTime, formatTime } from '../i18n/format.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 

@@ -70,6 +70,7 @@ describe('demo data', () => {
       .db('users as u')
       .join('communes as c', 'c.id', 'u.commune_id')
       .where('c.slug', 'villennes')
+      .andWhere('u.email', 'like', '%@villennes.example.org')
       .orderBy('u.email')
       .select('u.email', 'u.identifier', 'u.role');
     expect(rows).toEqual([

@@ -58,3 +58,30 @@ export const DEMO = {
 };
 
 export const html = (text: string) => cheerio.load(text);
+
+/** The newest e-mail written to `to`, and the first portal link in it (as the person would click). */
+export async function lastMailTo(t: TestApp, to: string) {
+  const row = await t.runtime.db('mail_outbox').where({ to_address: to }).orderBy('id', 'desc').first();
+  if (!row) throw new Error(`no mail to ${to}`);
+  const link = /https?:\/\/[^\s]+/.exec(row.text_body as string)?.[0];
+  return {
+    subject: row.subject as string,
+    text: row.text_body as string,
+    html: row.html_body as string,
+    kind: row.kind as string,
+    /** Path of the link, to request it on the test app. */
+    path: link ? new URL(link).pathname : undefined,
+  };
+}
+
+export async function countMailsTo(t: TestApp, to: string, kind?: string): Promise<number> {
+  const query = t.runtime.db('mail_outbox').where({ to_address: to });
+  if (kind) query.andWhere({ kind });
+  const [row] = await query.count<{ count: number }[]>('* as count');
+  return row!.count;
+}
+
+/** A value unique to this run, for e-mails and names that must not collide between suites. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}

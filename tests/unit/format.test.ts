@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDateTime } from '../../src/web/format.ts';
+import { formatAmount, formatDate, formatDateTime } from '../../src/i18n/format.ts';
 import { ageOn } from '../../src/web/presenters/family-presenter.ts';
 
 describe('formatDate', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingHours } from '../../src/domain/working-hours.ts';
-import { formatDateTime } from '../../src/web/format.ts';
+import { formatDateTime } from '../../src/i18n/format.ts';
 
 const paris = (local: string, offset: '+01:00' | '+02:00') => new Date(`${local}${offset}`);
 

@@ -1,5 +1,5 @@
 import type { Member, MemberRole } from '../../data/family-repository.ts';
-import { formatDate } from '../format.ts';
+import { formatDate } from '../../i18n/format.ts';
 
 const ROLE_LABELS: Record<MemberRole, string> = {
   guardian: 'Responsable légal',

@@ -1,7 +1,10 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PassportStatic } from 'passport';
+import type { IVerifyOptions } from 'passport-local';
 import { z } from 'zod';
 import type { User } from '../../../data/user-repository.ts';
+import type { AuthenticationFailure, SignInContext } from '../../../services/auth-service.ts';
+import { formatDateTime } from '../../../i18n/format.ts';
 import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { homeFor, safeReturnPath } from '../../middleware/auth.ts';
 
@@ -13,6 +16,22 @@ const signInSchema = z.object({
 
 const VIEW = 'pages/portal/sign-in';
 const INVALID_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
+// The same words whether or not the login names an account, and whichever counter is locked.
+const LOCKED =
+  'Trop de tentatives de connexion. Par sécurité, la connexion à ce compte est suspendue pendant 15 minutes. Réessayez plus tard, ou utilisez « Mot de passe oublié ».';
+
+/** Where the attempt comes from: `req.ip` honours `trust proxy`; IPv4 is shown as such, not IPv4-mapped. */
+export function signInContext(req: Request): SignInContext {
+  const ip = req.ip ? req.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') : null;
+  return { ip, userAgent: req.get('user-agent') ?? null };
+}
+
+/** Carries a failed authentication from the passport strategy to the sign-in handler. */
+export type SignInFailureInfo = IVerifyOptions & { failure: AuthenticationFailure };
+
+export function failureInfo(failure: AuthenticationFailure): SignInFailureInfo {
+  return { message: failure.reason, failure };
+}
 
 export function signInRouter(passport: PassportStatic['Passport']['prototype']): Router {
   const router = Router({ mergeParams: true });
@@ -34,9 +53,26 @@ export function signInRouter(passport: PassportStatic['Passport']['prototype']):
       return;
     }
     const { identifiant, retour } = parsed.data;
-    passport.authenticate('local', (error: unknown, user: User | false) => {
+    passport.authenticate('local', (error: unknown, user: User | false, info?: Partial<SignInFailureInfo>) => {
       if (error) return next(error);
       if (!user) {
+        if (info?.failure?.reason === 'locked') {
+          res.set('Retry-After', String(info.failure.retryAfterSeconds));
+          renderWithErrors(res, 429, VIEW, [{ field: 'identifiant', message: LOCKED }], { identifiant, retour });
+          return;
+        }
+        const failure = info?.failure;
+        if (failure?.reason === 'pending_activation') {
+          const message = `Votre espace n'est pas encore activé : le ${commune.settings.contacts.service} traite votre demande au plus tard le ${formatDateTime(failure.deadline)}. Vous recevrez un e-mail.`;
+          renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
+          return;
+        }
+        if (failure?.reason === 'refused') {
+          const why = failure.refusalReason ? ` Motif : ${failure.refusalReason}` : '';
+          const message = `Votre demande de création d'espace a été refusée par le ${commune.settings.contacts.service}.${why}`;
+          renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
+          return;
+        }
         // One message whatever failed, so the page never tells whether an account exists.
         renderWithErrors(res, 401, VIEW, [{ field: 'identifiant', message: INVALID_CREDENTIALS }], {
           identifiant,

@@ -1,4 +1,4 @@
-/** French formatting for presenters and templates, always in Europe/Paris. */
+/** French formatting for pages and e-mails, always in Europe/Paris (used by presenters and mail content). */
 export const PARIS = 'Europe/Paris';
 
 const longDate = new Intl.DateTimeFormat('fr-FR', {

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isFrenchPostcode, normaliseFrenchPhone, parseCalendarDay } from '../domain/contact-formats.ts';
+
+/** zod pieces shared by the forms, with their French messages. Empty optional fields become null. */
+
+const emptyToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+export const requiredText = (message: string, max = 100) =>
+  z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au maximum`);
+
+export const optionalText = (max = 200) =>
+  z.preprocess(emptyToNull, z.string().trim().max(max, `${max} caractères au maximum`).nullable().optional());
+
+export const email = (message = 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr') =>
+  z.string({ error: message }).trim().toLowerCase().pipe(z.email(message).max(254, message));
+
+export const optionalPhone = z.preprocess(
+  emptyToNull,
+  z
+    .string()
+    .transform((value, ctx) => {
+      const phone = normaliseFrenchPhone(value);
+      if (!phone) {
+        ctx.addIssue({ code: 'custom', message: 'Saisissez un numéro de téléphone français à 10 chiffres, par exemple 06 12 34 56 78' });
+        return z.NEVER;
+      }
+      return phone;
+    })
+    .nullable()
+    .optional(),
+);
+
+export const optionalPostcode = z.preprocess(
+  emptyToNull,
+  z.string().trim().refine(isFrenchPostcode, 'Saisissez un code postal à 5 chiffres, par exemple 78670').nullable().optional(),
+);
+
+/** A past calendar day, typed as 2026-11-26 (date picker) or 26/11/2026. */
+export const optionalBirthDate = (today: () => string) =>
+  z.preprocess(
+    emptyToNull,
+    z
+      .string()
+      .transform((value, ctx) => {
+        const day = parseCalendarDay(value);
+        if (!day) {
+          ctx.addIssue({ code: 'custom', message: 'Saisissez une date valide, par exemple 14/03/1986' });
+          return z.NEVER;
+        }
+        if (day >= today() || day < '1900-01-01') {
+          ctx.addIssue({ code: 'custom', message: 'La date de naissance doit être dans le passé' });
+          return z.NEVER;
+        }
+        return day;
+      })
+      .nullable()
+      .optional(),
+  );
+
+export const civility = z.enum(['madame', 'monsieur'], { error: 'Indiquez votre civilité' });

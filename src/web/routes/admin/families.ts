@@ -1,0 +1,82 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.ts';
+import type { GuardianInput } from '../../../services/account-service.ts';
+import { civility, email, optionalPhone, optionalPostcode, optionalText, requiredText } from '../../form-fields.ts';
+import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+
+const VIEW = 'pages/admin/new-family';
+
+const schema = z
+  .object({
+    famille: requiredText('Saisissez le nom de la famille'),
+    adresse: optionalText(200),
+    codePostal: optionalPostcode,
+    ville: optionalText(100),
+    civilite1: civility,
+    nom1: requiredText('Saisissez le nom du premier responsable'),
+    prenom1: requiredText('Saisissez le prénom du premier responsable'),
+    courriel1: email(),
+    telephone1: optionalPhone,
+    civilite2: z.preprocess((v) => (v === '' ? undefined : v), civility.optional()),
+    nom2: optionalText(100),
+    prenom2: optionalText(100),
+    courriel2: z.preprocess((v) => (v === '' ? undefined : v), email().optional()),
+    telephone2: optionalPhone,
+  })
+  .superRefine((form, ctx) => {
+    const second = [form.nom2, form.prenom2, form.courriel2, form.civilite2].some(Boolean);
+    if (!second) return;
+    if (!form.civilite2) ctx.addIssue({ code: 'custom', path: ['civilite2'], message: 'Indiquez la civilité du second responsable' });
+    if (!form.nom2) ctx.addIssue({ code: 'custom', path: ['nom2'], message: 'Saisissez le nom du second responsable' });
+    if (!form.prenom2) ctx.addIssue({ code: 'custom', path: ['prenom2'], message: 'Saisissez le prénom du second responsable' });
+    if (!form.courriel2) ctx.addIssue({ code: 'custom', path: ['courriel2'], message: "Saisissez l'adresse e-mail du second responsable" });
+  }, { when: () => true });
+
+/** Staff open a family file and its guardians' accounts; each guardian gets an activation e-mail. */
+export function adminFamiliesRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/familles/nouvelle', (_req, res) => {
+    res.render(VIEW, { values: {} });
+  });
+
+  router.post('/familles/nouvelle', async (req, res) => {
+    const commune = res.locals.commune!;
+    const parsed = parseForm(schema, req.body);
+    if (!parsed.ok) {
+      renderWithErrors(res, 400, VIEW, parsed.errors, parsed.values);
+      return;
+    }
+    const form = parsed.data;
+    const guardians: GuardianInput[] = [
+      { civility: form.civilite1, lastName: form.nom1, firstName: form.prenom1, email: form.courriel1, phone: form.telephone1 },
+    ];
+    if (form.courriel2 && form.civilite2 && form.nom2 && form.prenom2) {
+      guardians.push({ civility: form.civilite2, lastName: form.nom2, firstName: form.prenom2, email: form.courriel2, phone: form.telephone2 });
+    }
+    try {
+      const created = await services.accounts.createFamilyWithGuardians(commune, {
+        name: form.famille,
+        addressLine: form.adresse,
+        postcode: form.codePostal,
+        city: form.ville,
+        guardians,
+      });
+      setFlash(
+        req,
+        'success',
+        `Famille ${form.famille} créée (dossier ${created.reference}). Lien d'activation envoyé à : ${created.guardians
+          .map((guardian) => `${guardian.email} (identifiant ${guardian.identifier})`)
+          .join(', ')}.`,
+      );
+      res.redirect(303, `/${commune.slug}/admin`);
+    } catch (error) {
+      const errors = fieldErrorsOf(error);
+      if (!errors) throw error;
+      renderWithErrors(res, 400, VIEW, errors, req.body as Record<string, unknown>);
+    }
+  });
+
+  return router;
+}

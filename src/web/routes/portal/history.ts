@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { HistoryPeriod } from '../../../domain/history-period.ts';
+import { formatDate } from '../../../i18n/format.ts';
+import type { Services } from '../../../services/index.ts';
+import { MAX_CONNECTION_EVENTS } from '../../../services/history-service.ts';
+import { requireParent } from '../../middleware/auth.ts';
+import { presentSignInEvents } from '../../presenters/sign-in-event-presenter.ts';
+
+/**
+ * `vue` and `periode` come from links and bookmarks: anything unknown (a view still to come such as
+ * `demarches`, a mistyped period, a repeated parameter) falls back to the default instead of failing.
+ */
+const historyQuerySchema = z.object({
+  vue: z.enum(['connexions']).catch('connexions'),
+  periode: z.enum(['semaine', 'mois']).catch('semaine'),
+});
+
+const PERIODS: Record<z.infer<typeof historyQuerySchema>['periode'], { period: HistoryPeriod; label: string }> = {
+  semaine: { period: 'week', label: 'Cette semaine' },
+  mois: { period: 'month', label: 'Ce mois-ci' },
+};
+
+export function historyRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/historique', requireParent, async (req, res) => {
+    const commune = res.locals.commune!;
+    const query = historyQuerySchema.parse(req.query);
+    const { period, label } = PERIODS[query.periode];
+    const history = await services.history.connections(commune.id, req.user!.id, period);
+    res.render('pages/portal/history', {
+      vue: query.vue,
+      periode: query.periode,
+      periodOptions: Object.entries(PERIODS).map(([value, option]) => ({ value, label: option.label })),
+      periodLabel: label,
+      periodFrom: formatDate(history.period.from),
+      // The last day shown is the day before the (exclusive) end.
+      periodTo: formatDate(new Date(history.period.to.getTime() - 1)),
+      events: presentSignInEvents(history.events),
+      truncated: history.truncated,
+      maxEvents: MAX_CONNECTION_EVENTS,
+    });
+  });
+
+  return router;
+}

@@ -19,6 +19,8 @@ export function configureViews(app: Express): nunjucks.Environment {
   env.addFilter('time', formatTime);
   env.addFilter('dateTime', formatDateTime);
   env.addFilter('amount', formatAmount);
+  /** « Ville d'Échirolles » → « ville d'Échirolles », inside a sentence. */
+  env.addFilter('lowerFirst', (text: string) => (text ? text.charAt(0).toLocaleLowerCase('fr') + text.slice(1) : text));
   /** The message of one field, for the field macro. */
   env.addFilter('errorFor', (errors: FieldError[] | undefined, field: string) =>
     errors?.find((error) => error.field === field)?.message,

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/web/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, DEMO, html, signIn, type TestApp } from '../support/test-app.ts';
 
@@ -86,5 +88,31 @@ describe('security headers', () => {
     expect($('script:not([src])')).toHaveLength(0);
     expect($('[style]')).toHaveLength(0);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('the development mailbox', () => {
+  it('lists the mails outside production', async () => {
+    const response = await request(t.app).get('/_dev/mails').expect(200);
+    expect(html(response.text)('h1').text()).toBe('Boîte aux lettres de développement');
+  });
+
+  it('does not exist in production', async () => {
+    const production = createApp({
+      services: t.runtime.services,
+      logger: createLogger('silent'),
+      sessionPool: t.runtime.sessionPool,
+      sessionSecret: 'test-secret-that-is-long-enough-for-sessions',
+      production: true,
+    });
+    await request(production).get('/_dev/mails').expect(404);
+    await request(production).get('/_dev/mails/1').expect(404);
+  });
+});
+
+describe('the footer', () => {
+  it('names the official portal in a sentence, keeping the capital of the town', async () => {
+    const response = await request(t.app).get('/villennes').expect(200);
+    expect(html(response.text)('.site-footer__meta').text()).toContain('portail officiel de la ville de Villennes-sur-Seine');
   });
 });

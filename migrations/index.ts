@@ -8,6 +8,7 @@ import * as createAccountTokens from './20261121_06_create_account_tokens.ts';
 import * as createMailOutbox from './20261121_07_create_mail_outbox.ts';
 import * as createSignInEvents from './20261121_08_create_sign_in_events.ts';
 import * as createRateLimits from './20261121_09_create_rate_limits.ts';
+import * as familyFileAndRequests from './20261122_10_family_file_and_requests.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261121_07_create_mail_outbox': createMailOutbox,
   '20261121_08_create_sign_in_events': createSignInEvents,
   '20261121_09_create_rate_limits': createRateLimits,
+  '20261122_10_family_file_and_requests': familyFileAndRequests,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

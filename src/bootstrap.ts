@@ -5,7 +5,7 @@ import { createLogger } from './logger.ts';
 import type { Env } from './config/env.ts';
 import { clockStartingAt, systemClock, type Clock } from './domain/clock.ts';
 import { createDatabase, migrateToLatest, type Database } from './data/database.ts';
-import { createRepositories } from './data/index.ts';
+import { createRepositories, type Repositories } from './data/index.ts';
 import { mailRenderer } from './integrations/mail/mail-renderer.ts';
 import { createMailTransport } from './integrations/mail/mail-transport.ts';
 import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
@@ -20,6 +20,7 @@ export interface Runtime {
   db: Database;
   sessionPool: pg.Pool;
   services: Services;
+  repositories: Repositories;
   mailWorker: MailWorker;
   close(): Promise<void>;
 }
@@ -57,6 +58,7 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     db,
     sessionPool,
     services,
+    repositories,
     mailWorker: worker,
     async close() {
       await worker.stop();

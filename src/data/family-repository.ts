@@ -1,6 +1,7 @@
+import type { FieldValue, MemberRole } from '../domain/family-fields.ts';
 import type { Executor } from './database.ts';
 
-export type MemberRole = 'guardian' | 'child' | 'contact';
+export type { MemberRole };
 
 export interface Family {
   id: number;
@@ -30,6 +31,16 @@ export interface Member {
   birthDepartment?: string | null;
   birthCity?: string | null;
   preferredContact?: 'email' | 'telephone' | 'courrier' | null;
+  addressLine?: string | null;
+  postcode?: string | null;
+  city?: string | null;
+  allergies?: string | null;
+  hasPai?: boolean | null;
+  doctorName?: string | null;
+  doctorPhone?: string | null;
+  relationship?: string | null;
+  canPickUp?: boolean | null;
+  emergencyContact?: boolean | null;
 }
 
 export interface NewFamily {
@@ -61,6 +72,20 @@ interface MemberRow {
   id: number;
   commune_id: number;
   family_id: number;
+  birth_country: string | null;
+  birth_department: string | null;
+  birth_city: string | null;
+  preferred_contact: 'email' | 'telephone' | 'courrier' | null;
+  address_line: string | null;
+  postcode: string | null;
+  city: string | null;
+  allergies: string | null;
+  has_pai: boolean | null;
+  doctor_name: string | null;
+  doctor_phone: string | null;
+  relationship: string | null;
+  can_pick_up: boolean | null;
+  emergency_contact: boolean | null;
   role: MemberRole;
   civility: 'madame' | 'monsieur' | null;
   last_name: string;
@@ -96,7 +121,24 @@ const toMember = (row: MemberRow): Member => ({
   phone: row.phone,
   school: row.school,
   schoolLevel: row.school_level,
+  birthCountry: row.birth_country,
+  birthDepartment: row.birth_department,
+  birthCity: row.birth_city,
+  preferredContact: row.preferred_contact,
+  addressLine: row.address_line,
+  postcode: row.postcode,
+  city: row.city,
+  allergies: row.allergies,
+  hasPai: row.has_pai,
+  doctorName: row.doctor_name,
+  doctorPhone: row.doctor_phone,
+  relationship: row.relationship,
+  canPickUp: row.can_pick_up,
+  emergencyContact: row.emergency_contact,
 });
+
+/** Member field key (camelCase, as in forms and requests) → column. */
+const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 const ROLE_ORDER = `CASE role WHEN 'guardian' THEN 0 WHEN 'child' THEN 1 ELSE 2 END`;
 
@@ -175,9 +217,49 @@ export function familyRepository(db: Executor) {
           birth_department: member.birthDepartment ?? null,
           birth_city: member.birthCity ?? null,
           preferred_contact: member.preferredContact ?? null,
+          address_line: member.addressLine ?? null,
+          postcode: member.postcode ?? null,
+          city: member.city ?? null,
+          allergies: member.allergies ?? null,
+          has_pai: member.hasPai ?? null,
+          doctor_name: member.doctorName ?? null,
+          doctor_phone: member.doctorPhone ?? null,
+          relationship: member.relationship ?? null,
+          can_pick_up: member.canPickUp ?? null,
+          emergency_contact: member.emergencyContact ?? null,
         })
         .returning<{ id: number }[]>('id');
       return row!.id;
+    },
+
+    async findMember(communeId: number, familyId: number, memberId: number, executor: Executor = db): Promise<Member | undefined> {
+      const row = await executor<MemberRow>('members').where({ commune_id: communeId, family_id: familyId, id: memberId }).first();
+      return row && toMember(row);
+    },
+
+    /** Locks the member's row for the rest of the transaction (a decision applying a change). */
+    async lockMember(communeId: number, familyId: number, memberId: number, executor: Executor): Promise<Member | undefined> {
+      const row = await executor<MemberRow>('members')
+        .where({ commune_id: communeId, family_id: familyId, id: memberId })
+        .forUpdate()
+        .first();
+      return row && toMember(row);
+    },
+
+    /** Writes the given fields (keys as in MEMBER_FIELDS) of one member of one family. */
+    async updateMemberFields(
+      communeId: number,
+      familyId: number,
+      memberId: number,
+      values: Record<string, FieldValue>,
+      now: Date,
+      executor: Executor = db,
+    ): Promise<void> {
+      const columns = Object.fromEntries(Object.entries(values).map(([key, value]) => [snake(key), value]));
+      if (Object.keys(columns).length === 0) return;
+      await executor('members')
+        .where({ commune_id: communeId, family_id: familyId, id: memberId })
+        .update({ ...columns, updated_at: now });
     },
 
     /** The next free file number of the commune, `<PREFIX>-00042`; the unique key settles races. */

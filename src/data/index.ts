@@ -1,7 +1,9 @@
 import { communeRepository } from './commune-repository.ts';
 import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
+import { auditRepository } from './audit-repository.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
+import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
 import { signInEventRepository } from './sign-in-event-repository.ts';
 import { tokenRepository } from './token-repository.ts';
@@ -16,6 +18,8 @@ export function createRepositories(db: Database) {
     users: userRepository(db),
     tokens: tokenRepository(db),
     outbox: mailOutboxRepository(db),
+    requests: requestRepository(db),
+    audit: auditRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),
   };

@@ -136,6 +136,19 @@ export function userRepository(db: Executor) {
         });
     },
 
+    /** Guardians of a family who can read mail from the portal (an active account). */
+    async listActiveParentsOfFamily(communeId: number, familyId: number, executor: Executor = db): Promise<User[]> {
+      const rows = await executor<UserRow>('users')
+        .where({ commune_id: communeId, family_id: familyId, role: 'parent', status: 'active' })
+        .orderBy('id');
+      return rows.map((row) => withoutPassword(toUser(row)));
+    },
+
+    /** The e-mail is the sign-in identity: it follows the member's address when staff change it. */
+    async updateEmailOfMember(communeId: number, memberId: number, email: string, executor: Executor = db) {
+      await executor('users').where({ commune_id: communeId, member_id: memberId }).update({ email, updated_at: executor.fn.now() });
+    },
+
     async findByEmail(communeId: number, email: string, executor: Executor = db): Promise<User | undefined> {
       const row = await executor<UserRow>('users')
         .where({ commune_id: communeId })

@@ -3,6 +3,7 @@ import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
+import { familyFileService } from './family-file-service.ts';
 import { authService } from './auth-service.ts';
 import { communeService } from './commune-service.ts';
 import { familyService } from './family-service.ts';
@@ -28,6 +29,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     history: historyService(repositories, clock),
     families: familyService(repositories),
     accounts: accountService(repositories, hasher, clock, mail),
+    familyFile: familyFileService(repositories, clock, mail),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }),
   };

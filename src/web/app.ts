@@ -19,6 +19,7 @@ import { activationRouter } from './routes/portal/activation.ts';
 import { passwordRouter } from './routes/portal/password.ts';
 import { selfRegistrationRouter } from './routes/portal/self-registration.ts';
 import { dashboardRouter } from './routes/portal/dashboard.ts';
+import { familyRouter } from './routes/portal/family.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
@@ -130,6 +131,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(selfRegistrationRouter(services));
   commune.use(passwordRouter(services));
   commune.use(dashboardRouter(services));
+  commune.use(familyRouter(services));
   commune.use(historyRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);

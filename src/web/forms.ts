@@ -22,6 +22,12 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): Parsed
     seen.add(field);
     errors.push({ field, message: issue.message });
   }
+  // The summary lists problems in the order of the form, which is the order of the schema's fields.
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (shape) {
+    const position = new Map(Object.keys(shape).map((key, index) => [key, index]));
+    errors.sort((a, b) => (position.get(a.field) ?? Infinity) - (position.get(b.field) ?? Infinity));
+  }
   const values = typeof body === 'object' && body !== null ? { ...(body as Record<string, unknown>) } : {};
   return { ok: false, errors, values };
 }

@@ -1,4 +1,16 @@
+import {
+  fieldDefinition,
+  fieldsFor,
+  GROUP_LABELS,
+  type FieldChange,
+  type FieldGroup,
+  type FieldKind,
+  type FieldMode,
+  type FieldValue,
+} from '../../domain/family-fields.ts';
 import type { Member, MemberRole } from '../../data/family-repository.ts';
+import type { FamilyRequest } from '../../data/request-repository.ts';
+import { memberValues } from '../../services/family-file-service.ts';
 import { formatDate } from '../../i18n/format.ts';
 
 const ROLE_LABELS: Record<MemberRole, string> = {
@@ -40,4 +52,67 @@ export function presentMembers(members: Member[], now: Date): MemberView[] {
       phone: member.phone ?? undefined,
     };
   });
+}
+
+const CIVILITY_LABELS: Record<string, string> = { madame: 'Madame', monsieur: 'Monsieur' };
+const CONTACT_WAY_LABELS: Record<string, string> = { email: 'E-mail', telephone: 'Téléphone', courrier: 'Courrier' };
+
+/** A field value in words for reading: dates in French, yes/no, civility. */
+export function displayValue(kind: FieldKind | 'contactWay', value: FieldValue | undefined): string {
+  if (value === null || value === undefined || value === '') return 'Non renseigné';
+  if (kind === 'yesno') return value ? 'Oui' : 'Non';
+  if (kind === 'date' && typeof value === 'string') return formatDate(value);
+  if (kind === 'civility') return CIVILITY_LABELS[String(value)] ?? String(value);
+  if (kind === 'contactWay') return CONTACT_WAY_LABELS[String(value)] ?? String(value);
+  return String(value);
+}
+
+export interface FieldView {
+  key: string;
+  label: string;
+  kind: FieldKind | 'contactWay';
+  mode: FieldMode;
+  required: boolean;
+  display: string;
+  /** « Demande en attente : … » when a request on this field waits for the service. */
+  pending?: string;
+}
+
+export interface FieldGroupView {
+  label: string;
+  fields: FieldView[];
+}
+
+/** The member page: fields grouped as the file shows them, each with what the parent may do. */
+export function presentMemberFields(
+  member: Member,
+  modeOf: (field: string) => FieldMode,
+  pendingRequests: FamilyRequest[],
+): FieldGroupView[] {
+  const values = memberValues(member);
+  const pending = new Map<string, FieldValue>();
+  for (const request of pendingRequests) {
+    if (request.memberId !== member.id || request.payload.kind !== 'changes') continue;
+    for (const change of request.payload.changes) pending.set(change.field, change.after);
+  }
+  const groups = new Map<FieldGroup, FieldView[]>();
+  for (const field of fieldsFor(member.role)) {
+    const views = groups.get(field.group) ?? [];
+    views.push({
+      key: field.key,
+      label: field.label,
+      kind: field.kind,
+      mode: modeOf(field.key),
+      required: field.requiredFor.includes(member.role),
+      display: displayValue(field.kind, values[field.key]),
+      pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
+    });
+    groups.set(field.group, views);
+  }
+  return [...groups.entries()].map(([group, fields]) => ({ label: GROUP_LABELS[group], fields }));
+}
+
+export function changeInWords(change: FieldChange): string {
+  const kind = fieldDefinition(change.field)?.kind ?? (change.field === 'preferredContact' ? 'contactWay' : 'text');
+  return `${change.label} : ${displayValue(kind, change.before)} → ${displayValue(kind, change.after)}`;
 }

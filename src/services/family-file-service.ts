@@ -1,0 +1,317 @@
+import type { Clock } from '../domain/clock.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import {
+  conflictsOf,
+  diffValues,
+  fieldDefinition,
+  splitByMode,
+  type FieldChange,
+  type FieldMode,
+  type FieldValue,
+} from '../domain/family-fields.ts';
+import type { Commune } from '../data/commune-repository.ts';
+import type { Transaction } from '../data/database.ts';
+import type { Member } from '../data/family-repository.ts';
+import type { Repositories } from '../data/index.ts';
+import type { FamilyRequest, RequestType } from '../data/request-repository.ts';
+import type { User } from '../data/user-repository.ts';
+import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import { formatDateTime } from '../i18n/format.ts';
+
+export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
+  member_change: "Modification d'un membre de la famille",
+  contact_change: 'Modification des coordonnées',
+  new_child: "Ajout d'un enfant",
+};
+
+const CONTACT_LABELS: Record<string, string> = { preferredContact: 'Moyen de contact préféré' };
+const labelOf = (key: string) => fieldDefinition(key)?.label ?? CONTACT_LABELS[key] ?? key;
+
+/** A member's values by field key, as forms and requests name them. */
+export function memberValues(member: Member): Record<string, FieldValue> {
+  const { id: _id, familyId: _familyId, role: _role, ...values } = member;
+  return values as Record<string, FieldValue>;
+}
+
+export interface SubmissionResult {
+  applied: FieldChange[];
+  requested: FieldChange[];
+  requestId?: number;
+}
+
+export interface DecisionOutcome {
+  decided: { request: FamilyRequest; conflicts: FieldChange[] }[];
+  alreadyDecided: number[];
+}
+
+export function familyFileService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
+  const { db, families, requests, users, outbox, audit } = repositories;
+
+  async function requireMember(communeId: number, familyId: number, memberId: number): Promise<Member> {
+    const member = await families.findMember(communeId, familyId, memberId);
+    if (!member) throw new NotFoundError(`member ${memberId} not in family ${familyId}`);
+    return member;
+  }
+
+  /**
+   * The changes a parent posted, checked against what the commune allows: a locked field or a
+   * field the member does not have is refused whatever the form sent.
+   */
+  function checkAllowed(changes: FieldChange[], modeOf: (field: string) => FieldMode) {
+    const split = splitByMode(changes, modeOf);
+    if (split.locked.length) {
+      throw new ValidationError(
+        split.locked.map((change) => ({
+          field: change.field,
+          message: `« ${change.label} » ne peut pas être modifié en ligne : contactez le service`,
+        })),
+      );
+    }
+    return split;
+  }
+
+  async function submit(
+    commune: Commune,
+    user: User,
+    member: Member,
+    type: RequestType,
+    proposed: Record<string, FieldValue>,
+    modeOf: (field: string) => FieldMode,
+  ): Promise<SubmissionResult> {
+    const changes = diffValues(memberValues(member), proposed, labelOf);
+    const { direct, request } = checkAllowed(changes, modeOf);
+    return db.transaction(async (trx) => {
+      if (direct.length) {
+        await families.updateMemberFields(
+          commune.id,
+          member.familyId,
+          member.id,
+          Object.fromEntries(direct.map((change) => [change.field, change.after])),
+          clock.now(),
+          trx,
+        );
+      }
+      let requestId: number | undefined;
+      if (request.length) {
+        requestId = await requests.insert(
+          commune.id,
+          {
+            familyId: member.familyId,
+            type,
+            memberId: member.id,
+            submittedBy: user.id,
+            submittedAt: clock.now(),
+            payload: { kind: 'changes', memberName: `${member.firstName} ${member.lastName}`, changes: request },
+          },
+          trx,
+        );
+      }
+      return { applied: direct, requested: request, requestId };
+    });
+  }
+
+  async function mailGuardians(trx: Transaction, commune: Commune, request: FamilyRequest, accepted: boolean, reason: string | null) {
+    const guardians = await users.listActiveParentsOfFamily(commune.id, request.familyId, trx);
+    const what = describe(request);
+    for (const guardian of guardians) {
+      await outbox.enqueue(
+        commune.id,
+        mail.render(commune, {
+          kind: accepted ? 'request_accepted' : 'request_refused',
+          to: guardian.email,
+          subject: accepted ? 'Votre demande est acceptée' : 'Votre demande est refusée',
+          greeting: `Bonjour ${guardian.firstName} ${guardian.lastName},`,
+          paragraphs: [
+            `Votre demande du ${formatDateTime(request.submittedAt)} (${REQUEST_TYPE_LABELS[request.type].toLowerCase()} : ${what}) a été ${accepted ? 'acceptée' : 'refusée'} par le ${commune.settings.contacts.service}.`,
+            ...(accepted ? ['Votre dossier famille est à jour.'] : [`Motif : ${reason}`]),
+          ],
+          action: { label: 'Voir mes démarches', url: mail.link(commune, '/historique?vue=demarches&periode=mois') },
+        }),
+        clock.now(),
+        trx,
+      );
+    }
+  }
+
+  return {
+    /** One member of the signed-in parent's family; another family's member answers 404. */
+    getMember: requireMember,
+
+    /** What a parent may do with each field of the member page, from the commune file. */
+    memberFieldMode(commune: Commune, field: string): FieldMode {
+      return commune.settings.familyEdits.memberFields[field] ?? 'locked';
+    },
+
+    contactFieldMode(commune: Commune, field: string): FieldMode {
+      if (field === 'email') return commune.settings.familyEdits.emailChange === 'request' ? 'request' : 'locked';
+      return commune.settings.familyEdits.contactFields[field] ?? 'locked';
+    },
+
+    async submitMemberChanges(commune: Commune, user: User, memberId: number, proposed: Record<string, FieldValue>) {
+      const member = await requireMember(commune.id, user.familyId!, memberId);
+      for (const key of Object.keys(proposed)) {
+        if (!fieldDefinition(key)?.roles.includes(member.role)) {
+          throw new ValidationError([{ field: key, message: 'Ce champ ne concerne pas ce membre de la famille' }]);
+        }
+      }
+      return submit(commune, user, member, 'member_change', proposed, (field) => this.memberFieldMode(commune, field));
+    },
+
+    async submitContactChanges(commune: Commune, user: User, proposed: Record<string, FieldValue>) {
+      if (!user.memberId) throw new ForbiddenError('account without a member');
+      const member = await requireMember(commune.id, user.familyId!, user.memberId);
+      return submit(commune, user, member, 'contact_change', proposed, (field) => this.contactFieldMode(commune, field));
+    },
+
+    async requestNewChild(commune: Commune, user: User, child: Record<string, FieldValue>): Promise<number> {
+      if (!commune.settings.features.addChild) throw new NotFoundError('adding a child is off in this commune');
+      return requests.insert(commune.id, {
+        familyId: user.familyId!,
+        type: 'new_child',
+        memberId: null,
+        submittedBy: user.id,
+        submittedAt: clock.now(),
+        payload: { kind: 'new_child', child },
+      });
+    },
+
+    listFamilyRequests(communeId: number, familyId: number, since?: Date) {
+      return requests.listForFamily(communeId, familyId, since);
+    },
+
+    /** For staff: the changes of a pending request that no longer match the data. */
+    async conflictsOf(commune: Commune, request: FamilyRequest): Promise<FieldChange[]> {
+      if (request.payload.kind !== 'changes' || !request.memberId) return [];
+      const member = await families.findMember(commune.id, request.familyId, request.memberId);
+      return member ? conflictsOf(request.payload.changes, memberValues(member)) : [];
+    },
+
+    /**
+     * Staff accept or refuse requests. Accepting applies the change in the same transaction; each
+     * decision is audited and e-mailed to every guardian of the family. A request another agent
+     * decided meanwhile is skipped.
+     */
+    async decideRequests(
+      commune: Commune,
+      staff: User,
+      requestIds: number[],
+      decision: { accept: true } | { accept: false; reason: string },
+    ): Promise<DecisionOutcome> {
+      return db.transaction(async (trx) => {
+        const outcome: DecisionOutcome = { decided: [], alreadyDecided: [] };
+        for (const requestId of requestIds) {
+          const request = await requests.lockPending(commune.id, requestId, trx);
+          if (!request) {
+            outcome.alreadyDecided.push(requestId);
+            continue;
+          }
+          let conflicts: FieldChange[] = [];
+          if (decision.accept) conflicts = await apply(trx, commune, request);
+          const reason = decision.accept ? null : decision.reason;
+          await requests.recordDecision(
+            commune.id,
+            request.id,
+            { status: decision.accept ? 'accepted' : 'refused', decidedBy: staff.id, decidedAt: clock.now(), reason },
+            trx,
+          );
+          await audit.record(
+            commune.id,
+            {
+              staffId: staff.id,
+              occurredAt: clock.now(),
+              action: decision.accept ? 'request_accepted' : 'request_refused',
+              entity: 'request',
+              entityId: request.id,
+              familyId: request.familyId,
+              before: { status: 'pending' },
+              after: { status: decision.accept ? 'accepted' : 'refused', reason },
+            },
+            trx,
+          );
+          await mailGuardians(trx, commune, request, decision.accept, reason);
+          outcome.decided.push({ request, conflicts });
+        }
+        return outcome;
+      });
+    },
+
+    /** Staff change a member directly (no request); the change is audited. */
+    async updateMemberByStaff(commune: Commune, staff: User, familyId: number, memberId: number, proposed: Record<string, FieldValue>) {
+      return db.transaction(async (trx) => {
+        const member = await families.lockMember(commune.id, familyId, memberId, trx);
+        if (!member) throw new NotFoundError(`member ${memberId} not in family ${familyId}`);
+        const changes = diffValues(memberValues(member), proposed, labelOf).filter((change) =>
+          fieldDefinition(change.field)?.roles.includes(member.role),
+        );
+        if (!changes.length) return changes;
+        const values = Object.fromEntries(changes.map((change) => [change.field, change.after]));
+        await families.updateMemberFields(commune.id, familyId, memberId, values, clock.now(), trx);
+        if ('email' in values) await users.updateEmailOfMember(commune.id, memberId, values.email as string, trx);
+        await audit.record(
+          commune.id,
+          {
+            staffId: staff.id,
+            occurredAt: clock.now(),
+            action: 'member_updated',
+            entity: 'member',
+            entityId: memberId,
+            familyId,
+            before: Object.fromEntries(changes.map((change) => [change.field, change.before])),
+            after: values,
+          },
+          trx,
+        );
+        return changes;
+      });
+    },
+  };
+
+  /** Applies an accepted request; answers the conflicts it overrode, for the staff message. */
+  async function apply(trx: Transaction, commune: Commune, request: FamilyRequest): Promise<FieldChange[]> {
+    if (request.payload.kind === 'new_child') {
+      const child = request.payload.child;
+      await families.insertMember(
+        commune.id,
+        request.familyId,
+        {
+          role: 'child',
+          civility: null,
+          lastName: String(child.lastName),
+          birthName: null,
+          firstName: String(child.firstName),
+          birthDate: (child.birthDate as string | null) ?? null,
+          email: null,
+          phone: null,
+          school: (child.school as string | null) ?? null,
+          schoolLevel: (child.schoolLevel as string | null) ?? null,
+          allergies: (child.allergies as string | null) ?? null,
+          hasPai: (child.hasPai as boolean | null) ?? null,
+          doctorName: (child.doctorName as string | null) ?? null,
+          doctorPhone: (child.doctorPhone as string | null) ?? null,
+        },
+        trx,
+      );
+      return [];
+    }
+    const member = await families.lockMember(commune.id, request.familyId, request.memberId!, trx);
+    if (!member) throw new NotFoundError(`member ${request.memberId} of request ${request.id} is gone`);
+    const conflicts = conflictsOf(request.payload.changes, memberValues(member));
+    const values = Object.fromEntries(request.payload.changes.map((change) => [change.field, change.after]));
+    await families.updateMemberFields(commune.id, request.familyId, member.id, values, clock.now(), trx);
+    if (typeof values.email === 'string') {
+      const taken = await users.findByEmail(commune.id, values.email, trx);
+      if (taken && taken.memberId !== member.id) {
+        throw new ValidationError([{ field: 'demandes', message: `L'adresse ${values.email} est déjà celle d'un autre compte : refusez la demande` }]);
+      }
+      await users.updateEmailOfMember(commune.id, member.id, values.email, trx);
+    }
+    return conflicts;
+  }
+
+  function describe(request: FamilyRequest): string {
+    if (request.payload.kind === 'new_child') return `${request.payload.child.firstName} ${request.payload.child.lastName}`;
+    return `${request.payload.memberName} – ${request.payload.changes.map((change) => change.label.toLowerCase()).join(', ')}`;
+  }
+}
+
+export type FamilyFileService = ReturnType<typeof familyFileService>;

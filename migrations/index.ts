@@ -9,6 +9,10 @@ import * as createMailOutbox from './20261121_07_create_mail_outbox.ts';
 import * as createSignInEvents from './20261121_08_create_sign_in_events.ts';
 import * as createRateLimits from './20261121_09_create_rate_limits.ts';
 import * as familyFileAndRequests from './20261122_10_family_file_and_requests.ts';
+import * as createMessages from './20261123_11_create_messages.ts';
+import * as enableUnaccent from './20261123_12_enable_unaccent.ts';
+import * as createActivities from './20261123_13_create_activities.ts';
+import * as createRegistrations from './20261123_14_create_registrations.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -25,6 +29,10 @@ const migrations: Record<string, Knex.Migration> = {
   '20261121_08_create_sign_in_events': createSignInEvents,
   '20261121_09_create_rate_limits': createRateLimits,
   '20261122_10_family_file_and_requests': familyFileAndRequests,
+  '20261123_11_create_messages': createMessages,
+  '20261123_12_enable_unaccent': enableUnaccent,
+  '20261123_13_create_activities': createActivities,
+  '20261123_14_create_registrations': createRegistrations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

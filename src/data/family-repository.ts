@@ -58,6 +58,28 @@ export interface FamilySummary extends Family {
   childCount: number;
 }
 
+/** One family found by the staff search, with what the result table shows. */
+export interface FamilySearchResult {
+  id: number;
+  reference: string;
+  name: string;
+  guardianNames: string[];
+  guardianEmails: string[];
+  childNames: string[];
+}
+
+/** A sign-in account of the family, as the staff family file shows it. */
+export interface FamilyAccount {
+  userId: number;
+  memberId: number | null;
+  firstName: string;
+  lastName: string;
+  email: string;
+  identifier: string;
+  status: 'pending_activation' | 'active' | 'disabled' | 'refused';
+  lastSignInAt: Date | null;
+}
+
 interface FamilyRow {
   id: number;
   commune_id: number;
@@ -260,6 +282,86 @@ export function familyRepository(db: Executor) {
       await executor('members')
         .where({ commune_id: communeId, family_id: familyId, id: memberId })
         .update({ ...columns, updated_at: now });
+    },
+
+    /**
+     * Staff search: every word must appear, case and accents ignored, somewhere in the family's
+     * name or file number, a member's names or e-mail, or an account's e-mail or identifier. One
+     * query whatever the number of results. `words` are plain text (LIKE wildcards are escaped).
+     */
+    async searchFamilies(communeId: number, words: string[], limit = 100, executor: Executor = db): Promise<FamilySearchResult[]> {
+      if (!words.length) return [];
+      const patterns = words.map((word) => word.replace(/[\\%_]/g, (character) => `\\${character}`));
+      const rows = await executor('families as f')
+        .leftJoin('members as m', function joinMembers() {
+          this.on('m.commune_id', 'f.commune_id').andOn('m.family_id', 'f.id');
+        })
+        .where('f.commune_id', communeId)
+        .groupBy('f.id')
+        .havingRaw(
+          `lower(unaccent(concat_ws(' ', f.name, f.reference,
+              string_agg(concat_ws(' ', m.first_name, m.last_name, m.birth_name, m.email), ' '),
+              (SELECT string_agg(concat_ws(' ', u.email, u.identifier), ' ') FROM users u
+                WHERE u.commune_id = f.commune_id AND u.family_id = f.id))))
+            LIKE ALL (SELECT '%' || lower(unaccent(p)) || '%' FROM unnest(ARRAY[${patterns.map(() => '?').join(', ')}]::text[]) AS p)`,
+          patterns,
+        )
+        .orderBy(['f.name', 'f.reference'])
+        .limit(limit)
+        .select<{ id: number; reference: string; name: string; guardian_names: string[]; guardian_emails: string[]; child_names: string[] }[]>(
+          'f.id',
+          'f.reference',
+          'f.name',
+          executor.raw(`coalesce(array_agg(m.first_name || ' ' || m.last_name ORDER BY m.id) FILTER (WHERE m.role = 'guardian'), '{}') AS guardian_names`),
+          executor.raw(`coalesce(array_agg(m.email ORDER BY m.id) FILTER (WHERE m.role = 'guardian' AND m.email IS NOT NULL), '{}') AS guardian_emails`),
+          executor.raw(
+            `coalesce(array_agg(m.first_name || ' ' || m.last_name ORDER BY m.birth_date NULLS LAST, m.id) FILTER (WHERE m.role = 'child'), '{}') AS child_names`,
+          ),
+        );
+      return rows.map((row) => ({
+        id: row.id,
+        reference: row.reference,
+        name: row.name,
+        guardianNames: row.guardian_names,
+        guardianEmails: row.guardian_emails,
+        childNames: row.child_names,
+      }));
+    },
+
+    /** Several members at once (the requests of a queue page), whatever their family. */
+    async listMembersByIds(communeId: number, memberIds: number[], executor: Executor = db): Promise<Member[]> {
+      if (!memberIds.length) return [];
+      const rows = await executor<MemberRow>('members').where({ commune_id: communeId }).whereIn('id', memberIds);
+      return rows.map(toMember);
+    },
+
+    /** The family's sign-in accounts, whatever their status, for the staff family file. */
+    async listAccounts(communeId: number, familyId: number, executor: Executor = db): Promise<FamilyAccount[]> {
+      const rows = await executor('users')
+        .where({ commune_id: communeId, family_id: familyId })
+        .orderBy('id')
+        .select<
+          {
+            id: number;
+            member_id: number | null;
+            first_name: string;
+            last_name: string;
+            email: string;
+            identifier: string;
+            status: FamilyAccount['status'];
+            last_sign_in_at: Date | null;
+          }[]
+        >('id', 'member_id', 'first_name', 'last_name', 'email', 'identifier', 'status', 'last_sign_in_at');
+      return rows.map((row) => ({
+        userId: row.id,
+        memberId: row.member_id,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        email: row.email,
+        identifier: row.identifier,
+        status: row.status,
+        lastSignInAt: row.last_sign_in_at,
+      }));
     },
 
     /** The next free file number of the commune, `<PREFIX>-00042`; the unique key settles races. */

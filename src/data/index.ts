@@ -1,7 +1,11 @@
 import { communeRepository } from './commune-repository.ts';
 import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
+import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
+import { counterRepository } from './counter-repository.ts';
+import { registrationRepository } from './registration-repository.ts';
+import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
 import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
@@ -20,8 +24,12 @@ export function createRepositories(db: Database) {
     outbox: mailOutboxRepository(db),
     requests: requestRepository(db),
     audit: auditRepository(db),
+    activities: activityRepository(db),
+    registrations: registrationRepository(db),
+    counters: counterRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),
+    ...communicationRepositories(db),
   };
 }
 

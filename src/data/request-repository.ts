@@ -29,6 +29,11 @@ export interface QueuedRequest extends FamilyRequest {
   familyReference: string;
 }
 
+/** A request with the name of the agent who decided it, for the staff family file. */
+export interface DecidedRequest extends FamilyRequest {
+  decidedByName: string | null;
+}
+
 export interface RequestFilters {
   types?: RequestType[];
   statuses?: RequestStatus[];
@@ -140,6 +145,19 @@ export function requestRepository(db: Executor) {
         decided_at: decision.decidedAt,
         reason: decision.reason,
       });
+    },
+
+    /** Every request of a family with who decided it, newest first (the staff family file). */
+    async listForFamilyWithDecider(communeId: number, familyId: number, executor: Executor = db): Promise<DecidedRequest[]> {
+      const rows = (await withSubmitter(executor)
+        .leftJoin('users as d', function joinDecider() {
+          this.on('d.commune_id', 'r.commune_id').andOn('d.id', 'r.decided_by');
+        })
+        .select(executor.raw(`d.first_name || ' ' || d.last_name AS decided_by_name`))
+        .where({ 'r.commune_id': communeId, 'r.family_id': familyId })
+        .orderBy('r.submitted_at', 'desc')
+        .orderBy('r.id', 'desc')) as (RequestRow & { decided_by_name: string | null })[];
+      return rows.map((row) => ({ ...toRequest(row), decidedByName: row.decided_by_name }));
     },
 
     async countPendingForFamily(communeId: number, familyId: number, executor: Executor = db): Promise<number> {

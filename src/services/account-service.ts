@@ -12,6 +12,7 @@ import type { PendingActivation, User } from '../data/user-repository.ts';
 import type { MailContent, MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { capitalise, theService } from '../i18n/service-name.ts';
 
 const ACTIVATION_LINK_DAYS = 7;
 const RESET_LINK_MINUTES = 60;
@@ -70,7 +71,7 @@ function fullName(person: { firstName: string; lastName: string }): string {
 }
 
 export function accountService(repositories: Repositories, hasher: PasswordHasher, clock: Clock, mail: MailRenderer) {
-  const { db, users, families, tokens, outbox, sessions } = repositories;
+  const { db, users, families, tokens, outbox, sessions, audit } = repositories;
 
   async function queueMail(trx: Executor, commune: Commune, content: MailContent) {
     await outbox.enqueue(commune.id, mail.render(commune, content), clock.now(), trx);
@@ -93,7 +94,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
       subject: 'Activez votre espace',
       greeting: `Bonjour ${fullName(user)},`,
       paragraphs: [
-        `Le ${commune.settings.contacts.service} a ouvert votre espace sur le portail ${commune.settings.portalName} de la commune de ${commune.name}.`,
+        `${capitalise(theService(commune.settings.contacts.service))} a ouvert votre espace sur le portail ${commune.settings.portalName} de la commune de ${commune.name}.`,
         `Votre identifiant : ${user.identifier} (vous pouvez aussi vous connecter avec votre adresse e-mail ${user.email}).`,
         `Pour activer votre espace, choisissez votre mot de passe avec le lien ci-dessous. Il ne sert qu'une fois et reste valable jusqu'au ${formatDateTime(expiresAt)}.`,
       ],
@@ -122,7 +123,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
 
   return {
     /** Staff or an import create a family and one account per guardian, each sent its activation link. */
-    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput) {
+    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User) {
       return db.transaction(async (trx) => {
         const emails = input.guardians.map((guardian) => guardian.email.trim().toLowerCase());
         const errors: { field: string; message: string }[] = [];
@@ -185,6 +186,21 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
           );
           await queueActivationMail(trx, commune, { id: userId, email, identifier, firstName: guardian.firstName, lastName: guardian.lastName });
           created.push({ userId, identifier, email });
+        }
+        if (staff) {
+          await audit.record(
+            commune.id,
+            {
+              staffId: staff.id,
+              occurredAt: clock.now(),
+              action: 'family_created',
+              entity: 'family',
+              entityId: familyId,
+              familyId,
+              after: { reference, name: input.name, guardians: created.map((guardian) => guardian.email) },
+            },
+            trx,
+          );
         }
         return { familyId, reference, guardians: created };
       });
@@ -287,7 +303,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
           greeting: `Bonjour ${input.firstName} ${input.lastName},`,
           paragraphs: [
             `Votre demande de création d'espace sur le portail ${commune.settings.portalName} a bien été reçue le ${formatDateTime(now)}.`,
-            `Le ${commune.settings.contacts.service} la traitera au plus tard le ${formatDateTime(deadline)} (${commune.settings.signIn.activationDelayWorkingHours} heures ouvrées, du lundi au vendredi hors jours fériés). Vous recevrez alors un e-mail.`,
+            `${capitalise(theService(commune.settings.contacts.service))} la traitera au plus tard le ${formatDateTime(deadline)} (${commune.settings.signIn.activationDelayWorkingHours} heures ouvrées, du lundi au vendredi hors jours fériés). Vous recevrez alors un e-mail.`,
             `Votre identifiant sera : ${identifier} (ou votre adresse e-mail). Vous ne pourrez vous connecter qu'après l'activation.`,
           ],
         });
@@ -321,6 +337,20 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
             continue;
           }
           decided.push(user);
+          await audit.record(
+            commune.id,
+            {
+              staffId: staff.id,
+              occurredAt: clock.now(),
+              action: decision.accept ? 'account_activated' : 'account_refused',
+              entity: 'user',
+              entityId: user.id,
+              familyId: user.familyId,
+              before: { status: 'pending_activation' },
+              after: { status: decision.accept ? 'active' : 'refused', reason: decision.accept ? null : decision.reason },
+            },
+            trx,
+          );
           await queueMail(
             trx,
             commune,
@@ -331,7 +361,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
                   subject: 'Votre espace est activé',
                   greeting: `Bonjour ${fullName(user)},`,
                   paragraphs: [
-                    `Le ${commune.settings.contacts.service} a activé votre espace. Vous pouvez vous connecter dès maintenant avec votre identifiant ${user.identifier} (ou votre adresse e-mail) et le mot de passe choisi lors de votre demande.`,
+                    `${capitalise(theService(commune.settings.contacts.service))} a activé votre espace. Vous pouvez vous connecter dès maintenant avec votre identifiant ${user.identifier} (ou votre adresse e-mail) et le mot de passe choisi lors de votre demande.`,
                   ],
                   action: { label: 'Me connecter', url: mail.link(commune, '/connexion') },
                 }
@@ -341,7 +371,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
                   subject: 'Votre demande de création d’espace',
                   greeting: `Bonjour ${fullName(user)},`,
                   paragraphs: [
-                    `Le ${commune.settings.contacts.service} n'a pas pu activer votre espace, pour la raison suivante : ${decision.reason}`,
+                    `${capitalise(theService(commune.settings.contacts.service))} n'a pas pu activer votre espace, pour la raison suivante : ${decision.reason}`,
                     'Pour toute question, contactez le service aux coordonnées ci-dessous.',
                   ],
                 },
@@ -420,7 +450,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
       greeting: `Bonjour ${fullName(user)},`,
       paragraphs: [
         `Le mot de passe de votre espace (identifiant ${user.identifier}) a été modifié le ${formatDateTime(clock.now())}. Vos autres connexions ouvertes ont été fermées.`,
-        `Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre le ${commune.settings.contacts.service}.`,
+        `Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre ${theService(commune.settings.contacts.service)}.`,
       ],
     });
   }

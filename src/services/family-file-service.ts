@@ -11,12 +11,14 @@ import {
 } from '../domain/family-fields.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Transaction } from '../data/database.ts';
-import type { Member } from '../data/family-repository.ts';
+import type { JournalEntry } from '../data/audit-repository.ts';
+import type { Family, FamilyAccount, FamilySearchResult, Member } from '../data/family-repository.ts';
 import type { Repositories } from '../data/index.ts';
-import type { FamilyRequest, RequestType } from '../data/request-repository.ts';
+import type { DecidedRequest, FamilyRequest, QueuedRequest, RequestFilters, RequestType } from '../data/request-repository.ts';
 import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { formatDateTime } from '../i18n/format.ts';
+import { theService } from '../i18n/service-name.ts';
 
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   member_change: "Modification d'un membre de la famille",
@@ -43,6 +45,29 @@ export interface DecisionOutcome {
   decided: { request: FamilyRequest; conflicts: FieldChange[] }[];
   alreadyDecided: number[];
 }
+
+/** A change of a pending request whose starting value no longer matches the data, with the value now. */
+export interface QueueConflict extends FieldChange {
+  current: FieldValue;
+}
+
+export interface StaffQueue {
+  requests: QueuedRequest[];
+  /** By request id; only pending change requests that have conflicts appear. */
+  conflicts: Map<number, QueueConflict[]>;
+}
+
+export interface FamilyFile {
+  family: Family;
+  members: Member[];
+  accounts: FamilyAccount[];
+  requests: DecidedRequest[];
+  audit: JournalEntry[];
+}
+
+export const JOURNAL_PAGE_SIZE = 50;
+const SEARCH_MAX_WORDS = 8;
+const FAMILY_FILE_AUDIT_ENTRIES = 100;
 
 export function familyFileService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
   const { db, families, requests, users, outbox, audit } = repositories;
@@ -122,7 +147,7 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
           subject: accepted ? 'Votre demande est acceptée' : 'Votre demande est refusée',
           greeting: `Bonjour ${guardian.firstName} ${guardian.lastName},`,
           paragraphs: [
-            `Votre demande du ${formatDateTime(request.submittedAt)} (${REQUEST_TYPE_LABELS[request.type].toLowerCase()} : ${what}) a été ${accepted ? 'acceptée' : 'refusée'} par le ${commune.settings.contacts.service}.`,
+            `Votre demande du ${formatDateTime(request.submittedAt)} (${REQUEST_TYPE_LABELS[request.type].toLowerCase()} : ${what}) a été ${accepted ? 'acceptée' : 'refusée'} par ${theService(commune.settings.contacts.service)}.`,
             ...(accepted ? ['Votre dossier famille est à jour.'] : [`Motif : ${reason}`]),
           ],
           action: { label: 'Voir mes démarches', url: mail.link(commune, '/historique?vue=demarches&periode=mois') },
@@ -263,6 +288,70 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
         );
         return changes;
       });
+    },
+
+    /**
+     * The staff « Demandes » queue, oldest first, with the conflicts of its pending change requests.
+     * Same rule as `conflictsOf`, but the members of the whole page come in one query.
+     */
+    async listQueue(commune: Commune, filters: RequestFilters): Promise<StaffQueue> {
+      const queue = await requests.listQueue(commune.id, filters);
+      const pendingChanges = queue.filter((request) => request.status === 'pending' && request.payload.kind === 'changes' && request.memberId);
+      const members = await families.listMembersByIds(commune.id, [...new Set(pendingChanges.map((request) => request.memberId!))]);
+      const byId = new Map(members.map((member) => [member.id, member]));
+      const conflicts = new Map<number, QueueConflict[]>();
+      for (const request of pendingChanges) {
+        const member = byId.get(request.memberId!);
+        if (!member || member.familyId !== request.familyId || request.payload.kind !== 'changes') continue;
+        const values = memberValues(member);
+        const found = conflictsOf(request.payload.changes, values).map((change) => ({ ...change, current: values[change.field] ?? null }));
+        if (found.length) conflicts.set(request.id, found);
+      }
+      return { requests: queue, conflicts };
+    },
+
+    /** Staff search by family, child or guardian name, e-mail, identifier or file number. */
+    searchFamilies(communeId: number, query: string): Promise<FamilySearchResult[]> {
+      const words = query.normalize('NFC').split(/\s+/).filter(Boolean).slice(0, SEARCH_MAX_WORDS);
+      return families.searchFamilies(communeId, words);
+    },
+
+    async getFamily(communeId: number, familyId: number): Promise<Family> {
+      const family = await families.findById(communeId, familyId);
+      if (!family) throw new NotFoundError(`family ${familyId} not in commune ${communeId}`);
+      return family;
+    },
+
+    /** The staff family file: members, accounts, every request with its outcome, the staff actions. */
+    async getFamilyFile(communeId: number, familyId: number): Promise<FamilyFile> {
+      const family = await this.getFamily(communeId, familyId);
+      const [members, accounts, familyRequests, entries] = await Promise.all([
+        families.listMembers(communeId, familyId),
+        families.listAccounts(communeId, familyId),
+        requests.listForFamilyWithDecider(communeId, familyId),
+        audit.listJournal(communeId, { familyId, limit: FAMILY_FILE_AUDIT_ENTRIES, offset: 0 }),
+      ]);
+      return { family, members, accounts, requests: familyRequests, audit: entries.slice(0, FAMILY_FILE_AUDIT_ENTRIES) };
+    },
+
+    /**
+     * Staff edit form: refuses an e-mail address another account signs in with (the unique key
+     * would refuse it too, but without a message), then applies the change as `updateMemberByStaff`.
+     */
+    async editMemberByStaff(commune: Commune, staff: User, familyId: number, memberId: number, proposed: Record<string, FieldValue>) {
+      if (typeof proposed.email === 'string') {
+        const taken = await users.findByEmail(commune.id, proposed.email);
+        if (taken && taken.memberId !== memberId) {
+          throw new ValidationError([{ field: 'email', message: `L'adresse ${proposed.email} est déjà celle d'un autre compte` }]);
+        }
+      }
+      return this.updateMemberByStaff(commune, staff, familyId, memberId, proposed);
+    },
+
+    /** The commune's audit log, newest first, `JOURNAL_PAGE_SIZE` entries a page (page 1 first). */
+    async listJournal(communeId: number, page: number): Promise<{ entries: JournalEntry[]; hasOlder: boolean }> {
+      const rows = await audit.listJournal(communeId, { limit: JOURNAL_PAGE_SIZE, offset: (page - 1) * JOURNAL_PAGE_SIZE });
+      return { entries: rows.slice(0, JOURNAL_PAGE_SIZE), hasOlder: rows.length > JOURNAL_PAGE_SIZE };
     },
   };
 

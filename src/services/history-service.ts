@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.ts';
 import { historyPeriodBounds, type HistoryPeriod, type PeriodBounds } from '../domain/history-period.ts';
 import type { Repositories } from '../data/index.ts';
+import type { FamilyRequest } from '../data/request-repository.ts';
 import type { SignInEvent } from '../data/sign-in-event-repository.ts';
 
 /** Enough for any honest month; an account under attack would otherwise make the page endless. */
@@ -13,7 +14,18 @@ export interface ConnectionHistory {
   truncated: boolean;
 }
 
-/** A person's history (DESIGN §6): their sign-ins and failed attempts for now; requests and payments later. */
+export interface RequestHistory {
+  period: PeriodBounds;
+  /** Newest first. */
+  requests: FamilyRequest[];
+}
+
+const within = (instant: Date | null, { from, to }: PeriodBounds) => instant !== null && instant >= from && instant < to;
+
+/**
+ * A person's history (DESIGN §6): their own sign-ins and failed attempts, and their family's
+ * requests (démarches); payments later.
+ */
 export function historyService(repositories: Repositories, clock: Clock) {
   return {
     async connections(communeId: number, userId: number, period: HistoryPeriod): Promise<ConnectionHistory> {
@@ -26,6 +38,20 @@ export function historyService(repositories: Repositories, clock: Clock) {
         period: bounds,
         events: events.slice(0, MAX_CONNECTION_EVENTS),
         truncated: events.length > MAX_CONNECTION_EVENTS,
+      };
+    },
+
+    /**
+     * The family's requests, whichever guardian sent them, that were sent or decided in the period:
+     * a request sent last month and answered this week is news of this week. A family sends a few
+     * requests a year, so they are filtered here rather than by a query of their own.
+     */
+    async requests(communeId: number, familyId: number, period: HistoryPeriod): Promise<RequestHistory> {
+      const bounds = historyPeriodBounds(period, clock.now());
+      const requests = await repositories.requests.listForFamily(communeId, familyId);
+      return {
+        period: bounds,
+        requests: requests.filter((request) => within(request.submittedAt, bounds) || within(request.decidedAt, bounds)),
       };
     },
   };

@@ -6,6 +6,7 @@ import { accountService } from './account-service.ts';
 import { familyFileService } from './family-file-service.ts';
 import { authService } from './auth-service.ts';
 import { communeService } from './commune-service.ts';
+import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -32,6 +33,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     familyFile: familyFileService(repositories, clock, mail),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }),
+    ...communicationServices(repositories, clock, mail),
   };
 }
 

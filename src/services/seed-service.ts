@@ -97,10 +97,13 @@ export function seedService(repositories: Repositories, hasher: PasswordHasher, 
   }
 
   return {
-    /** Upserts every commune by slug in one transaction; never touches families or accounts. */
+    /** Upserts every commune by slug, and its activities by code, in one transaction; never touches families or accounts. */
     async applyCommuneFiles(files: CommuneFile[]): Promise<void> {
       await repositories.db.transaction(async (trx) => {
-        for (const file of files) await repositories.communes.upsertFromFile(file, trx);
+        for (const file of files) {
+          const communeId = await repositories.communes.upsertFromFile(file, trx);
+          await repositories.activities.syncFromFile(communeId, file.activities, trx);
+        }
       });
     },
 

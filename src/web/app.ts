@@ -22,6 +22,7 @@ import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
+import { messagesRouter } from './routes/portal/messages.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
@@ -90,6 +91,18 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
     }),
   );
 
+  // express-session stores a changed session while the response is written, so a browser may follow
+  // a redirect before the flash message or the sign-in is saved: save first, then redirect.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      const hasContent = req.session && Object.keys(req.session).some((key) => key !== 'cookie');
+      if (!hasContent) return redirect(...args);
+      req.session.save((error) => (error ? next(error) : redirect(...args)));
+    }) as typeof res.redirect;
+    next();
+  });
+
   // A passport instance of this app only: no module-level singleton.
   const passport = new passportModule.Passport();
   passport.use(
@@ -125,7 +138,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   const commune = Router({ mergeParams: true });
   commune.use(resolveTenant(services));
   commune.use(...csrfProtection());
-  commune.use(homeRouter());
+  commune.use(homeRouter(services));
   commune.use(signInRouter(passport));
   commune.use(activationRouter(services));
   commune.use(selfRegistrationRouter(services));
@@ -133,6 +146,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(dashboardRouter(services));
   commune.use(familyRouter(services));
   commune.use(historyRouter(services));
+  commune.use(messagesRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

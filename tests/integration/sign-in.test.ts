@@ -28,7 +28,7 @@ describe('POST /:commune/connexion', () => {
     const dashboard = await agent.get('/echirolles/tableau-de-bord').expect(200);
     const $ = html(dashboard.text);
     expect($('h1').text()).toBe('Bonjour Claire Martin');
-    const members = $('main .card__title').map((_, el) => $(el).text()).get();
+    const members = $('section[aria-labelledby="members-title"] li a').map((_, el) => $(el).text()).get();
     expect(members).toEqual(['Claire Martin', 'Paul Martin', 'Léa Martin', 'Hugo Martin']);
     expect(dashboard.text).not.toContain('Bernard');
   });

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { OutgoingMail } from '../../data/mail-outbox-repository.ts';
-import { VIEWS_DIR } from '../../web/views.ts';
+import { addFilters, VIEWS_DIR } from '../../web/views.ts';
 
 /** What a service says in a mail; the renderer turns it into French text and HTML, signed by the commune. */
 export interface MailContent {
@@ -17,6 +17,8 @@ export interface MailContent {
 export function mailRenderer(publicUrl: string) {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR), { autoescape: true });
   const text = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR), { autoescape: false });
+  addFilters(env);
+  addFilters(text);
   return {
     publicUrl,
     /** An absolute link inside the commune's portal, for mails. */

@@ -70,7 +70,10 @@ interface RunningApp {
 }
 
 /** Migrates and seeds like `npm start` does, then listens on a free local port. */
-async function startApp(connectionString: string, env: Env, logger: Logger): Promise<RunningApp> {
+async function startApp(connectionString: string, baseEnv: Env, logger: Logger): Promise<RunningApp> {
+  // The port is chosen first so that links in e-mails point at this very server.
+  const port = await getPort({ host: '127.0.0.1' });
+  const env: Env = { ...baseEnv, PUBLIC_URL: `http://127.0.0.1:${port}` };
   const runtime = createRuntime(connectionString, env);
   try {
     await prepareDatabase(runtime, env, logger);
@@ -81,7 +84,6 @@ async function startApp(connectionString: string, env: Env, logger: Logger): Pro
       sessionSecret: randomBytes(32).toString('hex'),
       production: false,
     });
-    const port = await getPort({ host: '127.0.0.1' });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
     });

@@ -62,7 +62,7 @@ export function adminFamiliesRouter(services: Services): Router {
         postcode: form.codePostal,
         city: form.ville,
         guardians,
-      });
+      }, req.user!);
       setFlash(
         req,
         'success',

@@ -2,7 +2,11 @@ import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { adminAccountsRouter } from './accounts.ts';
+import { adminAuditRouter } from './audit.ts';
+import { adminCommunicationRouter } from './communication.ts';
 import { adminFamiliesRouter } from './families.ts';
+import { adminFamilyFileRouter } from './family-file.ts';
+import { adminRequestsRouter } from './requests.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
 export function adminRouter(services: Services): Router {
@@ -16,5 +20,9 @@ export function adminRouter(services: Services): Router {
 
   router.use(adminAccountsRouter(services));
   router.use(adminFamiliesRouter(services));
+  router.use(adminFamilyFileRouter(services));
+  router.use(adminRequestsRouter(services));
+  router.use(adminAuditRouter(services));
+  router.use(adminCommunicationRouter(services));
   return router;
 }

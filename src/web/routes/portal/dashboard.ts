@@ -1,17 +1,33 @@
 import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { shortcutsFor } from '../../presenters/dashboard-presenter.ts';
 import { presentMembers } from '../../presenters/family-presenter.ts';
+import { unreadInWords } from '../../presenters/message-presenter.ts';
+import { presentNews } from '../../presenters/news-presenter.ts';
+import { presentFamilyRequests } from '../../presenters/request-history-presenter.ts';
 
 export function dashboardRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
 
+  // A read-only page gathering several sections: each comes from the service that owns it.
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
-    const { family, members } = await services.families.getOverview(commune.id, req.user!.familyId!);
+    const familyId = req.user!.familyId!;
+    const [{ family, members }, requests, news, unread] = await Promise.all([
+      services.families.getOverview(commune.id, familyId),
+      services.familyFile.listFamilyRequests(commune.id, familyId),
+      services.news.current(commune),
+      services.messages.unreadCount(commune, familyId),
+    ]);
     res.render('pages/portal/dashboard', {
       family,
       members: presentMembers(members, services.clock.now()),
+      pendingRequests: presentFamilyRequests(requests.filter((request) => request.status === 'pending')),
+      news: presentNews(news),
+      unreadCount: unread,
+      unreadWords: unreadInWords(unread),
+      shortcuts: shortcutsFor(commune.settings.features),
     });
   });
 

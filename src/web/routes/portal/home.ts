@@ -1,12 +1,17 @@
 import { Router } from 'express';
+import type { Services } from '../../../services/index.ts';
 import { homeFor } from '../../middleware/auth.ts';
+import { presentNews } from '../../presenters/news-presenter.ts';
 
-export function homeRouter(): Router {
+export function homeRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const commune = res.locals.commune!;
-    res.render('pages/portal/home', { signedInHome: req.user ? homeFor(req.user.role, commune.slug) : undefined });
+    res.render('pages/portal/home', {
+      signedInHome: req.user ? homeFor(req.user.role, commune.slug) : undefined,
+      news: presentNews(await services.news.current(commune)),
+    });
   });
 
   /** The commune's colours, as a stylesheet: the CSP forbids inline styles. */

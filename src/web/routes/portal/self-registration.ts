@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
+import { passwordProblems } from '../../../domain/password-policy.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, optionalBirthDate, optionalPhone, optionalPostcode, optionalText, requiredText, civility } from '../../form-fields.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors } from '../../forms.ts';
@@ -29,6 +30,10 @@ function registrationSchema(today: () => string) {
       confirmation: z.string({ error: 'Saisissez à nouveau le mot de passe' }),
     })
     .superRefine((form, ctx) => {
+      // The password rules are checked with the rest, so every problem shows at the first try
+      // (the service checks them again, with the e-mail and identifier).
+      const passwordProblem = form.motDePasse ? passwordProblems(form.motDePasse, { email: form.courriel })[0] : undefined;
+      if (passwordProblem) ctx.addIssue({ code: 'custom', path: ['motDePasse'], message: passwordProblem });
       if (form.motDePasse && form.confirmation !== form.motDePasse) {
         ctx.addIssue({ code: 'custom', path: ['confirmation'], message: 'Les deux mots de passe ne sont pas identiques' });
       }

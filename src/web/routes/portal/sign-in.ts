@@ -7,6 +7,7 @@ import type { AuthenticationFailure, SignInContext } from '../../../services/aut
 import { formatDateTime } from '../../../i18n/format.ts';
 import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { homeFor, safeReturnPath } from '../../middleware/auth.ts';
+import { theService } from '../../../i18n/service-name.ts';
 
 const signInSchema = z.object({
   identifiant: z.string().trim().min(1, 'Saisissez votre identifiant ou votre adresse e-mail').max(254, 'Identifiant trop long'),
@@ -63,13 +64,13 @@ export function signInRouter(passport: PassportStatic['Passport']['prototype']):
         }
         const failure = info?.failure;
         if (failure?.reason === 'pending_activation') {
-          const message = `Votre espace n'est pas encore activé : le ${commune.settings.contacts.service} traite votre demande au plus tard le ${formatDateTime(failure.deadline)}. Vous recevrez un e-mail.`;
+          const message = `Votre espace n'est pas encore activé : ${theService(commune.settings.contacts.service)} traite votre demande au plus tard le ${formatDateTime(failure.deadline)}. Vous recevrez un e-mail.`;
           renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
           return;
         }
         if (failure?.reason === 'refused') {
           const why = failure.refusalReason ? ` Motif : ${failure.refusalReason}` : '';
-          const message = `Votre demande de création d'espace a été refusée par le ${commune.settings.contacts.service}.${why}`;
+          const message = `Votre demande de création d'espace a été refusée par ${theService(commune.settings.contacts.service)}.${why}`;
           renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
           return;
         }

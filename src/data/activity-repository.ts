@@ -1,0 +1,86 @@
+import type { CommuneFile } from '../config/commune-file.ts';
+import type { Executor } from './database.ts';
+
+type ActivityFile = CommuneFile['activities'][number];
+
+export interface Activity {
+  id: number;
+  communeId: number;
+  code: string;
+  name: string;
+  kind: ActivityFile['kind'];
+  days: ActivityFile['days'];
+  capacityPerDay: number | null;
+  rules: Pick<ActivityFile, 'booking' | 'cancelling' | 'horizon' | 'requiredDocuments' | 'tariffCents' | 'unit'>;
+  active: boolean;
+}
+
+interface ActivityRow {
+  id: number;
+  commune_id: number;
+  code: string;
+  name: string;
+  kind: ActivityFile['kind'];
+  days: ActivityFile['days'];
+  capacity_per_day: number | null;
+  rules: Activity['rules'];
+  active: boolean;
+}
+
+const toActivity = (row: ActivityRow): Activity => ({
+  id: row.id,
+  communeId: row.commune_id,
+  code: row.code,
+  name: row.name,
+  kind: row.kind,
+  days: row.days,
+  capacityPerDay: row.capacity_per_day,
+  rules: row.rules,
+  active: row.active,
+});
+
+export function activityRepository(db: Executor) {
+  return {
+    /** Upserts the file's activities by code; an activity gone from the file is archived, never deleted. */
+    async syncFromFile(communeId: number, activities: ActivityFile[], executor: Executor = db): Promise<void> {
+      for (const activity of activities) {
+        const { code, name, kind, days, capacityPerDay, booking, cancelling, horizon, requiredDocuments, tariffCents, unit } = activity;
+        const row = {
+          commune_id: communeId,
+          code,
+          name,
+          kind,
+          days,
+          capacity_per_day: capacityPerDay ?? null,
+          rules: JSON.stringify({ booking, cancelling, horizon, requiredDocuments, tariffCents, unit }),
+          active: true,
+        };
+        await executor('activities')
+          .insert(row)
+          .onConflict(['commune_id', 'code'])
+          .merge({ ...row, updated_at: executor.fn.now() });
+      }
+      await executor('activities')
+        .where({ commune_id: communeId })
+        .whereNotIn('code', activities.map((activity) => activity.code))
+        .update({ active: false, updated_at: executor.fn.now() });
+    },
+
+    async listActive(communeId: number, executor: Executor = db): Promise<Activity[]> {
+      const rows = await executor<ActivityRow>('activities').where({ commune_id: communeId, active: true }).orderBy('id');
+      return rows.map(toActivity);
+    },
+
+    async findById(communeId: number, activityId: number, executor: Executor = db): Promise<Activity | undefined> {
+      const row = await executor<ActivityRow>('activities').where({ commune_id: communeId, id: activityId }).first();
+      return row && toActivity(row);
+    },
+
+    async findByCode(communeId: number, code: string, executor: Executor = db): Promise<Activity | undefined> {
+      const row = await executor<ActivityRow>('activities').where({ commune_id: communeId, code }).first();
+      return row && toActivity(row);
+    },
+  };
+}
+
+export type ActivityRepository = ReturnType<typeof activityRepository>;

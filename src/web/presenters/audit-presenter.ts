@@ -1,0 +1,106 @@
+import { fieldDefinition, type FieldValue } from '../../domain/family-fields.ts';
+import type { JournalEntry } from '../../data/audit-repository.ts';
+import type { RequestStatus } from '../../data/request-repository.ts';
+import { fieldValueInWords, REQUEST_STATUS_LABELS } from './staff-request-presenter.ts';
+
+/** Staff actions in French; an action this list does not know yet shows its code rather than nothing. */
+const ACTION_LABELS: Record<string, string> = {
+  request_accepted: 'Demande acceptée',
+  request_refused: 'Demande refusée',
+  member_updated: 'Fiche modifiée par le service',
+  news_published: 'Actualité publiée',
+  news_updated: 'Actualité modifiée',
+  news_removed: 'Actualité retirée',
+  message_sent: 'Message envoyé à la famille',
+  family_created: 'Famille créée, liens d’activation envoyés',
+  account_activated: 'Compte activé',
+  account_refused: 'Création de compte refusée',
+  registration_validated: 'Inscription validée',
+  registration_refused: 'Inscription refusée',
+};
+
+const ENTITY_LABELS: Record<string, string> = {
+  request: 'demande',
+  member: 'membre',
+  news: 'actualité',
+  message: 'message',
+  family: 'famille',
+  user: 'compte',
+};
+
+const OTHER_STATUS_LABELS: Record<string, string> = {
+  pending_activation: 'en attente d’activation',
+  active: 'actif',
+  refused: 'refusé',
+  validated: 'validée',
+};
+
+/** Keys of before/after that are not member fields. */
+const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => string }> = {
+  status: {
+    label: 'Statut',
+    words: (value) => REQUEST_STATUS_LABELS[value as RequestStatus] ?? OTHER_STATUS_LABELS[String(value)] ?? String(value),
+  },
+  reason: { label: 'Motif', words: (value) => (typeof value === 'string' && value ? value : 'Non renseigné') },
+};
+
+function inWords(key: string, value: unknown): string {
+  if (OTHER_KEYS[key]) return value === undefined || value === null ? 'Non renseigné' : OTHER_KEYS[key].words(value);
+  if (fieldDefinition(key) || key === 'preferredContact') return fieldValueInWords(key, value as FieldValue | undefined);
+  if (value === null || value === undefined || value === '') return 'Non renseigné';
+  if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+function labelOf(key: string): string {
+  return fieldDefinition(key)?.label ?? OTHER_KEYS[key]?.label ?? (key === 'preferredContact' ? 'Moyen de contact préféré' : key);
+}
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+export interface AuditChangeView {
+  label: string;
+  before: string;
+  after: string;
+}
+
+/** Before → after, key by key, in words; keys whose words did not change are left out. */
+export function auditChanges(before: unknown, after: unknown): AuditChangeView[] {
+  const was = asRecord(before);
+  const is = asRecord(after);
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])];
+  return keys
+    .map((key) => ({ label: labelOf(key), before: inWords(key, was[key]), after: inWords(key, is[key]) }))
+    .filter((change) => change.before !== change.after);
+}
+
+export interface AuditEntryView {
+  id: number;
+  occurredAt: Date;
+  staffName: string;
+  actionLabel: string;
+  /** « demande n° 12 – Tom Fontaine » */
+  about: string;
+  family?: { id: number; name: string; reference: string };
+  changes: AuditChangeView[];
+}
+
+export function presentAuditEntries(entries: JournalEntry[]): AuditEntryView[] {
+  return entries.map((entry) => {
+    const entity = ENTITY_LABELS[entry.entity] ?? entry.entity;
+    const about = [entry.entityId ? `${entity} n° ${entry.entityId}` : entity, entry.subjectName].filter(Boolean).join(' – ');
+    return {
+      id: entry.id,
+      occurredAt: entry.occurredAt,
+      staffName: entry.staffName,
+      actionLabel: ACTION_LABELS[entry.action] ?? entry.action,
+      about,
+      family:
+        entry.familyId && entry.familyName
+          ? { id: entry.familyId, name: entry.familyName, reference: entry.familyReference ?? '' }
+          : undefined,
+      changes: auditChanges(entry.before, entry.after),
+    };
+  });
+}

@@ -1,0 +1,54 @@
+import { fieldsFor } from '../../domain/family-fields.ts';
+import type { FamilyRequest, RequestStatus } from '../../data/request-repository.ts';
+import { REQUEST_TYPE_LABELS } from '../../services/family-file-service.ts';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { changeInWords, displayValue } from './family-presenter.ts';
+
+/** Status in words, with a kind for the badge's style: the words carry the meaning, not the colour. */
+const STATUS: Record<RequestStatus, { label: string; kind: 'pending' | 'ok' | 'late' }> = {
+  pending: { label: 'En attente', kind: 'pending' },
+  accepted: { label: 'Acceptée', kind: 'ok' },
+  refused: { label: 'Refusée', kind: 'late' },
+};
+
+/** A family's request as the parents read it, on the dashboard and in the history. */
+export interface FamilyRequestView {
+  id: number;
+  typeLabel: string;
+  /** Who the request is about (« Tom Fontaine »). */
+  about: string;
+  /** What was asked, one line each: « Classe : CE2 → CM1 ». */
+  details: string[];
+  submittedAt: string;
+  submittedBy: string;
+  statusLabel: string;
+  statusKind: string;
+  decidedOn?: string;
+  reason?: string;
+}
+
+/** A new child in words: each field the parent filled in. */
+function childInWords(child: Record<string, unknown>): string[] {
+  return fieldsFor('child')
+    .filter((field) => child[field.key] !== undefined && child[field.key] !== null && child[field.key] !== '')
+    .map((field) => `${field.label} : ${displayValue(field.kind, child[field.key] as string | boolean)}`);
+}
+
+export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView {
+  const status = STATUS[request.status];
+  const payload = request.payload;
+  return {
+    id: request.id,
+    typeLabel: REQUEST_TYPE_LABELS[request.type],
+    about: payload.kind === 'changes' ? payload.memberName : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
+    details: payload.kind === 'changes' ? payload.changes.map(changeInWords) : childInWords(payload.child),
+    submittedAt: formatDateTime(request.submittedAt),
+    submittedBy: request.submittedByName,
+    statusLabel: status.label,
+    statusKind: status.kind,
+    decidedOn: request.decidedAt ? formatDate(request.decidedAt) : undefined,
+    reason: request.reason ?? undefined,
+  };
+}
+
+export const presentFamilyRequests = (requests: FamilyRequest[]) => requests.map(presentFamilyRequest);

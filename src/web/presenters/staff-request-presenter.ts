@@ -1,0 +1,131 @@
+import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../../domain/family-fields.ts';
+import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../data/request-repository.ts';
+import { REQUEST_TYPE_LABELS, type DecisionOutcome, type QueueConflict } from '../../services/family-file-service.ts';
+import { displayValue } from './family-presenter.ts';
+
+export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
+  pending: 'En attente',
+  accepted: 'Acceptée',
+  refused: 'Refusée',
+};
+
+function kindOf(field: string): FieldKind | 'contactWay' {
+  return fieldDefinition(field)?.kind ?? (field === 'preferredContact' ? 'contactWay' : 'text');
+}
+
+/** A member field's value in words: « Non renseigné », « Oui », « jeudi 4 mai 2018 », « Madame »… */
+export function fieldValueInWords(field: string, value: FieldValue | undefined): string {
+  return displayValue(kindOf(field), value);
+}
+
+export interface ChangeView {
+  label: string;
+  before: string;
+  after: string;
+}
+
+export interface ConflictView {
+  label: string;
+  /** The value the family saw when asking. */
+  before: string;
+  /** The value now in the file. */
+  current: string;
+  /** The value asked for. */
+  after: string;
+}
+
+export interface RequestView {
+  id: number;
+  typeLabel: string;
+  status: RequestStatus;
+  statusLabel: string;
+  /** Who the request is about: the member, or the child to add. */
+  subject: string;
+  submittedByName: string;
+  submittedAt: Date;
+  decidedAt: Date | null;
+  decidedByName: string | null;
+  reason: string | null;
+  /** Change requests: each field, before → after. */
+  changes: ChangeView[];
+  /** New child: every field of a child, in words. */
+  child: { label: string; value: string }[];
+  conflicts: ConflictView[];
+  family?: { id: number; name: string; reference: string };
+}
+
+function subjectOf(request: FamilyRequest): string {
+  if (request.payload.kind === 'new_child') return `${request.payload.child.firstName ?? ''} ${request.payload.child.lastName ?? ''}`.trim();
+  return request.payload.memberName;
+}
+
+export function presentRequest(
+  request: FamilyRequest & { decidedByName?: string | null },
+  conflicts: QueueConflict[] = [],
+): RequestView {
+  const payload = request.payload;
+  return {
+    id: request.id,
+    typeLabel: REQUEST_TYPE_LABELS[request.type],
+    status: request.status,
+    statusLabel: REQUEST_STATUS_LABELS[request.status],
+    subject: subjectOf(request),
+    submittedByName: request.submittedByName,
+    submittedAt: request.submittedAt,
+    decidedAt: request.decidedAt,
+    decidedByName: request.decidedByName ?? null,
+    reason: request.reason,
+    changes:
+      payload.kind === 'changes'
+        ? payload.changes.map((change) => ({
+            label: change.label,
+            before: fieldValueInWords(change.field, change.before),
+            after: fieldValueInWords(change.field, change.after),
+          }))
+        : [],
+    child:
+      payload.kind === 'new_child'
+        ? fieldsFor('child').map((field) => ({ label: field.label, value: fieldValueInWords(field.key, payload.child[field.key]) }))
+        : [],
+    conflicts: conflicts.map((conflict) => ({
+      label: conflict.label,
+      before: fieldValueInWords(conflict.field, conflict.before),
+      current: fieldValueInWords(conflict.field, conflict.current),
+      after: fieldValueInWords(conflict.field, conflict.after),
+    })),
+  };
+}
+
+export function presentQueue(requests: QueuedRequest[], conflicts: Map<number, QueueConflict[]>): RequestView[] {
+  return requests.map((request) => ({
+    ...presentRequest(request, conflicts.get(request.id)),
+    family: { id: request.familyId, name: request.familyName, reference: request.familyReference },
+  }));
+}
+
+const plural = (count: number, one: string, many: string) => (count > 1 ? many : one);
+
+/** The flash after a decision: what was decided, what it overrode, what another agent had decided. */
+export function decisionSummary(outcome: DecisionOutcome, accepted: boolean): string {
+  const parts: string[] = [];
+  const count = outcome.decided.length;
+  if (count) {
+    const verb = accepted ? plural(count, 'acceptée', 'acceptées') : plural(count, 'refusée', 'refusées');
+    const which = outcome.decided.map(({ request }) => `n° ${request.id} (${subjectOf(request)})`).join(', ');
+    parts.push(`${count} ${plural(count, 'demande', 'demandes')} ${verb} : ${which}. La famille est prévenue par e-mail.`);
+  }
+  for (const { request, conflicts } of outcome.decided) {
+    if (conflicts.length) {
+      parts.push(
+        `La demande n° ${request.id} a remplacé des données modifiées depuis son envoi : ${conflicts.map((c) => c.label.toLowerCase()).join(', ')}.`,
+      );
+    }
+  }
+  if (outcome.alreadyDecided.length) {
+    const ids = outcome.alreadyDecided.map((id) => `n° ${id}`).join(', ');
+    parts.push(
+      `${plural(outcome.alreadyDecided.length, 'Déjà traitée', 'Déjà traitées')} par un autre agent, rien n'a été changé : ${plural(outcome.alreadyDecided.length, 'demande', 'demandes')} ${ids}.`,
+    );
+  }
+  return parts.join(' ') || 'Aucune demande traitée.';
+}

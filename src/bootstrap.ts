@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
 import type { Env } from './config/env.ts';
+import { parseSchoolHolidays, type SchoolHolidaysFile } from './domain/calendar/school-holidays.ts';
 import { clockStartingAt, systemClock, type Clock } from './domain/clock.ts';
 import { createDatabase, migrateToLatest, type Database } from './data/database.ts';
 import { createRepositories, type Repositories } from './data/index.ts';
@@ -15,6 +17,14 @@ import { argon2Hasher } from './services/password-hasher.ts';
 import { loadCommuneFiles } from './services/seed-service.ts';
 
 export const COMMUNE_FILES_DIR = path.resolve(import.meta.dirname, '../seeds/communes');
+export const SCHOOL_HOLIDAYS_FILE = path.resolve(import.meta.dirname, '../seeds/calendar/school-holidays.json');
+
+/** The school holidays by zone shipped with the app, read and checked once per process. */
+let schoolHolidays: SchoolHolidaysFile | undefined;
+function loadSchoolHolidays(): SchoolHolidaysFile {
+  schoolHolidays ??= parseSchoolHolidays(JSON.parse(fs.readFileSync(SCHOOL_HOLIDAYS_FILE, 'utf8')), 'seeds/calendar/school-holidays.json');
+  return schoolHolidays;
+}
 
 export interface Runtime {
   db: Database;
@@ -44,6 +54,7 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
   const services = createServices({
     repositories,
     mail: mailRenderer(publicUrlOf(env)),
+    schoolHolidays: loadSchoolHolidays(),
     clock,
     hasher: argon2Hasher({
       memoryKib: env.ARGON2_MEMORY_KIB,

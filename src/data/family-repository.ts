@@ -364,14 +364,21 @@ export function familyRepository(db: Executor) {
       }));
     },
 
-    /** The next free file number of the commune, `<PREFIX>-00042`; the unique key settles races. */
+    /**
+     * The next file number of the commune, `<PREFIX>-00042`, from a counter row locked by the
+     * caller's transaction (so concurrent sign-ups never draw the same number); the counter starts
+     * after the highest number already used with that prefix.
+     */
     async nextReference(communeId: number, prefix: string, executor: Executor = db): Promise<string> {
-      const row = await executor('families')
-        .where({ commune_id: communeId })
-        .andWhere('reference', '~', `^${prefix}-[0-9]+$`)
-        .max<{ max: number | null }[]>({ max: executor.raw(`substring(reference from '[0-9]+$')::int`) })
-        .first();
-      return `${prefix}-${String((row?.max ?? 0) + 1).padStart(5, '0')}`;
+      const result = await executor.raw<{ rows: { value: number }[] }>(
+        `INSERT INTO counters (commune_id, series, year, value)
+         SELECT ?, ?, 0, coalesce(max(substring(reference from '[0-9]+$')::int), 0) + 1
+           FROM families WHERE commune_id = ? AND reference ~ ?
+         ON CONFLICT (commune_id, series, year) DO UPDATE SET value = counters.value + 1
+         RETURNING value`,
+        [communeId, `family:${prefix}`, communeId, `^${prefix}-[0-9]+$`],
+      );
+      return `${prefix}-${String(result.rows[0]!.value).padStart(5, '0')}`;
     },
   };
 }

@@ -88,7 +88,7 @@ export function registrationRepository(db: Executor) {
   return {
     async insert(
       communeId: number,
-      registration: { familyId: number; memberId: number; activityId: number; schoolYear: string; startsOn: string; endsOn: string; requestId: number; createdAt: Date },
+      registration: { familyId: number; memberId: number; activityId: number; schoolYear: string; startsOn: string; endsOn: string; requestId: number | null; createdAt: Date },
       executor: Executor = db,
     ): Promise<number> {
       const [row] = await executor('registrations')
@@ -135,6 +135,11 @@ export function registrationRepository(db: Executor) {
         .whereIn('r.status', ['pending', 'validated'])
         .first()) as RegistrationRow | undefined;
       return row && toRegistration(row);
+    },
+
+    async countForFamily(communeId: number, familyId: number, executor: Executor = db): Promise<number> {
+      const [row] = await executor('registrations').where({ commune_id: communeId, family_id: familyId }).count<{ count: number }[]>('* as count');
+      return row!.count;
     },
 
     async recordDecision(

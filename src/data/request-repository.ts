@@ -1,12 +1,13 @@
 import type { FieldChange, FieldValue } from '../domain/family-fields.ts';
 import type { Executor } from './database.ts';
 
-export type RequestType = 'member_change' | 'contact_change' | 'new_child';
+export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration';
 export type RequestStatus = 'pending' | 'accepted' | 'refused';
 
 export type RequestPayload =
   | { kind: 'changes'; memberName: string; changes: FieldChange[] }
-  | { kind: 'new_child'; child: Record<string, FieldValue> };
+  | { kind: 'new_child'; child: Record<string, FieldValue> }
+  | { kind: 'registration'; childName: string; activityName: string; schoolYear: string; startsOn: string; endsOn: string };
 
 export interface FamilyRequest {
   id: number;

@@ -24,6 +24,7 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   member_change: "Modification d'un membre de la famille",
   contact_change: 'Modification des coordonnées',
   new_child: "Ajout d'un enfant",
+  registration: 'Inscription à une activité',
 };
 
 const CONTACT_LABELS: Record<string, string> = { preferredContact: 'Moyen de contact préféré' };
@@ -69,7 +70,12 @@ export const JOURNAL_PAGE_SIZE = 50;
 const SEARCH_MAX_WORDS = 8;
 const FAMILY_FILE_AUDIT_ENTRIES = 100;
 
-export function familyFileService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
+/** What deciding a registration request does to the registration itself (the registrations service). */
+export interface RegistrationDecider {
+  decide(trx: Transaction, commune: Commune, staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }): Promise<void>;
+}
+
+export function familyFileService(repositories: Repositories, clock: Clock, mail: MailRenderer, registrations: RegistrationDecider) {
   const { db, families, requests, users, outbox, audit } = repositories;
 
   async function requireMember(communeId: number, familyId: number, memberId: number): Promise<Member> {
@@ -231,8 +237,12 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
             continue;
           }
           let conflicts: FieldChange[] = [];
-          if (decision.accept) conflicts = await apply(trx, commune, request);
           const reason = decision.accept ? null : decision.reason;
+          if (request.type === 'registration') {
+            await registrations.decide(trx, commune, staff, request, { accept: decision.accept, reason });
+          } else if (decision.accept) {
+            conflicts = await apply(trx, commune, request);
+          }
           await requests.recordDecision(
             commune.id,
             request.id,
@@ -382,6 +392,7 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
       );
       return [];
     }
+    if (request.payload.kind !== 'changes') return [];
     const member = await families.lockMember(commune.id, request.familyId, request.memberId!, trx);
     if (!member) throw new NotFoundError(`member ${request.memberId} of request ${request.id} is gone`);
     const conflicts = conflictsOf(request.payload.changes, memberValues(member));
@@ -399,6 +410,9 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
 
   function describe(request: FamilyRequest): string {
     if (request.payload.kind === 'new_child') return `${request.payload.child.firstName} ${request.payload.child.lastName}`;
+    if (request.payload.kind === 'registration') {
+      return `${request.payload.childName} – ${request.payload.activityName}, année ${request.payload.schoolYear}`;
+    }
     return `${request.payload.memberName} – ${request.payload.changes.map((change) => change.label.toLowerCase()).join(', ')}`;
   }
 }

@@ -1,3 +1,4 @@
+import type { SchoolHolidaysFile } from '../domain/calendar/school-holidays.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
@@ -5,6 +6,8 @@ import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
 import { familyFileService } from './family-file-service.ts';
 import { authService } from './auth-service.ts';
+import { calendarService } from './calendar-service.ts';
+import { registrationService } from './registration-service.ts';
 import { communeService } from './commune-service.ts';
 import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
@@ -19,10 +22,14 @@ export interface ServiceDependencies {
   production: boolean;
   mail: MailRenderer;
   throttle: SignInThrottle;
+  /** The school holidays by zone shipped in seeds/calendar. */
+  schoolHolidays: SchoolHolidaysFile;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, schoolHolidays }: ServiceDependencies) {
+  const calendars = calendarService(schoolHolidays, clock);
+  const registrations = registrationService(repositories, clock, calendars);
   return {
     clock,
     communes: communeService(repositories),
@@ -30,9 +37,11 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     history: historyService(repositories, clock),
     families: familyService(repositories),
     accounts: accountService(repositories, hasher, clock, mail),
-    familyFile: familyFileService(repositories, clock, mail),
+    calendars,
+    registrations,
+    familyFile: familyFileService(repositories, clock, mail, registrations),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }),
+    seed: seedService(repositories, hasher, { production }, calendars, clock),
     ...communicationServices(repositories, clock, mail),
   };
 }

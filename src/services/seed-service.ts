@@ -7,6 +7,9 @@ import type { NewMember } from '../data/family-repository.ts';
 import type { UserRole } from '../data/user-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import type { CalendarService } from './calendar-service.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Commune } from '../data/commune-repository.ts';
 
 /** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
 export function loadCommuneFiles(directory: string): CommuneFile[] {
@@ -80,7 +83,44 @@ const guardian = (
   schoolLevel: null,
 });
 
-export function seedService(repositories: Repositories, hasher: PasswordHasher, environment: { production: boolean }) {
+export function seedService(
+  repositories: Repositories,
+  hasher: PasswordHasher,
+  environment: { production: boolean },
+  calendars: CalendarService,
+  clock: Clock,
+) {
+  /** The Martin children's validated registrations for the current school year (DESIGN §10). */
+  async function ensureDemoRegistrations(commune: Commune, familyReference: string) {
+    const family = await repositories.families.findByReference(commune.id, familyReference);
+    const year = calendars.openSchoolYears(commune)[0];
+    if (!family || !year || (await repositories.registrations.countForFamily(commune.id, family.id)) > 0) return;
+    const agent = await repositories.users.findByEmail(commune.id, `agent@${commune.slug}.example.org`);
+    const children = (await repositories.families.listMembers(commune.id, family.id)).filter((member) => member.role === 'child');
+    const plan: Record<string, string[]> = { Léa: ['restauration', 'periscolaire-soir'], Hugo: ['restauration', 'mercredi'] };
+    await repositories.db.transaction(async (trx) => {
+      for (const child of children) {
+        for (const code of plan[child.firstName] ?? []) {
+          const activity = await repositories.activities.findByCode(commune.id, code, trx);
+          if (!activity) continue;
+          const id = await repositories.registrations.insert(
+            commune.id,
+            { familyId: family.id, memberId: child.id, activityId: activity.id, schoolYear: year.name, startsOn: year.startsOn, endsOn: year.endsOn, requestId: null, createdAt: clock.now() },
+            trx,
+          );
+          const yearNumber = Number(year.name.slice(0, 4));
+          const number = await repositories.counters.next(commune.id, 'registration', yearNumber, trx);
+          await repositories.registrations.recordDecision(
+            commune.id,
+            id,
+            { status: 'validated', reference: `INS-${yearNumber}-${String(number).padStart(5, '0')}`, decidedBy: agent!.id, decidedAt: clock.now(), reason: null },
+            trx,
+          );
+        }
+      }
+    });
+  }
+
   async function insertAccount(
     trx: Transaction,
     communeId: number,
@@ -122,7 +162,10 @@ export function seedService(repositories: Repositories, hasher: PasswordHasher, 
         const commune = await repositories.communes.findBySlug(slug);
         if (!commune) continue;
         const martinReference = demoFamilyReference(slug, 1);
-        if (await repositories.families.findByReference(commune.id, martinReference)) continue;
+        if (await repositories.families.findByReference(commune.id, martinReference)) {
+          await ensureDemoRegistrations(commune, martinReference);
+          continue;
+        }
 
         await repositories.db.transaction(async (trx) => {
           const domain = `${slug}.example.org`;
@@ -167,6 +210,7 @@ export function seedService(repositories: Repositories, hasher: PasswordHasher, 
           await insertAccount(trx, commune.id, { role: 'agent', email: `agent@${domain}`, identifier: 'agent', firstName: 'Nadia', lastName: 'Roux' }, hashes.agent, null, null);
           await insertAccount(trx, commune.id, { role: 'admin', email: `admin@${domain}`, identifier: 'admin', firstName: 'Marc', lastName: 'Lefèvre' }, hashes.admin, null, null);
         });
+        await ensureDemoRegistrations(commune, martinReference);
         created.push(slug);
       }
       return { created };

@@ -20,6 +20,7 @@ import { passwordRouter } from './routes/portal/password.ts';
 import { selfRegistrationRouter } from './routes/portal/self-registration.ts';
 import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
+import { registrationsRouter } from './routes/portal/registrations.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
@@ -145,6 +146,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(passwordRouter(services));
   commune.use(dashboardRouter(services));
   commune.use(familyRouter(services));
+  commune.use(registrationsRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));
   commune.use('/admin', adminRouter(services));

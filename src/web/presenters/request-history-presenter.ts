@@ -28,6 +28,11 @@ export interface FamilyRequestView {
 }
 
 /** A new child in words: each field the parent filled in. */
+/** « Restauration scolaire, année 2026-2027 (du … au …) » */
+export function registrationInWords(payload: { activityName: string; schoolYear: string; startsOn: string; endsOn: string }): string {
+  return `${payload.activityName}, année ${payload.schoolYear} (du ${formatDate(payload.startsOn)} au ${formatDate(payload.endsOn)})`;
+}
+
 function childInWords(child: Record<string, unknown>): string[] {
   return fieldsFor('child')
     .filter((field) => child[field.key] !== undefined && child[field.key] !== null && child[field.key] !== '')
@@ -40,8 +45,18 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
   return {
     id: request.id,
     typeLabel: REQUEST_TYPE_LABELS[request.type],
-    about: payload.kind === 'changes' ? payload.memberName : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
-    details: payload.kind === 'changes' ? payload.changes.map(changeInWords) : childInWords(payload.child),
+    about:
+      payload.kind === 'changes'
+        ? payload.memberName
+        : payload.kind === 'registration'
+          ? payload.childName
+          : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
+    details:
+      payload.kind === 'changes'
+        ? payload.changes.map(changeInWords)
+        : payload.kind === 'registration'
+          ? [registrationInWords(payload)]
+          : childInWords(payload.child),
     submittedAt: formatDateTime(request.submittedAt),
     submittedBy: request.submittedByName,
     statusLabel: status.label,

@@ -2,6 +2,7 @@ import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../
 import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../data/request-repository.ts';
 import { REQUEST_TYPE_LABELS, type DecisionOutcome, type QueueConflict } from '../../services/family-file-service.ts';
 import { displayValue } from './family-presenter.ts';
+import { registrationInWords } from './request-history-presenter.ts';
 
 export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
   pending: 'En attente',
@@ -50,12 +51,15 @@ export interface RequestView {
   changes: ChangeView[];
   /** New child: every field of a child, in words. */
   child: { label: string; value: string }[];
+  /** Registration: the activity and the period asked, in words. */
+  registration?: string;
   conflicts: ConflictView[];
   family?: { id: number; name: string; reference: string };
 }
 
 function subjectOf(request: FamilyRequest): string {
   if (request.payload.kind === 'new_child') return `${request.payload.child.firstName ?? ''} ${request.payload.child.lastName ?? ''}`.trim();
+  if (request.payload.kind === 'registration') return request.payload.childName;
   return request.payload.memberName;
 }
 
@@ -87,6 +91,7 @@ export function presentRequest(
       payload.kind === 'new_child'
         ? fieldsFor('child').map((field) => ({ label: field.label, value: fieldValueInWords(field.key, payload.child[field.key]) }))
         : [],
+    registration: payload.kind === 'registration' ? registrationInWords(payload) : undefined,
     conflicts: conflicts.map((conflict) => ({
       label: conflict.label,
       before: fieldValueInWords(conflict.field, conflict.before),

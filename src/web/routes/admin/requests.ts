@@ -14,6 +14,7 @@ const TYPES = {
   membre: { label: REQUEST_TYPE_LABELS.member_change, types: ['member_change'] as RequestType[] },
   coordonnees: { label: REQUEST_TYPE_LABELS.contact_change, types: ['contact_change'] as RequestType[] },
   enfant: { label: REQUEST_TYPE_LABELS.new_child, types: ['new_child'] as RequestType[] },
+  inscription: { label: REQUEST_TYPE_LABELS.registration, types: ['registration'] as RequestType[] },
 };
 const STATUSES = {
   'en-attente': { label: 'En attente', statuses: ['pending'] as RequestStatus[] },

@@ -1,0 +1,135 @@
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Commune } from '../data/commune-repository.ts';
+import type { Transaction } from '../data/database.ts';
+import type { Repositories } from '../data/index.ts';
+import type { FamilyRequest } from '../data/request-repository.ts';
+import type { Registration, RegistrationFilters } from '../data/registration-repository.ts';
+import type { User } from '../data/user-repository.ts';
+import { renderRegistrationAttestation } from '../integrations/pdf/attestation-pdf.ts';
+import type { CalendarService } from './calendar-service.ts';
+
+/** Registrations of children to activities (DESIGN §7 Registrations): asked by parents, decided by staff. */
+export function registrationService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
+  const { db, registrations, activities, families, requests, counters } = repositories;
+
+  return {
+    listActivities(commune: Commune) {
+      return activities.listActive(commune.id);
+    },
+
+    async formOptions(commune: Commune, familyId: number) {
+      const members = await families.listMembers(commune.id, familyId);
+      return {
+        children: members.filter((member) => member.role === 'child'),
+        activities: await activities.listActive(commune.id),
+        schoolYears: calendars.openSchoolYears(commune),
+      };
+    },
+
+    /** A parent asks; the request and the pending registration are written together. */
+    async request(commune: Commune, user: User, input: { memberId: number; activityId: number; schoolYear: string }): Promise<number> {
+      const familyId = user.familyId!;
+      const child = await families.findMember(commune.id, familyId, input.memberId);
+      if (!child || child.role !== 'child') {
+        throw new ValidationError([{ field: 'enfant', message: 'Choisissez un enfant de votre famille' }]);
+      }
+      const activity = await activities.findById(commune.id, input.activityId);
+      if (!activity || !activity.active) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité de la liste' }]);
+      const year = calendars.openSchoolYears(commune).find((candidate) => candidate.name === input.schoolYear);
+      if (!year) throw new ValidationError([{ field: 'anneeScolaire', message: "Choisissez une année scolaire ouverte aux inscriptions" }]);
+      if (await registrations.findLive(commune.id, child.id, activity.id, year.name)) {
+        throw new ValidationError([
+          { field: 'activite', message: `${child.firstName} est déjà inscrit·e, ou une demande est en cours, pour « ${activity.name} » en ${year.name}` },
+        ]);
+      }
+      return db.transaction(async (trx) => {
+        const requestId = await requests.insert(
+          commune.id,
+          {
+            familyId,
+            type: 'registration',
+            memberId: child.id,
+            submittedBy: user.id,
+            submittedAt: clock.now(),
+            payload: {
+              kind: 'registration',
+              childName: `${child.firstName} ${child.lastName}`,
+              activityName: activity.name,
+              schoolYear: year.name,
+              startsOn: year.startsOn,
+              endsOn: year.endsOn,
+            },
+          },
+          trx,
+        );
+        return registrations.insert(
+          commune.id,
+          { familyId, memberId: child.id, activityId: activity.id, schoolYear: year.name, startsOn: year.startsOn, endsOn: year.endsOn, requestId, createdAt: clock.now() },
+          trx,
+        );
+      });
+    },
+
+    listForFamily(commune: Commune, familyId: number, filters: RegistrationFilters): Promise<Registration[]> {
+      return registrations.listForFamily(commune.id, familyId, filters);
+    },
+
+    /**
+     * Applies a staff decision on a registration request, inside the decision's transaction. A
+     * validated registration gets its reference from the commune's gap-free counter.
+     */
+    async decide(trx: Transaction, commune: Commune, staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }) {
+      const registration = await registrations.findByRequest(commune.id, request.id, trx);
+      if (!registration) throw new NotFoundError(`no registration for request ${request.id}`);
+      let reference: string | null = null;
+      if (decision.accept) {
+        const year = Number(registration.schoolYear.slice(0, 4));
+        const number = await counters.next(commune.id, 'registration', year, trx);
+        reference = `INS-${year}-${String(number).padStart(5, '0')}`;
+      }
+      await registrations.recordDecision(
+        commune.id,
+        registration.id,
+        { status: decision.accept ? 'validated' : 'refused', reference, decidedBy: staff.id, decidedAt: clock.now(), reason: decision.reason },
+        trx,
+      );
+    },
+
+    /** The « attestation d'inscription » of a validated registration of the family; 404 otherwise. */
+    async attestation(commune: Commune, familyId: number, registrationId: number): Promise<{ filename: string; pdf: Buffer }> {
+      const registration = await registrations.findForFamily(commune.id, familyId, registrationId);
+      if (!registration || registration.status !== 'validated' || !registration.reference) {
+        throw new NotFoundError(`no validated registration ${registrationId} for family ${familyId}`);
+      }
+      const family = (await families.findById(commune.id, familyId))!;
+      const pdf = await renderRegistrationAttestation({
+        commune,
+        reference: registration.reference,
+        familyName: family.name,
+        familyReference: family.reference,
+        child: { firstName: registration.childFirstName, lastName: registration.childLastName, birthDate: registration.childBirthDate },
+        activityName: registration.activityName,
+        schoolYear: registration.schoolYear,
+        startsOn: registration.startsOn,
+        endsOn: registration.endsOn,
+        validatedAt: registration.decidedAt!,
+        issuedAt: clock.now(),
+      });
+      return { filename: `attestation-inscription-${registration.reference}.pdf`, pdf };
+    },
+
+    /** For staff: who is registered to an activity on a day, and whether the day is open. */
+    async registeredOn(commune: Commune, activityCode: string, day: string) {
+      const activity = await activities.findByCode(commune.id, activityCode);
+      if (!activity) throw new NotFoundError(`no activity ${activityCode}`);
+      return {
+        activity,
+        status: calendars.dayStatus(commune, activity, day),
+        children: await registrations.validatedOn(commune.id, activity.id, day),
+      };
+    },
+  };
+}
+
+export type RegistrationService = ReturnType<typeof registrationService>;

@@ -1,0 +1,91 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { NotFoundError } from '../../../domain/errors.ts';
+import type { Services } from '../../../services/index.ts';
+import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { requireParent } from '../../middleware/auth.ts';
+import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
+
+const filtersSchema = z.object({
+  enfant: z.coerce.number().int().positive().optional().catch(undefined),
+  statut: z.enum(['validated', 'pending', 'refused']).optional().catch(undefined),
+  annee: z.string().regex(/^\d{4}-\d{4}$/).optional().catch(undefined),
+});
+
+const requestSchema = z.object({
+  enfant: z.coerce.number({ error: 'Choisissez un enfant' }).int().positive('Choisissez un enfant'),
+  activite: z.coerce.number({ error: 'Choisissez une activité' }).int().positive('Choisissez une activité'),
+  anneeScolaire: z.string({ error: 'Choisissez une année scolaire' }).regex(/^\d{4}-\d{4}$/, 'Choisissez une année scolaire'),
+});
+
+/** `/inscriptions`: the family's registrations, a new request, and the attestation PDF. */
+export function registrationsRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+  router.use('/inscriptions', requireParent);
+
+  router.get('/inscriptions', async (req, res) => {
+    const commune = res.locals.commune!;
+    const filters = filtersSchema.parse(req.query);
+    const familyId = req.user!.familyId!;
+    const [registrations, options] = await Promise.all([
+      services.registrations.listForFamily(commune, familyId, { memberId: filters.enfant, status: filters.statut, schoolYear: filters.annee }),
+      services.registrations.formOptions(commune, familyId),
+    ]);
+    res.render('pages/portal/registrations', {
+      groups: presentRegistrations(registrations),
+      filters,
+      children: options.children,
+      schoolYears: options.schoolYears,
+      statuses: REGISTRATION_STATUS,
+    });
+  });
+
+  const renderForm = async (res: Parameters<Parameters<Router['get']>[1]>[1], status: number, extra: Record<string, unknown>) => {
+    const commune = res.locals.commune!;
+    const options = await services.registrations.formOptions(commune, res.locals.user!.familyId!);
+    res.status(status).render('pages/portal/registration-new', { ...options, ...extra });
+  };
+
+  router.get('/inscriptions/nouvelle', async (req, res) => {
+    const options = await services.registrations.formOptions(res.locals.commune!, req.user!.familyId!);
+    await renderForm(res, 200, { values: { anneeScolaire: options.schoolYears[0]?.name, enfant: req.query.enfant } });
+  });
+
+  router.post('/inscriptions/nouvelle', async (req, res) => {
+    const commune = res.locals.commune!;
+    const parsed = parseForm(requestSchema, req.body);
+    if (!parsed.ok) {
+      await renderForm(res, 400, { errors: parsed.errors, values: parsed.values });
+      return;
+    }
+    try {
+      await services.registrations.request(commune, req.user!, {
+        memberId: parsed.data.enfant,
+        activityId: parsed.data.activite,
+        schoolYear: parsed.data.anneeScolaire,
+      });
+    } catch (error) {
+      const errors = fieldErrorsOf(error);
+      if (!errors) throw error;
+      await renderForm(res, 400, { errors, values: req.body });
+      return;
+    }
+    setFlash(req, 'success', "Votre demande d'inscription est envoyée au service. Vous recevrez un e-mail à sa décision.");
+    res.redirect(303, `/${commune.slug}/inscriptions`);
+  });
+
+  router.get('/inscriptions/:id/attestation.pdf', async (req, res) => {
+    const commune = res.locals.commune!;
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError('bad registration id');
+    const { filename, pdf } = await services.registrations.attestation(commune, req.user!.familyId!, id);
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="${filename}"`)
+      .set('X-Content-Type-Options', 'nosniff')
+      .set('Cache-Control', 'private, no-store')
+      .send(pdf);
+  });
+
+  return router;
+}

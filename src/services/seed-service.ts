@@ -190,6 +190,27 @@ export function seedService(
           );
           await repositories.families.insertMember(commune.id, martin, child('Léa', 'Martin', '2017-04-12', 'École Jean-Jaurès', 'CM1'), trx);
           await repositories.families.insertMember(commune.id, martin, child('Hugo', 'Martin', '2020-09-03', 'École Jean-Jaurès', 'Grande section'), trx);
+          // Someone close to the family: may pick the children up, to call in an emergency.
+          await repositories.families.insertMember(
+            commune.id,
+            martin,
+            {
+              role: 'contact',
+              civility: 'madame',
+              lastName: 'Durand',
+              birthName: null,
+              firstName: 'Monique',
+              birthDate: null,
+              email: null,
+              phone: '06 45 67 89 01',
+              school: null,
+              schoolLevel: null,
+              relationship: 'Grand-mère',
+              canPickUp: true,
+              emergencyContact: true,
+            },
+            trx,
+          );
           await insertAccount(trx, commune.id, { role: 'parent', email: `parent@${domain}`, identifier: 'martin-claire', firstName: 'Claire', lastName: 'Martin' }, hashes.parent, martin, claire);
           await insertAccount(trx, commune.id, { role: 'parent', email: `parent2@${domain}`, identifier: 'martin-paul', firstName: 'Paul', lastName: 'Martin' }, hashes.parent, martin, paul);
 

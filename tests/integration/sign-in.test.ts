@@ -29,7 +29,7 @@ describe('POST /:commune/connexion', () => {
     const $ = html(dashboard.text);
     expect($('h1').text()).toBe('Bonjour Claire Martin');
     const members = $('section[aria-labelledby="members-title"] li a').map((_, el) => $(el).text()).get();
-    expect(members).toEqual(['Claire Martin', 'Paul Martin', 'Léa Martin', 'Hugo Martin']);
+    expect(members).toEqual(['Claire Martin', 'Paul Martin', 'Léa Martin', 'Hugo Martin', 'Monique Durand']);
     expect(dashboard.text).not.toContain('Bernard');
   });
 

@@ -44,7 +44,14 @@ export function presentMembers(members: Member[], now: Date): MemberView[] {
     return {
       id: member.id,
       fullName: `${member.firstName} ${member.lastName}`,
-      roleLabel: member.role === 'guardian' && member.civility === 'madame' ? 'Responsable légale' : ROLE_LABELS[member.role],
+      roleLabel:
+        member.role === 'contact'
+          ? [member.relationship ?? 'Proche de la famille', member.canPickUp ? 'autorisée à venir chercher les enfants' : '', member.emergencyContact ? 'à prévenir en urgence' : '']
+              .filter(Boolean)
+              .join(', ')
+          : member.role === 'guardian' && member.civility === 'madame'
+            ? 'Responsable légale'
+            : ROLE_LABELS[member.role],
       birthDate: member.birthDate ? formatDate(member.birthDate) : undefined,
       age: age === undefined ? undefined : `${age} an${age > 1 ? 's' : ''}`,
       school: [member.school, member.schoolLevel].filter(Boolean).join(', ') || undefined,

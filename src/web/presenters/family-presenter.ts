@@ -46,7 +46,7 @@ export function presentMembers(members: Member[], now: Date): MemberView[] {
       fullName: `${member.firstName} ${member.lastName}`,
       roleLabel:
         member.role === 'contact'
-          ? [member.relationship ?? 'Proche de la famille', member.canPickUp ? 'autorisée à venir chercher les enfants' : '', member.emergencyContact ? 'à prévenir en urgence' : '']
+          ? [member.relationship ?? 'Proche de la famille', member.canPickUp ? 'autorisé·e à venir chercher les enfants' : '', member.emergencyContact ? 'à prévenir en urgence' : '']
               .filter(Boolean)
               .join(', ')
           : member.role === 'guardian' && member.civility === 'madame'

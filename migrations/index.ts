@@ -13,6 +13,8 @@ import * as createMessages from './20261123_11_create_messages.ts';
 import * as enableUnaccent from './20261123_12_enable_unaccent.ts';
 import * as createActivities from './20261123_13_create_activities.ts';
 import * as createRegistrations from './20261123_14_create_registrations.ts';
+import * as createBookings from './20261124_15_create_bookings.ts';
+import * as createAttendance from './20261124_16_create_attendance.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -33,6 +35,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123_12_enable_unaccent': enableUnaccent,
   '20261123_13_create_activities': createActivities,
   '20261123_14_create_registrations': createRegistrations,
+  '20261124_15_create_bookings': createBookings,
+  '20261124_16_create_attendance': createAttendance,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -26,6 +26,14 @@ declare module 'express-session' {
     csrfToken?: string;
     /** Shown after « Créer mon espace », kept for a refresh of the confirmation page. */
     registrationReceipt?: { deadline: string; identifier: string; email: string };
+    /** What « Valider » did to a child's week, shown once on the grid of that child and week. */
+    bookingOutcome?: {
+      memberId: number;
+      week: string;
+      title: string;
+      kind: 'success' | 'info';
+      days: { heading: string; done: string[]; refused: string[] }[];
+    };
     /** Written by passport's req.logIn through our serializeUser. */
     passport?: { user?: { userId: number; communeId: number } };
   }

@@ -76,6 +76,13 @@ export function activityRepository(db: Executor) {
       return row && toActivity(row);
     },
 
+    /** Activities by id, archived ones included (a registration may outlive its activity's listing). */
+    async listByIds(communeId: number, activityIds: number[], executor: Executor = db): Promise<Activity[]> {
+      if (!activityIds.length) return [];
+      const rows = await executor<ActivityRow>('activities').where({ commune_id: communeId }).whereIn('id', activityIds).orderBy('id');
+      return rows.map(toActivity);
+    },
+
     async findByCode(communeId: number, code: string, executor: Executor = db): Promise<Activity | undefined> {
       const row = await executor<ActivityRow>('activities').where({ commune_id: communeId, code }).first();
       return row && toActivity(row);

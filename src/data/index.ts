@@ -3,6 +3,8 @@ import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
 import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
+import { attendanceRepository } from './attendance-repository.ts';
+import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
@@ -24,8 +26,10 @@ export function createRepositories(db: Database) {
     outbox: mailOutboxRepository(db),
     requests: requestRepository(db),
     audit: auditRepository(db),
+    attendance: attendanceRepository(db),
     activities: activityRepository(db),
     registrations: registrationRepository(db),
+    bookings: bookingRepository(db),
     counters: counterRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),

@@ -5,7 +5,9 @@ import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
 import { familyFileService } from './family-file-service.ts';
+import { attendanceService } from './attendance-service.ts';
 import { authService } from './auth-service.ts';
+import { bookingService } from './booking-service.ts';
 import { calendarService } from './calendar-service.ts';
 import { registrationService } from './registration-service.ts';
 import { communeService } from './commune-service.ts';
@@ -30,6 +32,7 @@ export interface ServiceDependencies {
 export function createServices({ repositories, clock, hasher, production, mail, throttle, schoolHolidays }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
+  const bookings = bookingService(repositories, clock, mail, calendars);
   return {
     clock,
     communes: communeService(repositories),
@@ -39,9 +42,11 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     accounts: accountService(repositories, hasher, clock, mail),
     calendars,
     registrations,
+    bookings,
     familyFile: familyFileService(repositories, clock, mail, registrations),
+    attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),
     ...communicationServices(repositories, clock, mail),
   };
 }

@@ -8,6 +8,10 @@ import type { UserRole } from '../data/user-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { CalendarService } from './calendar-service.ts';
+import type { BookingService } from './booking-service.ts';
+import { addDays } from '../domain/calendar/calendar-day.ts';
+import { parisDay } from '../domain/calendar/paris-time.ts';
+import { isoWeekOf, mondayOf } from '../domain/booking-grid.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Commune } from '../data/commune-repository.ts';
 
@@ -89,7 +93,29 @@ export function seedService(
   environment: { production: boolean },
   calendars: CalendarService,
   clock: Clock,
+  bookings: BookingService,
 ) {
+  /**
+   * The Martin children booked on every open day of their activities for the next two weeks, as
+   * Claire would do it through the grid (same rules: windows, calendar, capacity).
+   */
+  async function ensureDemoBookings(commune: Commune, familyReference: string) {
+    const family = await repositories.families.findByReference(commune.id, familyReference);
+    if (!family) return;
+    const hasBookings = (await repositories.bookings.listLiveForFamily(commune.id, family.id, '2000-01-01', '2100-12-31')).length > 0;
+    const claire = await repositories.users.findByEmail(commune.id, `parent@${commune.slug}.example.org`);
+    if (hasBookings || !claire) return;
+    const children = (await repositories.families.listMembers(commune.id, family.id)).filter((member) => member.role === 'child');
+    const firstWeek = isoWeekOf(addDays(parisDay(clock.now()), 7));
+    for (const week of [firstWeek, isoWeekOf(addDays(mondayOf(firstWeek), 7))]) {
+      for (const child of children) {
+        const grid = await bookings.weekGrid(commune, family.id, child.id, week);
+        const wanted = new Set(grid.rows.flatMap((row) => row.cells.filter((cell) => cell.changeable && cell.state === 'available').map((cell) => cell.key)));
+        if (wanted.size) await bookings.changeWeek(commune, claire, child.id, week, wanted, new Set());
+      }
+    }
+  }
+
   /** The Martin children's validated registrations for the current school year (DESIGN §10). */
   async function ensureDemoRegistrations(commune: Commune, familyReference: string) {
     const family = await repositories.families.findByReference(commune.id, familyReference);
@@ -164,6 +190,7 @@ export function seedService(
         const martinReference = demoFamilyReference(slug, 1);
         if (await repositories.families.findByReference(commune.id, martinReference)) {
           await ensureDemoRegistrations(commune, martinReference);
+          await ensureDemoBookings(commune, martinReference);
           continue;
         }
 
@@ -232,6 +259,7 @@ export function seedService(
           await insertAccount(trx, commune.id, { role: 'admin', email: `admin@${domain}`, identifier: 'admin', firstName: 'Marc', lastName: 'Lefèvre' }, hashes.admin, null, null);
         });
         await ensureDemoRegistrations(commune, martinReference);
+        await ensureDemoBookings(commune, martinReference);
         created.push(slug);
       }
       return { created };

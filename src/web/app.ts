@@ -21,6 +21,7 @@ import { selfRegistrationRouter } from './routes/portal/self-registration.ts';
 import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
 import { registrationsRouter } from './routes/portal/registrations.ts';
+import { bookingsRouter } from './routes/portal/bookings.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
@@ -147,6 +148,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(dashboardRouter(services));
   commune.use(familyRouter(services));
   commune.use(registrationsRouter(services));
+  commune.use(bookingsRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));
   commune.use('/admin', adminRouter(services));

@@ -86,6 +86,7 @@ describe('GET /:commune/tableau-de-bord', () => {
       .map((_, a) => $(a).attr('href'))
       .get();
     expect(shortcuts).toEqual([
+      `/${SLUG}/reservations`,
       `/${SLUG}/famille`,
       `/${SLUG}/famille/ajouter-un-enfant`,
       `/${SLUG}/coordonnees`,

@@ -17,6 +17,7 @@ const ACTION_LABELS: Record<string, string> = {
   account_refused: 'Création de compte refusée',
   registration_validated: 'Inscription validée',
   registration_refused: 'Inscription refusée',
+  attendance_marked: 'Présence pointée',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -35,8 +36,11 @@ const OTHER_STATUS_LABELS: Record<string, string> = {
   validated: 'validée',
 };
 
+const PRESENCE_LABELS: Record<string, string> = { present: 'présent·e', absent: 'absent·e' };
+
 /** Keys of before/after that are not member fields. */
 const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => string }> = {
+  presence: { label: 'Présence', words: (value) => (value ? (PRESENCE_LABELS[String(value)] ?? String(value)) : 'Non pointé') },
   status: {
     label: 'Statut',
     words: (value) => REQUEST_STATUS_LABELS[value as RequestStatus] ?? OTHER_STATUS_LABELS[String(value)] ?? String(value),

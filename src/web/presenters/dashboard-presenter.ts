@@ -12,6 +12,7 @@ export interface Shortcut {
  */
 export function shortcutsFor(features: CommuneSettings['features']): Shortcut[] {
   const shortcuts: (Shortcut | false)[] = [
+    { label: 'Réservations', path: '/reservations', description: 'Réserver ou annuler les journées de la semaine' },
     { label: 'Ma famille', path: '/famille', description: 'Les membres de la famille, leur santé, les personnes autorisées' },
     features.addChild && { label: 'Ajouter un enfant', path: '/famille/ajouter-un-enfant', description: 'Une demande au service' },
     { label: 'Mes coordonnées', path: '/coordonnees', description: 'Adresse, téléphone, moyen de contact préféré' },

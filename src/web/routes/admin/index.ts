@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { adminAccountsRouter } from './accounts.ts';
+import { adminAttendanceRouter } from './attendance.ts';
 import { adminRegistrationsRouter } from './registrations.ts';
 import { adminAuditRouter } from './audit.ts';
 import { adminCommunicationRouter } from './communication.ts';
@@ -21,6 +22,7 @@ export function adminRouter(services: Services): Router {
 
   router.use(adminAccountsRouter(services));
   router.use(adminRegistrationsRouter(services));
+  router.use(adminAttendanceRouter(services));
   router.use(adminFamiliesRouter(services));
   router.use(adminFamilyFileRouter(services));
   router.use(adminRequestsRouter(services));

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { presentChildSummaries } from '../../presenters/booking-presenter.ts';
 import { shortcutsFor } from '../../presenters/dashboard-presenter.ts';
 import { presentMembers } from '../../presenters/family-presenter.ts';
 import { unreadInWords } from '../../presenters/message-presenter.ts';
@@ -14,15 +15,18 @@ export function dashboardRouter(services: Services): Router {
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
-    const [{ family, members }, requests, news, unread] = await Promise.all([
+    const now = services.clock.now();
+    const [{ family, members }, requests, news, unread, bookings] = await Promise.all([
       services.families.getOverview(commune.id, familyId),
       services.familyFile.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
+      services.bookings.familySummary(commune, familyId, now),
     ]);
     res.render('pages/portal/dashboard', {
       family,
-      members: presentMembers(members, services.clock.now()),
+      members: presentMembers(members, now),
+      bookings: presentChildSummaries(bookings, now),
       pendingRequests: presentFamilyRequests(requests.filter((request) => request.status === 'pending')),
       news: presentNews(news),
       unreadCount: unread,

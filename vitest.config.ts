@@ -18,7 +18,8 @@ export default defineConfig({
           globalSetup: ['tests/support/database-setup.ts'],
           // The suites share one database: run the files one after another.
           fileParallelism: false,
-          testTimeout: 30_000,
+          // Generous: CI machines are shared, and a few tests race many requests on purpose.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

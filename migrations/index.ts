@@ -15,6 +15,7 @@ import * as createActivities from './20261123_13_create_activities.ts';
 import * as createRegistrations from './20261123_14_create_registrations.ts';
 import * as createBookings from './20261124_15_create_bookings.ts';
 import * as createAttendance from './20261124_16_create_attendance.ts';
+import * as createAbsences from './20261124_17_create_absences.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261123_14_create_registrations': createRegistrations,
   '20261124_15_create_bookings': createBookings,
   '20261124_16_create_attendance': createAttendance,
+  '20261124_17_create_absences': createAbsences,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

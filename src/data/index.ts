@@ -4,6 +4,7 @@ import { familyRepository } from './family-repository.ts';
 import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import { attendanceRepository } from './attendance-repository.ts';
+import { absenceRepository } from './absence-repository.ts';
 import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
@@ -27,6 +28,7 @@ export function createRepositories(db: Database) {
     requests: requestRepository(db),
     audit: auditRepository(db),
     attendance: attendanceRepository(db),
+    absences: absenceRepository(db),
     activities: activityRepository(db),
     registrations: registrationRepository(db),
     bookings: bookingRepository(db),

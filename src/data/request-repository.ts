@@ -1,13 +1,22 @@
 import type { FieldChange, FieldValue } from '../domain/family-fields.ts';
 import type { Executor } from './database.ts';
 
-export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration';
+export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration' | 'absence';
 export type RequestStatus = 'pending' | 'accepted' | 'refused';
 
 export type RequestPayload =
   | { kind: 'changes'; memberName: string; changes: FieldChange[] }
   | { kind: 'new_child'; child: Record<string, FieldValue> }
-  | { kind: 'registration'; childName: string; activityName: string; schoolYear: string; startsOn: string; endsOn: string };
+  | { kind: 'registration'; childName: string; activityName: string; schoolYear: string; startsOn: string; endsOn: string }
+  | {
+      kind: 'absence';
+      childName: string;
+      days: { day: string; activityName: string }[];
+      reason: string;
+      details: string | null;
+      fileId: number | null;
+      fileName: string | null;
+    };
 
 export interface FamilyRequest {
   id: number;

@@ -20,6 +20,7 @@ import {
 } from '../domain/booking-grid.ts';
 import type { WindowOptions, WindowState } from '../domain/booking-window.ts';
 import { changeWindow } from '../domain/booking-window.ts';
+import { recurringDates, rhythmWords, type RecurringPattern } from '../domain/recurring-booking.ts';
 import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
 import { dayStatus, type CommuneCalendar } from '../domain/calendar/closed-days.ts';
 import { deadlineWords } from '../domain/calendar/deadline-words.ts';
@@ -90,6 +91,31 @@ export interface ChildBookingSummary {
   thisWeek: { week: IsoWeek; booked: number; waiting: number };
   nextWeek: { week: IsoWeek; booked: number; waiting: number };
   nextDeadline?: { deadline: Date; firstDay: CalendarDay };
+}
+
+/** One date of a semaine type: booked (or to book), on the waiting list, already held, or refused and why. */
+export type RecurringLine =
+  | { day: CalendarDay; kind: 'booked' }
+  | { day: CalendarDay; kind: 'waiting'; waitingRank?: number }
+  | { day: CalendarDay; kind: 'held'; reason: string }
+  | { day: CalendarDay; kind: 'refused'; reason: string };
+
+export interface RecurringPlan {
+  child: Member;
+  activity: Activity;
+  pattern: RecurringPattern;
+  lines: RecurringLine[];
+}
+
+function requireRecurring(commune: Commune) {
+  if (!commune.settings.features.recurringBookings) throw new NotFoundError(`recurring bookings are off in ${commune.slug}`);
+}
+
+/** « le lundi et le jeudi, une semaine sur 2, du … au … » */
+export function recurringWords(pattern: RecurringPattern): string {
+  const days = pattern.weekdays.map((weekday) => `le ${weekday}`);
+  const list = days.length > 1 ? `${days.slice(0, -1).join(', ')} et ${days[days.length - 1]}` : (days[0] ?? '');
+  return `${list}, ${rhythmWords(pattern.every)}, du ${dayWords(pattern.from)} au ${dayWords(pattern.until)}`;
 }
 
 /** How far ahead the dashboard looks for the next deadline. */
@@ -206,7 +232,148 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
     }
   }
 
+  /**
+   * Books one day already checked (registration, calendar, window): a place when the database has
+   * one (`takePlace`, never over capacity), else the next ticket of the waiting list.
+   */
+  async function bookDay(
+    trx: Transaction,
+    commune: Commune,
+    user: User,
+    familyId: number,
+    memberId: number,
+    activity: Activity,
+    day: CalendarDay,
+    now: Date,
+  ): Promise<{ action: 'booked' } | { action: 'waiting'; waitingRank?: number }> {
+    const hasPlace = activity.capacityPerDay === null || (await bookings.takePlace(commune.id, activity.id, day, activity.capacityPerDay, trx));
+    const ticket = hasPlace ? null : await bookings.nextWaitingTicket(commune.id, activity.id, day, trx);
+    await bookings.upsert(
+      commune.id,
+      { familyId, memberId, activityId: activity.id, day, status: hasPlace ? 'booked' : 'waiting', waitingPosition: ticket, by: user.id, at: now },
+      trx,
+    );
+    if (hasPlace) return { action: 'booked' };
+    const [mine] = (await bookings.listForMember(commune.id, memberId, day, day, trx)).filter((b) => b.activityId === activity.id);
+    return mine?.waitingRank ? { action: 'waiting', waitingRank: mine.waitingRank } : { action: 'waiting' };
+  }
+
+  /**
+   * What a semaine type gives, day by day, with the same rules as `changeWeek` (`changeFor`):
+   * `book` (a place, or the waiting list when `full`), `held` (the child already has the day),
+   * `refuse` (with why). Read in the transaction that books, so the preview and the result agree.
+   */
+  async function planRecurring(
+    executor: Transaction | undefined,
+    commune: Commune,
+    familyId: number,
+    memberId: number,
+    activity: Activity,
+    dates: CalendarDay[],
+    now: Date,
+  ): Promise<RecurringLine[]> {
+    if (!dates.length) return [];
+    const from = dates[0]!;
+    const to = dates[dates.length - 1]!;
+    const [childRegistrations, current, places] = await Promise.all([
+      registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, executor),
+      bookings.listForMember(commune.id, memberId, from, to, executor, executor ? { lock: true } : undefined),
+      bookings.listActivityDays(commune.id, [activity.id], from, to, executor),
+    ]);
+    const calendar = calendars.calendarOf(commune);
+    const byDay = new Map(current.filter((booking) => booking.activityId === activity.id).map((booking) => [booking.day, booking]));
+    const full = new Set(places.filter((place) => place.booked >= place.capacity).map((place) => place.day));
+    return dates.map((day) => {
+      const booking = byDay.get(day);
+      const decision = changeFor(factsOf(calendar, activity, day, childRegistrations, booking, now), true, now);
+      if (decision.kind === 'book') return { day, kind: full.has(day) ? 'waiting' : 'booked' };
+      if (decision.kind === 'refuse') return { day, kind: 'refused', reason: decision.reason };
+      return { day, kind: 'held', reason: booking?.status === 'waiting' ? "déjà en liste d'attente" : 'déjà réservé' };
+    });
+  }
+
+  async function recurringActivity(commune: Commune, familyId: number, memberId: number, activityId: number, executor?: Transaction): Promise<Activity> {
+    const validated = await registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, executor);
+    const [activity] = validated.some((registration) => registration.activityId === activityId)
+      ? await activities.listByIds(commune.id, [activityId], executor)
+      : [];
+    if (!activity) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité à laquelle votre enfant est inscrit' }]);
+    return activity;
+  }
+
   return {
+    /**
+     * The semaine type's form: the child and the activities of the child's validated registrations
+     * that have not ended yet.
+     */
+    async recurringChoices(commune: Commune, familyId: number, memberId: number): Promise<{ child: Member; activities: Activity[] }> {
+      requireRecurring(commune);
+      const child = await requireChild(commune.id, familyId, memberId);
+      const today = parisDay(clock.now());
+      const validated = (await registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' })).filter(
+        (registration) => registration.endsOn >= today,
+      );
+      const ids = [...new Set(validated.map((registration) => registration.activityId))];
+      return { child, activities: ids.length ? await activities.listByIds(commune.id, ids) : [] };
+    },
+
+    /**
+     * The semaine type's preview: the dates the pattern gives, each with what « Valider » would do.
+     * Nothing is written; `bookRecurring` works it all out again.
+     */
+    async previewRecurring(commune: Commune, familyId: number, memberId: number, activityId: number, pattern: RecurringPattern): Promise<RecurringPlan> {
+      requireRecurring(commune);
+      const child = await requireChild(commune.id, familyId, memberId);
+      const activity = await recurringActivity(commune, familyId, memberId, activityId);
+      const lines = await planRecurring(undefined, commune, familyId, memberId, activity, recurringDates(pattern), clock.now());
+      return { child, activity, pattern, lines };
+    },
+
+    /**
+     * Books a semaine type in one transaction: every date is checked again as `changeWeek` does
+     * (registration, calendar, window, capacity with the waiting list); the days the child already
+     * holds are left as they are, so a second submission books nothing twice. One e-mail lists it.
+     */
+    async bookRecurring(commune: Commune, user: User, memberId: number, activityId: number, pattern: RecurringPattern): Promise<RecurringPlan> {
+      requireRecurring(commune);
+      const familyId = user.familyId;
+      if (!familyId) throw new ForbiddenError('only a parent changes bookings');
+      const dates = recurringDates(pattern);
+      return retryOnDeadlock(() =>
+        db.transaction(async (trx) => {
+          const now = clock.now();
+          const child = await families.lockMember(commune.id, familyId, memberId, trx);
+          if (!child || child.role !== 'child') throw new NotFoundError(`no child ${memberId} in family ${familyId}`);
+          const activity = await recurringActivity(commune, familyId, memberId, activityId, trx);
+          const planned = await planRecurring(trx, commune, familyId, memberId, activity, dates, now);
+          const lines: RecurringLine[] = [];
+          for (const line of planned) {
+            if (line.kind !== 'booked' && line.kind !== 'waiting') {
+              lines.push(line);
+              continue;
+            }
+            const done = await bookDay(trx, commune, user, familyId, memberId, activity, line.day, now);
+            lines.push(done.action === 'booked' ? { day: line.day, kind: 'booked' } : { day: line.day, kind: 'waiting', ...(done.waitingRank ? { waitingRank: done.waitingRank } : {}) });
+          }
+          const made = lines.filter((line) => line.kind === 'booked' || line.kind === 'waiting');
+          if (made.length) {
+            const refused = lines.filter((line) => line.kind === 'refused');
+            await mailGuardians(trx, commune, familyId, {
+              kind: 'booking_confirmation',
+              subject: `Semaine type de ${child.firstName} : ${activity.name}`,
+              paragraphs: [
+                `La semaine type de ${child.firstName} ${child.lastName} pour « ${activity.name} » (${recurringWords(pattern)}) est enregistrée :`,
+                ...made.map((line) => `– ${dayWords(line.day)} : ${line.kind === 'booked' ? DONE_WORDS.booked : `${DONE_WORDS.waiting}${line.waitingRank ? ` (position ${line.waitingRank})` : ''}`}`),
+                ...(refused.length ? ['Ces jours n\u2019ont pas pu être réservés :', ...refused.map((line) => `– ${dayWords(line.day)} : ${line.reason}`)] : []),
+              ],
+              action: { label: 'Voir la semaine', url: mail.link(commune, `/reservations/${memberId}?semaine=${isoWeekOf(made[0]!.day)}`) },
+            });
+          }
+          return { child, activity, pattern, lines };
+        }),
+      );
+    },
+
     /**
      * One child's week: rows are the activities of the child's validated registrations covering
      * the week (and any activity the child still holds a place in), columns the days. Five queries
@@ -321,22 +488,9 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
               case 'refuse':
                 outcome.refused.push({ ...line, reason: decision.reason });
                 break;
-              case 'book': {
-                const hasPlace =
-                  activity.capacityPerDay === null || (await bookings.takePlace(commune.id, activity.id, cell.day, activity.capacityPerDay, trx));
-                const ticket = hasPlace ? null : await bookings.nextWaitingTicket(commune.id, activity.id, cell.day, trx);
-                await bookings.upsert(
-                  commune.id,
-                  { familyId, memberId, activityId: activity.id, day: cell.day, status: hasPlace ? 'booked' : 'waiting', waitingPosition: ticket, by: user.id, at: now },
-                  trx,
-                );
-                if (hasPlace) outcome.done.push({ ...line, action: 'booked' });
-                else {
-                  const [mine] = (await bookings.listForMember(commune.id, memberId, cell.day, cell.day, trx)).filter((b) => b.activityId === activity.id);
-                  outcome.done.push({ ...line, action: 'waiting', waitingRank: mine?.waitingRank ?? undefined });
-                }
+              case 'book':
+                outcome.done.push({ ...line, ...(await bookDay(trx, commune, user, familyId, memberId, activity, cell.day, now)) });
                 break;
-              }
               case 'cancel':
                 await bookings.setStatus(commune.id, booking!.id, { status: 'cancelled', by: user.id, at: now }, trx);
                 if (activity.capacityPerDay !== null) {

@@ -17,7 +17,7 @@ import type { Repositories } from '../data/index.ts';
 import type { DecidedRequest, FamilyRequest, QueuedRequest, RequestFilters, RequestType } from '../data/request-repository.ts';
 import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
-import { formatDateTime } from '../i18n/format.ts';
+import { formatDate, formatDateTime } from '../i18n/format.ts';
 import { theService } from '../i18n/service-name.ts';
 
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
@@ -25,7 +25,13 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   contact_change: 'Modification des coordonnées',
   new_child: "Ajout d'un enfant",
   registration: 'Inscription à une activité',
+  absence: "Justification d'une absence",
 };
+
+/** « le lundi 30 novembre 2026 (Restauration scolaire), le mardi 1 décembre 2026 (Restauration scolaire) » */
+export function absenceDaysInWords(days: { day: string; activityName: string }[]): string {
+  return days.map((entry) => `le ${formatDate(entry.day)} (${entry.activityName})`).join(', ');
+}
 
 const CONTACT_LABELS: Record<string, string> = { preferredContact: 'Moyen de contact préféré' };
 const labelOf = (key: string) => fieldDefinition(key)?.label ?? CONTACT_LABELS[key] ?? key;
@@ -75,7 +81,14 @@ export interface RegistrationDecider {
   decide(trx: Transaction, commune: Commune, staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }): Promise<void>;
 }
 
-export function familyFileService(repositories: Repositories, clock: Clock, mail: MailRenderer, registrations: RegistrationDecider) {
+export function familyFileService(
+  repositories: Repositories,
+  clock: Clock,
+  mail: MailRenderer,
+  registrations: RegistrationDecider,
+  /** What deciding an absence request does (the absences service): an accepted one justifies its days. */
+  absences?: RegistrationDecider,
+) {
   const { db, families, requests, users, outbox, audit } = repositories;
 
   async function requireMember(communeId: number, familyId: number, memberId: number): Promise<Member> {
@@ -240,6 +253,8 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
           const reason = decision.accept ? null : decision.reason;
           if (request.type === 'registration') {
             await registrations.decide(trx, commune, staff, request, { accept: decision.accept, reason });
+          } else if (request.type === 'absence') {
+            await absences?.decide(trx, commune, staff, request, { accept: decision.accept, reason });
           } else if (decision.accept) {
             conflicts = await apply(trx, commune, request);
           }
@@ -412,6 +427,9 @@ export function familyFileService(repositories: Repositories, clock: Clock, mail
     if (request.payload.kind === 'new_child') return `${request.payload.child.firstName} ${request.payload.child.lastName}`;
     if (request.payload.kind === 'registration') {
       return `${request.payload.childName} – ${request.payload.activityName}, année ${request.payload.schoolYear}`;
+    }
+    if (request.payload.kind === 'absence') {
+      return `${request.payload.childName} – absence ${absenceDaysInWords(request.payload.days)}`;
     }
     return `${request.payload.memberName} – ${request.payload.changes.map((change) => change.label.toLowerCase()).join(', ')}`;
   }

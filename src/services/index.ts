@@ -6,6 +6,7 @@ import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
 import { familyFileService } from './family-file-service.ts';
 import { attendanceService } from './attendance-service.ts';
+import { absenceService } from './absence-service.ts';
 import { authService } from './auth-service.ts';
 import { bookingService } from './booking-service.ts';
 import { calendarService } from './calendar-service.ts';
@@ -33,6 +34,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookings = bookingService(repositories, clock, mail, calendars);
+  const absences = absenceService(repositories, clock);
   return {
     clock,
     communes: communeService(repositories),
@@ -43,7 +45,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     calendars,
     registrations,
     bookings,
-    familyFile: familyFileService(repositories, clock, mail, registrations),
+    absences,
+    familyFile: familyFileService(repositories, clock, mail, registrations, absences),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),

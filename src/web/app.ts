@@ -22,6 +22,8 @@ import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
 import { registrationsRouter } from './routes/portal/registrations.ts';
 import { bookingsRouter } from './routes/portal/bookings.ts';
+import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts';
+import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
@@ -139,6 +141,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
 
   const commune = Router({ mergeParams: true });
   commune.use(resolveTenant(services));
+  // The absence form is multipart: its body is read here so the CSRF check below can see its token.
+  commune.use(absenceUploadParser());
   commune.use(...csrfProtection());
   commune.use(homeRouter(services));
   commune.use(signInRouter(passport));
@@ -149,6 +153,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(familyRouter(services));
   commune.use(registrationsRouter(services));
   commune.use(bookingsRouter(services));
+  commune.use(absencesRouter(services));
+  commune.use(recurringBookingRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));
   commune.use('/admin', adminRouter(services));

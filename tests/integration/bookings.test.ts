@@ -50,7 +50,17 @@ describe('GET /:commune/reservations/:memberId', () => {
       $('.booking-legend li')
         .map((_, li) => squash($(li).find('.cell-sample').text()))
         .get(),
-    ).toEqual(['✓ Réservé', '○ Disponible', "● Complet – liste d'attente proposée", "◔ En liste d'attente", '✕ Fermé', '⊘ Non modifiable']);
+    ).toEqual([
+      '✓ Réservé',
+      '○ Disponible',
+      "● Complet – liste d'attente proposée",
+      "◔ En liste d'attente",
+      '✕ Fermé',
+      '⊘ Non modifiable',
+      '✎ Absence justifiée',
+      '◉ Présent',
+      '✗ Absent',
+    ]);
 
     expect($('.week-day__title').map((_, legend) => squash($(legend).text())).get()).toEqual([
       'Lundi 30 novembre',
@@ -356,9 +366,10 @@ describe('the grid page reads a week in a fixed number of queries (no query per 
     expect(cellsOf((await agentOf(four).get(gridPath(four))).text).filter((c) => c.state === 'booked')).toHaveLength(16);
     expect(many.length).toBe(few.length);
     expect(many.filter((query) => /from "bookings"/.test(query))).toHaveLength(1);
-    // Seven: commune, session user, then the grid's five: child, registrations, bookings, activities, places.
+    // Eight: commune, session user, then the grid's five: child, registrations, bookings, activities,
+    // places; and one for the week's marks (justified absences and attendance, in one query).
     expect(many.map((query) => /from "(\w+)"/.exec(query)?.[1]).sort()).toEqual(
-      ['activities', 'activity_days', 'bookings', 'communes', 'members', 'registrations', 'users'],
+      ['absences', 'activities', 'activity_days', 'bookings', 'communes', 'members', 'registrations', 'users'],
     );
   });
 });

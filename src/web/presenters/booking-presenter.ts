@@ -1,6 +1,7 @@
 import { dayHeading, dayWords, isoWeekOf, mondayOf, shiftWeek, weekWords, type CellState, type WeekDeadline } from '../../domain/booking-grid.ts';
 import { deadlineWords, parisDateWords, timeLeftWords, windowStateWords } from '../../domain/calendar/deadline-words.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
+import type { DayMark } from '../../data/absence-repository.ts';
 import { DONE_WORDS, type ChildBookingSummary, type WeekChangeOutcome, type WeekGrid } from '../../services/booking-service.ts';
 
 /**
@@ -23,6 +24,18 @@ export const CELL_STATES: Record<CellState, CellStateWords> = {
   locked: { label: 'Non modifiable', icon: '⊘', description: 'la date limite pour changer ce jour est passée' },
 };
 
+/**
+ * What happened on a day, drawn over the booking state: staff attendance marks (présent, absent)
+ * and an absence justified by an accepted request (DESIGN §7 Weekly grid, Absences).
+ */
+export type CellMark = DayMark['mark'];
+
+export const CELL_MARKS: Record<CellMark, CellStateWords> = {
+  justified: { label: 'Absence justifiée', icon: '✎', description: "l'absence a été justifiée et acceptée par le service : elle n'est pas facturée" },
+  present: { label: 'Présent', icon: '◉', description: "l'équipe a noté l'enfant présent ce jour-là" },
+  absent: { label: 'Absent', icon: '✗', description: "l'équipe a noté l'enfant absent ce jour-là ; vous pouvez justifier l'absence" },
+};
+
 /** 1re, 2e, 3e… */
 export const ordinal = (rank: number) => (rank === 1 ? '1re' : `${rank}e`);
 
@@ -40,6 +53,10 @@ export interface CellView {
   full: boolean;
   activityName: string;
   dayHeading: string;
+  /** Attendance or justified absence of the day, said in words next to the booking state. */
+  mark?: CellMark;
+  markLabel?: string;
+  markIcon?: string;
 }
 
 export interface DayView {
@@ -80,8 +97,13 @@ function stateLabelOf(cell: WeekGrid['rows'][number]['cells'][number]): string {
   return `${held} · non modifiable`;
 }
 
+function markView(mark: CellMark | undefined) {
+  return mark ? { mark, markLabel: CELL_MARKS[mark].label, markIcon: CELL_MARKS[mark].icon } : {};
+}
+
 /** The grid page: days in order (a column each on a wide screen, stacked on a phone), the deadline in words. */
-export function presentWeekGrid(grid: WeekGrid) {
+export function presentWeekGrid(grid: WeekGrid, marks: readonly DayMark[] = []) {
+  const markOf = new Map(marks.map((entry) => [`${entry.activityId}:${entry.day}`, entry.mark]));
   const today = parisDay(grid.now);
   const deadlines = new Set(grid.rows.flatMap((row) => row.cells.filter((cell) => cell.state !== 'closed').map((cell) => cell.deadline.getTime())));
   const days: DayView[] = grid.days.map((day, column) => {
@@ -99,6 +121,7 @@ export function presentWeekGrid(grid: WeekGrid) {
         full: cell.state === 'full',
         activityName: row.activity.name,
         dayHeading: dayHeading(day),
+        ...markView(markOf.get(`${row.activity.id}:${day}`)),
       };
     });
     const open = grid.rows.map((row) => row.cells[column]!).find((cell) => cell.changeable && cell.deadline.getTime() > grid.now.getTime());

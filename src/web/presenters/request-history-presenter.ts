@@ -1,6 +1,6 @@
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyRequest, RequestStatus } from '../../data/request-repository.ts';
-import { REQUEST_TYPE_LABELS } from '../../services/family-file-service.ts';
+import { REQUEST_TYPE_LABELS, absenceDaysInWords } from '../../services/family-file-service.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { changeInWords, displayValue } from './family-presenter.ts';
 
@@ -39,6 +39,15 @@ function childInWords(child: Record<string, unknown>): string[] {
     .map((field) => `${field.label} : ${displayValue(field.kind, child[field.key] as string | boolean)}`);
 }
 
+/** An absence request in words: the days, the reason, whether a certificate came with it. */
+export function absenceInWords(payload: { days: { day: string; activityName: string }[]; reason: string; details: string | null; fileName: string | null }): string[] {
+  return [
+    `Jours : ${absenceDaysInWords(payload.days)}`,
+    `Motif : ${payload.reason}${payload.details ? ` – ${payload.details}` : ''}`,
+    payload.fileName ? `Justificatif joint : ${payload.fileName}` : 'Sans justificatif',
+  ];
+}
+
 export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView {
   const status = STATUS[request.status];
   const payload = request.payload;
@@ -48,7 +57,7 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
     about:
       payload.kind === 'changes'
         ? payload.memberName
-        : payload.kind === 'registration'
+        : payload.kind === 'registration' || payload.kind === 'absence'
           ? payload.childName
           : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
     details:
@@ -56,7 +65,9 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
         ? payload.changes.map(changeInWords)
         : payload.kind === 'registration'
           ? [registrationInWords(payload)]
-          : childInWords(payload.child),
+          : payload.kind === 'absence'
+            ? absenceInWords(payload)
+            : childInWords(payload.child),
     submittedAt: formatDateTime(request.submittedAt),
     submittedBy: request.submittedByName,
     statusLabel: status.label,

@@ -2,7 +2,7 @@ import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../
 import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../data/request-repository.ts';
 import { REQUEST_TYPE_LABELS, type DecisionOutcome, type QueueConflict } from '../../services/family-file-service.ts';
 import { displayValue } from './family-presenter.ts';
-import { registrationInWords } from './request-history-presenter.ts';
+import { absenceInWords, registrationInWords } from './request-history-presenter.ts';
 
 export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
   pending: 'En attente',
@@ -53,13 +53,15 @@ export interface RequestView {
   child: { label: string; value: string }[];
   /** Registration: the activity and the period asked, in words. */
   registration?: string;
+  /** Absence: the days, the reason and the certificate (downloaded by staff), in words. */
+  absence?: { lines: string[]; certificatePath?: string; certificateName?: string };
   conflicts: ConflictView[];
   family?: { id: number; name: string; reference: string };
 }
 
 function subjectOf(request: FamilyRequest): string {
   if (request.payload.kind === 'new_child') return `${request.payload.child.firstName ?? ''} ${request.payload.child.lastName ?? ''}`.trim();
-  if (request.payload.kind === 'registration') return request.payload.childName;
+  if (request.payload.kind === 'registration' || request.payload.kind === 'absence') return request.payload.childName;
   return request.payload.memberName;
 }
 
@@ -92,6 +94,13 @@ export function presentRequest(
         ? fieldsFor('child').map((field) => ({ label: field.label, value: fieldValueInWords(field.key, payload.child[field.key]) }))
         : [],
     registration: payload.kind === 'registration' ? registrationInWords(payload) : undefined,
+    absence:
+      payload.kind === 'absence'
+        ? {
+            lines: absenceInWords(payload),
+            ...(payload.fileId ? { certificatePath: `/admin/demandes/${request.id}/justificatif`, certificateName: payload.fileName ?? 'justificatif' } : {}),
+          }
+        : undefined,
     conflicts: conflicts.map((conflict) => ({
       label: conflict.label,
       before: fieldValueInWords(conflict.field, conflict.before),

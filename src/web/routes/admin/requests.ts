@@ -5,6 +5,7 @@ import { REQUEST_TYPE_LABELS } from '../../../services/family-file-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors, setFlash, type FieldError } from '../../forms.ts';
 import { decisionSummary, presentQueue } from '../../presenters/staff-request-presenter.ts';
+import { requestIdOf, sendCertificate } from '../portal/absences.ts';
 
 const VIEW = 'pages/admin/requests';
 
@@ -15,6 +16,7 @@ const TYPES = {
   coordonnees: { label: REQUEST_TYPE_LABELS.contact_change, types: ['contact_change'] as RequestType[] },
   enfant: { label: REQUEST_TYPE_LABELS.new_child, types: ['new_child'] as RequestType[] },
   inscription: { label: REQUEST_TYPE_LABELS.registration, types: ['registration'] as RequestType[] },
+  absence: { label: 'Absence', types: ['absence'] as RequestType[] },
 };
 const STATUSES = {
   'en-attente': { label: 'En attente', statuses: ['pending'] as RequestStatus[] },
@@ -111,6 +113,12 @@ export function adminRequestsRouter(services: Services): Router {
       if (!errors) throw error;
       await renderQueue(res, 400, filter, errors, (req.body ?? {}) as Record<string, unknown>);
     }
+  });
+
+  /** The certificate of an absence request: a download, never shown inline (DESIGN §11 Files). */
+  router.get('/demandes/:requestId/justificatif', async (req, res) => {
+    const requestId = requestIdOf(req.params.requestId);
+    sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId), requestId);
   });
 
   return router;

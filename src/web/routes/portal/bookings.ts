@@ -5,7 +5,7 @@ import { parisDay } from '../../../domain/calendar/paris-time.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
-import { CELL_STATES, presentChildSummaries, presentWeekGrid, presentWeekOutcome } from '../../presenters/booking-presenter.ts';
+import { CELL_MARKS, CELL_STATES, presentChildSummaries, presentWeekGrid, presentWeekOutcome } from '../../presenters/booking-presenter.ts';
 
 /** More cells than any week can have (7 days × every activity of a commune): a bigger form is crafted. */
 const MAX_CELLS = 200;
@@ -63,6 +63,8 @@ export function bookingsRouter(services: Services): Router {
   async function renderWeek(req: Request, res: Response, memberId: number, week: IsoWeek, status = 200, extra: Record<string, unknown> = {}) {
     const commune = res.locals.commune!;
     const grid = await services.bookings.weekGrid(commune, req.user!.familyId!, memberId, week);
+    // Attendance and justified absences of the week: one query, after the grid checked the child.
+    const marks = await services.absences.marks(commune, memberId, grid.days[0]!, grid.days[grid.days.length - 1]!);
     const stored = req.session.bookingOutcome;
     let outcome;
     if (stored && stored.memberId === memberId && stored.week === week) {
@@ -70,8 +72,9 @@ export function bookingsRouter(services: Services): Router {
       delete req.session.bookingOutcome;
     }
     res.status(status).render('pages/portal/booking-week', {
-      grid: presentWeekGrid(grid),
+      grid: presentWeekGrid(grid, marks),
       states: CELL_STATES,
+      marks: CELL_MARKS,
       outcome,
       ...extra,
     });

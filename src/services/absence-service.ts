@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
+import { dayWords } from '../domain/booking-grid.ts';
+import { parisDay } from '../domain/calendar/paris-time.ts';
+import type { Clock } from '../domain/clock.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { StoredFileType } from '../data/absence-repository.ts';
+import type { Commune } from '../data/commune-repository.ts';
+import type { Transaction } from '../data/database.ts';
+import type { Repositories } from '../data/index.ts';
+import type { FamilyRequest } from '../data/request-repository.ts';
+import type { User } from '../data/user-repository.ts';
+
+/** How far back and ahead a parent can justify booked days. */
+export const ABSENCE_DAYS_BACK = 30;
+export const ABSENCE_DAYS_AHEAD = 60;
+/** DESIGN §7 / issue 6: a certificate of 5 MB at most. */
+export const CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024;
+
+export const ABSENCE_REASONS = {
+  maladie: 'Maladie',
+  'rendez-vous-medical': 'Rendez-vous médical',
+  'raison-familiale': 'Raison familiale',
+  autre: 'Autre',
+} as const;
+export type AbsenceReason = keyof typeof ABSENCE_REASONS;
+
+/**
+ * The type of an upload read from its first bytes, never from its name or the browser's claim.
+ * A small signature table rather than a dependency: three formats only (DESIGN §7 Documents).
+ * - PDF: « %PDF- » at offset 0 (ISO 32000-1 §7.5.2);
+ * - PNG: the 8-byte signature 89 50 4E 47 0D 0A 1A 0A (RFC 2083 §3.1);
+ * - JPEG: FF D8 FF (SOI marker followed by another marker).
+ */
+const SIGNATURES: { type: StoredFileType; bytes: number[] }[] = [
+  { type: 'application/pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+  { type: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { type: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+];
+
+export function detectFileType(content: Buffer): StoredFileType | undefined {
+  return SIGNATURES.find(({ bytes }) => content.length > bytes.length && bytes.every((byte, index) => content[index] === byte))?.type;
+}
+
+export const EXTENSIONS: Record<StoredFileType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+export interface BookedDay {
+  key: string;
+  activityId: number;
+  activityName: string;
+  day: CalendarDay;
+  words: string;
+}
+
+export interface AbsenceInput {
+  days: string[];
+  reason: string;
+  details: string;
+  /** `tooLarge` when the upload went over the limit (the body parser stopped reading it). */
+  file?: { content: Buffer; originalName: string } | { tooLarge: true };
+}
+
+/** Absence justification (DESIGN §7 Absences): a parent's request with an optional certificate. */
+export function absenceService(repositories: Repositories, clock: Clock) {
+  const { db, families, bookings, activities, requests, absences } = repositories;
+
+  function requireFeature(commune: Commune) {
+    if (!commune.settings.features.absenceJustification) throw new NotFoundError(`absences are off in ${commune.slug}`);
+  }
+
+  async function requireChild(communeId: number, familyId: number, memberId: number) {
+    const member = await families.findMember(communeId, familyId, memberId);
+    if (!member || member.role !== 'child') throw new NotFoundError(`no child ${memberId} in family ${familyId}`);
+    return member;
+  }
+
+  async function bookedDays(commune: Commune, memberId: number): Promise<BookedDay[]> {
+    const today = parisDay(clock.now());
+    const list = (await bookings.listForMember(commune.id, memberId, addDays(today, -ABSENCE_DAYS_BACK), addDays(today, ABSENCE_DAYS_AHEAD))).filter(
+      (booking) => booking.status === 'booked',
+    );
+    const names = new Map((await activities.listByIds(commune.id, [...new Set(list.map((booking) => booking.activityId))])).map((a) => [a.id, a.name]));
+    return list.map((booking) => ({
+      key: `${booking.activityId}:${booking.day}`,
+      activityId: booking.activityId,
+      activityName: names.get(booking.activityId) ?? '',
+      day: booking.day,
+      words: dayWords(booking.day),
+    }));
+  }
+
+  return {
+    async form(commune: Commune, familyId: number, memberId: number) {
+      requireFeature(commune);
+      const child = await requireChild(commune.id, familyId, memberId);
+      return { child, days: await bookedDays(commune, memberId) };
+    },
+
+    /** Checks everything, then writes the file, the request and its days in one transaction. */
+    async submit(commune: Commune, user: User, memberId: number, input: AbsenceInput): Promise<number> {
+      requireFeature(commune);
+      const familyId = user.familyId;
+      if (!familyId) throw new NotFoundError('only a parent justifies an absence');
+      const child = await requireChild(commune.id, familyId, memberId);
+      const offered = new Map((await bookedDays(commune, memberId)).map((day) => [day.key, day]));
+      const errors: { field: string; message: string }[] = [];
+      const chosen = [...new Set(input.days)].map((key) => offered.get(key));
+      if (!chosen.length) errors.push({ field: 'jours', message: 'Cochez au moins un jour réservé' });
+      else if (chosen.some((day) => !day)) errors.push({ field: 'jours', message: 'Cochez seulement des jours réservés de la liste' });
+      if (!(input.reason in ABSENCE_REASONS)) errors.push({ field: 'motif', message: 'Choisissez un motif dans la liste' });
+      const details = input.details.trim();
+      if (details.length > 1000) errors.push({ field: 'precisions', message: 'Écrivez 1 000 caractères au plus' });
+      if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', message: 'Précisez le motif de l’absence' });
+      let file: { content: Buffer; originalName: string; type: StoredFileType } | undefined;
+      if (input.file && 'tooLarge' in input.file) {
+        errors.push({ field: 'justificatif', message: 'Le fichier dépasse 5 Mo : choisissez un fichier plus léger' });
+      } else if (input.file) {
+        const type = detectFileType(input.file.content);
+        if (input.file.content.length > CERTIFICATE_MAX_BYTES) {
+          errors.push({ field: 'justificatif', message: 'Le fichier dépasse 5 Mo : choisissez un fichier plus léger' });
+        } else if (!type) {
+          errors.push({ field: 'justificatif', message: 'Le fichier doit être un PDF, une image JPEG ou PNG (son contenu ne correspond à aucun de ces formats)' });
+        } else {
+          file = { ...input.file, type };
+        }
+      }
+      if (errors.length) throw new ValidationError(errors);
+      const days = chosen as BookedDay[];
+      return db.transaction(async (trx) => {
+        const fileId = file
+          ? await absences.insertFile(
+              commune.id,
+              {
+                familyId,
+                content: file.content,
+                detectedType: file.type,
+                sha256: createHash('sha256').update(file.content).digest('hex'),
+                originalName: file.originalName.slice(0, 200) || `justificatif.${EXTENSIONS[file.type]}`,
+                createdAt: clock.now(),
+              },
+              trx,
+            )
+          : null;
+        const requestId = await requests.insert(
+          commune.id,
+          {
+            familyId,
+            type: 'absence',
+            memberId: child.id,
+            submittedBy: user.id,
+            submittedAt: clock.now(),
+            payload: {
+              kind: 'absence',
+              childName: `${child.firstName} ${child.lastName}`,
+              days: days.map((day) => ({ day: day.day, activityName: day.activityName })),
+              reason: ABSENCE_REASONS[input.reason as AbsenceReason],
+              details: details || null,
+              fileId,
+              fileName: file ? file.originalName.slice(0, 200) : null,
+            },
+          },
+          trx,
+        );
+        await absences.insertDays(commune.id, { requestId, familyId, memberId: child.id, days }, trx);
+        return requestId;
+      });
+    },
+
+    /** The staff decision, inside the decision's transaction: an accepted request justifies its days. */
+    async decide(trx: Transaction, commune: Commune, _staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }) {
+      if (decision.accept) await absences.markJustified(commune.id, request.id, trx);
+    },
+
+    /**
+     * The certificate of an absence request of the commune (staff), or of the family only (a
+     * parent: another family's request is unknown, 404).
+     */
+    async certificateOfRequest(commune: Commune, requestId: number, familyId?: number) {
+      const file = await absences.findFileOfRequest(commune.id, requestId, familyId);
+      if (!file) throw new NotFoundError(`no certificate for request ${requestId}`);
+      return file;
+    },
+
+    /** Attendance and justified absences of a child's week: one query for the whole grid. */
+    marks(commune: Commune, memberId: number, from: CalendarDay, to: CalendarDay) {
+      return absences.marksForMember(commune.id, memberId, from, to);
+    },
+  };
+}
+
+export type AbsenceService = ReturnType<typeof absenceService>;

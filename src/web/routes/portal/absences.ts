@@ -1,0 +1,127 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Router } from 'express';
+import multer from 'multer';
+import { NotFoundError } from '../../../domain/errors.ts';
+import type { StoredFile } from '../../../data/absence-repository.ts';
+import { ABSENCE_REASONS, CERTIFICATE_MAX_BYTES, EXTENSIONS, type AbsenceInput } from '../../../services/absence-service.ts';
+import type { Services } from '../../../services/index.ts';
+import { fieldErrorsOf, renderWithErrors, setFlash } from '../../forms.ts';
+import { requireParent } from '../../middleware/auth.ts';
+
+const VIEW = 'pages/portal/absence';
+const PATH = /^\/reservations\/\d{1,9}\/absence\/?$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the multipart parser when the certificate went over the size limit. */
+    certificateTooLarge?: boolean;
+  }
+}
+
+/**
+ * The absence form is multipart (it carries a certificate), so its body must be read before the
+ * CSRF check, which reads `req.body._csrf`. Mounted before the CSRF middleware, this parser acts
+ * only on this form's POST from a signed-in parent; the CSRF check then runs as on every form.
+ * The file stays in memory (5 MB at most) and goes to PostgreSQL, never to disk.
+ */
+export function absenceUploadParser() {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1, fields: 200, fieldSize: 10_000, parts: 210 },
+  }).single('justificatif');
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || !PATH.test(req.path) || req.user?.role !== 'parent') return next();
+    upload(req, res, (error: unknown) => {
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        // The fields written before the file (the CSRF token first) are kept; the file is not.
+        req.certificateTooLarge = true;
+        return next();
+      }
+      if (error instanceof multer.MulterError) return next(Object.assign(new Error(error.message), { status: 400 }));
+      next(error as Error | undefined);
+    });
+  };
+}
+
+function memberIdOf(req: Request): number {
+  const raw = String(req.params.memberId);
+  const id = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || id <= 0) throw new NotFoundError(`bad member id ${raw}`);
+  return id;
+}
+
+/** The id of a request in a URL; anything else is unknown (404). */
+export function requestIdOf(raw: unknown): number {
+  const text = String(raw);
+  if (!/^\d{1,9}$/.test(text) || Number(text) <= 0) throw new NotFoundError(`bad request id ${text}`);
+  return Number(text);
+}
+
+/** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
+export function sendCertificate(res: Response, file: StoredFile, requestId: number) {
+  res.attachment(`justificatif-demande-${requestId}.${EXTENSIONS[file.detectedType]}`);
+  res.setHeader('Content-Type', file.detectedType);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.send(file.content);
+}
+
+const listOf = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
+
+/** `/reservations/:memberId/absence`: a parent justifies booked days (DESIGN §7 Absences). */
+export function absencesRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+  router.use('/reservations/:memberId/absence', requireParent);
+  router.use('/justificatifs', requireParent);
+
+  /** The family's own certificate; another family's request is unknown here (404). */
+  router.get('/justificatifs/:requestId', async (req, res) => {
+    const requestId = requestIdOf(req.params.requestId);
+    sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId, req.user!.familyId!), requestId);
+  });
+
+  async function render(req: Request, res: Response, memberId: number, status = 200, errors?: { field: string; message: string }[], values: Record<string, unknown> = {}) {
+    const form = await services.absences.form(res.locals.commune!, req.user!.familyId!, memberId);
+    const view = {
+      childName: `${form.child.firstName} ${form.child.lastName}`,
+      memberId,
+      days: form.days,
+      reasons: Object.entries(ABSENCE_REASONS).map(([value, label]) => ({ value, label })),
+      chosen: listOf(values.jours),
+    };
+    if (errors) renderWithErrors(res, status, VIEW, errors, values, view);
+    else res.status(status).render(VIEW, { ...view, values });
+  }
+
+  router.get('/reservations/:memberId/absence', async (req, res) => {
+    await render(req, res, memberIdOf(req));
+  });
+
+  router.post('/reservations/:memberId/absence', async (req, res) => {
+    const commune = res.locals.commune!;
+    const memberId = memberIdOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const input: AbsenceInput = {
+      days: listOf(body.jours),
+      reason: typeof body.motif === 'string' ? body.motif : '',
+      details: typeof body.precisions === 'string' ? body.precisions : '',
+      ...(req.certificateTooLarge
+        ? { file: { tooLarge: true as const } }
+        : req.file && req.file.size > 0
+          ? { file: { content: req.file.buffer, originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') } }
+          : {}),
+    };
+    try {
+      await services.absences.submit(commune, req.user!, memberId, input);
+    } catch (error) {
+      const errors = fieldErrorsOf(error);
+      if (!errors) throw error;
+      await render(req, res, memberId, 400, errors, body);
+      return;
+    }
+    setFlash(req, 'success', "Votre justification d'absence est envoyée : le service vous répondra par e-mail.");
+    res.redirect(303, `/${commune.slug}/reservations/${memberId}`);
+  });
+
+  return router;
+}

@@ -8,42 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { describe, expect, inject } from 'vitest';
 import { DESKTOP, MOBILE, expectNoAxeViolations, expectNoHorizontalScroll, test } from './support/browser.ts';
+import { checkPage, follow, goto, pathOf, signIn, title } from './support/journey.ts';
 
 /** « lundi 30 novembre 2026 à 16h00 »: a deadline said in words, as people say it. */
 const DEADLINE_IN_WORDS = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \S+ \d{4} à \d{2}h\d{2}$/;
 const AGENT = { identifier: 'agent@villennes.example.org', password: 'demo-agent-2026' };
-
-/** Every page visited: WCAG 2.1 AA, and on a phone no sideways scrolling. */
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  if (page.viewportSize()!.width <= MOBILE.width) await expectNoHorizontalScroll(page);
-}
-
-function pathOf(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-async function goto(page: Page, path: string, status = 200): Promise<void> {
-  const response = await page.goto(path);
-  expect(response?.status(), `GET ${path}`).toBe(status);
-  await checkPage(page);
-}
-
-/** Clicks a link or a submit button, waits for the page it leads to and checks that page. */
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-  await checkPage(page);
-}
-
-async function signIn(page: Page, identifier: string, password: string): Promise<void> {
-  await page.getByLabel(/^Identifiant/).fill(identifier);
-  await page.getByLabel(/^Mot de passe/).fill(password);
-  await follow(page, page.getByRole('button', { name: 'Se connecter' }));
-}
-
-async function title(page: Page, level = 1): Promise<string> {
-  return ((await page.getByRole('heading', { level }).first().textContent()) ?? '').trim();
-}
 
 /**
  * Opens, in the development mailbox, the newest mail to `to` whose subject starts with `subject`,

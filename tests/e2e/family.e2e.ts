@@ -10,44 +10,13 @@
 import type { Browser, Locator, Page, ViewportSize } from 'playwright-core';
 import { describe, expect, inject } from 'vitest';
 import { MOBILE, expectNoAxeViolations, expectNoHorizontalScroll, test } from './support/browser.ts';
+import { checkPage, follow, goto, pathOf, signIn, title } from './support/journey.ts';
 
 const COMMUNE = '/lemesnilsaintdenis';
 const PARENT = { identifier: 'martin-claire', password: 'demo-parent-2026', email: 'parent@lemesnilsaintdenis.example.org' };
 /** « dimanche 22 novembre 2026 ». */
 const DAY_IN_WORDS = '(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \\d{1,2} \\S+ \\d{4}';
 const AGENT = { identifier: 'agent@lemesnilsaintdenis.example.org', password: 'demo-agent-2026' };
-
-/** Every page visited: WCAG 2.1 AA, and on a phone no sideways scrolling. */
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  if (page.viewportSize()!.width <= MOBILE.width) await expectNoHorizontalScroll(page);
-}
-
-function pathOf(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-async function goto(page: Page, path: string, status = 200): Promise<void> {
-  const response = await page.goto(path);
-  expect(response?.status(), `GET ${path}`).toBe(status);
-  await checkPage(page);
-}
-
-/** Clicks a link or a submit button, waits for the page it leads to and checks that page. */
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-  await checkPage(page);
-}
-
-async function signIn(page: Page, identifier: string, password: string): Promise<void> {
-  await page.getByLabel(/^Identifiant/).fill(identifier);
-  await page.getByLabel(/^Mot de passe/).fill(password);
-  await follow(page, page.getByRole('button', { name: 'Se connecter' }));
-}
-
-async function title(page: Page): Promise<string> {
-  return ((await page.getByRole('heading', { level: 1 }).first().textContent()) ?? '').trim();
-}
 
 /** The text of the flash message (« role=status ») shown after a form was sent. */
 async function flash(page: Page): Promise<string> {

@@ -3,21 +3,11 @@
  * and for sideways scrolling. Uses martin-paul of Échirolles, whom no other e2e file signs in as;
  * the recurring booking is previewed, not validated, so the family's bookings stay as seeded.
  */
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
-import { MOBILE, expectNoAxeViolations, expectNoHorizontalScroll, test } from './support/browser.ts';
+import { MOBILE, test } from './support/browser.ts';
+import { checkPage, follow } from './support/journey.ts';
 
 const COMMUNE = '/echirolles';
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectNoHorizontalScroll(page);
-}
-
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-  await checkPage(page);
-}
 
 describe('semaine type and absences', () => {
   describe('at 360×740', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';
+import { addChild, demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';
 import { buildTestApp, html, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026: the open school year is 2026-2027 (zone C: 1 September 2026 – 3 July 2027).
@@ -13,18 +13,7 @@ afterAll(() => t.close());
 
 async function withChild(slug: string, firstName = 'Jade'): Promise<FreshFamily & { childId: number }> {
   const family = await freshFamily(t, slug, { prefix: 'Perrin' });
-  const childId = await t.runtime.repositories.families.insertMember(family.commune.id, family.familyId, {
-    role: 'child',
-    civility: null,
-    lastName: family.name,
-    birthName: null,
-    firstName,
-    birthDate: '2018-03-09',
-    email: null,
-    phone: null,
-    school: 'École des Tilleuls',
-    schoolLevel: 'CE2',
-  });
+  const childId = await addChild(t, family, firstName);
   return { ...family, childId };
 }
 

@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type request from 'supertest';
-import { freshFamily, type FreshFamily } from './fresh-family.ts';
+import { addChild, freshFamily, type FreshFamily } from './fresh-family.ts';
 import { csrfTokenFrom, type TestApp } from './test-app.ts';
 
 export interface FamilyWithChild extends FreshFamily {
@@ -22,18 +22,7 @@ export async function familyWithChild(
   const family = await freshFamily(t, slug, { prefix });
   const { repositories } = t.runtime;
   const communeId = family.commune.id;
-  const childId = await repositories.families.insertMember(communeId, family.familyId, {
-    role: 'child',
-    civility: null,
-    lastName: family.name,
-    birthName: null,
-    firstName,
-    birthDate: '2018-03-09',
-    email: null,
-    phone: null,
-    school: 'École des Tilleuls',
-    schoolLevel: 'CE2',
-  });
+  const childId = await addChild(t, family, firstName);
   const agent = await repositories.users.findByEmail(communeId, `agent@${slug}.example.org`);
   const activities: Record<string, number> = {};
   for (const code of codes) {

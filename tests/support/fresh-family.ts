@@ -91,3 +91,19 @@ export async function withFeatureOff<T>(t: TestApp, slug: string, feature: strin
     await set(before.value as boolean);
   }
 }
+
+/** Adds a child (born 9 March 2018, CE2) to a family made by `freshFamily`; answers the child's id. */
+export function addChild(t: TestApp, family: FreshFamily, firstName = 'Jade'): Promise<number> {
+  return t.runtime.repositories.families.insertMember(family.commune.id, family.familyId, {
+    role: 'child',
+    civility: null,
+    lastName: family.name,
+    birthName: null,
+    firstName,
+    birthDate: '2018-03-09',
+    email: null,
+    phone: null,
+    school: 'École des Tilleuls',
+    schoolLevel: 'CE2',
+  });
+}

@@ -3,7 +3,9 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
-import type { Env } from './config/env.ts';
+import { developmentTools, type Env } from './config/env.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './data/embedded-postgres.ts';
+import { describeDatabaseUrl, explainStartupFailure, StartupError } from './startup-failure.ts';
 import { parseSchoolHolidays, type SchoolHolidaysFile } from './domain/calendar/school-holidays.ts';
 import { clockStartingAt, systemClock, type Clock } from './domain/clock.ts';
 import { createDatabase, migrateToLatest, type Database } from './data/database.ts';
@@ -79,16 +81,59 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
   };
 }
 
-/** Migrates, applies the commune files and, outside production, the demo data. */
+export interface OpenedDatabase {
+  connectionString: string;
+  /** The embedded PostgreSQL started for this process, when DATABASE_URL is unset. */
+  embedded?: EmbeddedServer;
+}
+
+/**
+ * The database of `npm start` and of the CLI: DATABASE_URL, or else an embedded PostgreSQL with
+ * its data in DATA_DIR. Either way the connection is tried here, so that a refused one ends
+ * start-up with a sentence rather than with the first query's stack trace.
+ */
+export async function openDatabase(env: Env, logger: Logger): Promise<OpenedDatabase> {
+  let embedded: EmbeddedServer | undefined;
+  let connectionString = env.DATABASE_URL;
+  if (!connectionString) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(env.DATA_DIR, 'postgres'),
+      persistent: true,
+      log: (message) => logger.info(message),
+    });
+    await embedded.createDatabase('espace_famille');
+    connectionString = embedded.connectionString('espace_famille');
+  }
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    await embedded?.stop().catch(() => {});
+    logger.debug({ err: error }, 'database connection failed');
+    if (!env.DATABASE_URL) throw error;
+    throw new StartupError(explainStartupFailure(error, { port: env.PORT, host: env.HOST, databaseUrl: env.DATABASE_URL }));
+  } finally {
+    await client.end().catch(() => {});
+  }
+  logger.info({ database: env.DATABASE_URL ? describeDatabaseUrl(env.DATABASE_URL) : `embedded, data in ${embedded!.dataDir}` }, 'database ready');
+  return { connectionString, embedded };
+}
+
+/** Migrates, applies the commune files and, on a developer's own machine, the demo data. */
 export async function prepareDatabase(runtime: Runtime, env: Env, logger: Logger): Promise<void> {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const files = loadCommuneFiles(COMMUNE_FILES_DIR);
   await runtime.services.seed.applyCommuneFiles(files);
   logger.info({ communes: files.map((file) => file.slug) }, 'commune files applied');
-  const wantDemo = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
-  if (wantDemo) {
+  if (developmentTools(env).demoData) {
     const { created } = await runtime.services.seed.applyDemoData();
     if (created.length) logger.info({ communes: created }, 'demo data loaded');
+  } else if (await runtime.services.seed.demoDataPresent()) {
+    // Published passwords must not open accounts on a portal others can reach.
+    throw new StartupError(
+      `Cette base contient les comptes de démonstration, dont les mots de passe sont publics : elle ne peut servir qu'en développement sur cette machine (NODE_ENV=development et HOST=127.0.0.1, comme le fait npm start). Pour un déploiement, utilisez une base sans données de démonstration.`,
+    );
   }
 }

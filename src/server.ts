@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { createRuntime, prepareDatabase, publicUrlOf } from './bootstrap.ts';
-import { parseEnv } from './config/env.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './data/embedded-postgres.ts';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createRuntime, openDatabase, prepareDatabase, publicUrlOf, type Runtime } from './bootstrap.ts';
+import { developmentTools, parseEnv, type Env } from './config/env.ts';
+import type { EmbeddedServer } from './data/embedded-postgres.ts';
 import { createLogger } from './logger.ts';
+import { explainStartupFailure } from './startup-failure.ts';
 import { createApp } from './web/app.ts';
 
 const SHUTDOWN_LIMIT_MS = 15_000;
@@ -20,27 +24,52 @@ function localSessionSecret(dataDir: string): string {
   return secret;
 }
 
-async function main() {
-  const env = parseEnv(process.env);
-  const logger = createLogger(env.LOG_LEVEL);
-  const production = env.NODE_ENV === 'production';
-
-  let embedded: EmbeddedServer | undefined;
-  let connectionString = env.DATABASE_URL;
-  if (!connectionString) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(env.DATA_DIR, 'postgres'),
-      persistent: true,
-      log: (message) => logger.info(message),
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.removeListener('error', reject);
+      resolve(server);
     });
-    await embedded.createDatabase('espace_famille');
-    connectionString = embedded.connectionString('espace_famille');
-  }
+  });
+}
 
+/** Fails before the database work (a minute on a first start) when the port is already taken. */
+function checkPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+/** What start-up has opened so far, to close it again when a later step fails. */
+interface Started {
+  env?: Env;
+  logger?: Logger;
+  embedded?: EmbeddedServer;
+  runtime?: Runtime;
+}
+
+async function main(started: Started) {
+  const env = parseEnv(process.env);
+  started.env = env;
+  const logger = createLogger(env.LOG_LEVEL);
+  started.logger = logger;
+  const production = env.NODE_ENV === 'production';
+  const tools = developmentTools(env);
+
+  await checkPortFree(env.PORT, env.HOST);
+  const { connectionString, embedded } = await openDatabase(env, logger);
+  started.embedded = embedded;
   const runtime = createRuntime(connectionString, env, undefined, logger);
+  started.runtime = runtime;
   await prepareDatabase(runtime, env, logger);
   if (env.MAIL_WORKER) runtime.mailWorker.start(env.MAIL_POLL_MS);
-  if (!env.SMTP_URL) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
+  if (tools.devMailbox) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
+  else if (!env.SMTP_URL) logger.warn('no SMTP_URL and no development mailbox (not a loopback HOST in development): e-mails wait in the outbox');
 
   const app = createApp({
     services: runtime.services,
@@ -48,14 +77,15 @@ async function main() {
     sessionPool: runtime.sessionPool,
     sessionSecret: env.SESSION_SECRET ?? localSessionSecret(env.DATA_DIR),
     production,
+    devMailbox: tools.devMailbox,
     trustProxy: env.TRUST_PROXY,
   });
 
-  const server: Server = app.listen(env.PORT, env.HOST, () => {
-    const url = publicUrlOf(env);
-    logger.info(`Espace Famille is listening on ${url}`);
-    console.log(`\n  Espace Famille : ${url}\n  Communes : ${url}/echirolles  ${url}/lemesnilsaintdenis  ${url}/villennes\n`);
-  });
+  const server = await listen(app, env.PORT, env.HOST);
+  const url = publicUrlOf(env);
+  logger.info(`Espace Famille is listening on ${url}`);
+  console.log(`\n  Espace Famille : ${url}\n  Communes : ${url}/echirolles  ${url}/lemesnilsaintdenis  ${url}/villennes\n`);
+  if (tools.demoData) console.log(`  Comptes de démonstration : voir le README (ce portail n'écoute que sur ${env.HOST}).\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -78,7 +108,18 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+const started: Started = {};
+main(started).catch(async (error: unknown) => {
+  const { env } = started;
+  const sentence = explainStartupFailure(error, {
+    port: env?.PORT ?? 3000,
+    host: env?.HOST ?? '127.0.0.1',
+    databaseUrl: env?.DATABASE_URL,
+    dataDir: env ? path.resolve(env.DATA_DIR) : undefined,
+  });
+  started.logger?.debug({ err: error }, 'start-up failed');
+  console.error(`\n  ${sentence}\n`);
+  await started.runtime?.close().catch(() => {});
+  await started.embedded?.stop().catch(() => {});
   process.exit(1);
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRuntime, prepareDatabase, type Runtime } from '../bootstrap.ts';
+import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../bootstrap.ts';
 import { parseEnv } from '../config/env.ts';
 import { createRepositories } from '../data/index.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../data/embedded-postgres.ts';
+import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
+import { explainStartupFailure } from '../startup-failure.ts';
 import { familyImportService, ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family-import-service.ts';
 
 /*
@@ -55,15 +56,10 @@ async function main(): Promise<number> {
   }
 
   try {
-    let connectionString = env.DATABASE_URL;
-    if (!connectionString) {
-      const dataDir = path.join(env.DATA_DIR, 'postgres');
-      console.error(`Démarrage de la base PostgreSQL locale (${dataDir})…`);
-      embedded = await startEmbeddedPostgres({ dataDir, persistent: true, log: (message) => logger.info(message) });
-      await embedded.createDatabase('espace_famille');
-      connectionString = embedded.connectionString('espace_famille');
-    }
-    runtime = createRuntime(connectionString, env, undefined, logger);
+    if (!env.DATABASE_URL) console.error(`Démarrage de la base PostgreSQL locale (${path.join(env.DATA_DIR, 'postgres')})…`);
+    const opened = await openDatabase(env, logger);
+    embedded = opened.embedded;
+    runtime = createRuntime(opened.connectionString, env, undefined, logger);
     await prepareDatabase(runtime, env, logger);
 
     const commune = await runtime.services.communes.findBySlug(slug);
@@ -112,7 +108,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR }));
     process.exit(1);
   },
 );

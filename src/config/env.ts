@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StartupError } from '../startup-failure.ts';
 
 const booleanish = z
   .enum(['true', 'false', '1', '0'])
@@ -7,9 +8,12 @@ const booleanish = z
 /** Every environment variable the app reads; `.env.example` documents each of them. */
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // Unset means a deployment: development (demo data, the mailbox page) is asked for explicitly,
+    // as `npm start` does for a newcomer's machine.
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    // Default: every interface in production, this machine only (loopback) otherwise.
+    HOST: z.string().min(1).optional(),
     DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères').optional(),
@@ -27,6 +31,13 @@ const envSchema = z
     ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
   })
   .superRefine((env, ctx) => {
+    if (env.SEED_DEMO_DATA && (env.NODE_ENV === 'production' || !isLoopback(hostOf(env)))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_DEMO_DATA'],
+        message: 'the demo accounts have published passwords: only with NODE_ENV=development and a loopback HOST (127.0.0.1)',
+      });
+    }
     if (env.NODE_ENV === 'production') {
       if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
       if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
@@ -35,13 +46,34 @@ const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, 'HOST'> & { HOST: string };
+
+function hostOf(env: Pick<z.infer<typeof envSchema>, 'NODE_ENV' | 'HOST'>): string {
+  return env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+}
+
+/** 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * What only a developer's own machine may have: demo accounts with published passwords, and the
+ * mailbox page showing every commune's mails (reset links included). Both need an explicit
+ * development (or test) mode and a loopback address; the mailbox also needs mails not to leave
+ * through SMTP (then there is nothing to show).
+ */
+export function developmentTools(env: Pick<Env, 'NODE_ENV' | 'HOST' | 'SMTP_URL' | 'SEED_DEMO_DATA'>): { demoData: boolean; devMailbox: boolean } {
+  const ownMachine = env.NODE_ENV !== 'production' && isLoopback(env.HOST);
+  return { demoData: ownMachine && env.SEED_DEMO_DATA !== false, devMailbox: ownMachine && !env.SMTP_URL };
+}
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+    throw new StartupError(`Variables d'environnement invalides : ${lines.join(' ; ')}. Corrigez-les (elles sont expliquées dans .env.example), puis relancez.`);
   }
-  return result.data;
+  return { ...result.data, HOST: hostOf(result.data) };
 }

@@ -173,6 +173,15 @@ export function seedService(
       });
     },
 
+    /** Whether any commune holds the demo families (and so the demo accounts and their passwords). */
+    async demoDataPresent(): Promise<boolean> {
+      for (const { slug } of await repositories.communes.listAll()) {
+        const commune = await repositories.communes.findBySlug(slug);
+        if (commune && (await repositories.families.findByReference(commune.id, demoFamilyReference(slug, 1)))) return true;
+      }
+      return false;
+    },
+
     /** DESIGN §10. Each commune gets the Martin and Bernard families and two staff accounts, once. */
     async applyDemoData(): Promise<{ created: string[] }> {
       if (environment.production) {

@@ -30,6 +30,7 @@ import { messagesRouter } from './routes/portal/messages.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
+import { maskRequestSecrets } from '../logger.ts';
 
 export interface AppOptions {
   services: Services;
@@ -38,12 +39,14 @@ export interface AppOptions {
   sessionPool: Pool;
   sessionSecret: string;
   production: boolean;
+  /** `/_dev/mails`: only on a developer's own machine (see `developmentTools` in config/env). */
+  devMailbox?: boolean;
   trustProxy?: boolean;
 }
 
 const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 
-export function createApp({ services, logger, sessionPool, sessionSecret, production, trustProxy }: AppOptions): Express {
+export function createApp({ services, logger, sessionPool, sessionSecret, production, devMailbox = false, trustProxy }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy) app.set('trust proxy', 1);
@@ -58,6 +61,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/static/') === true },
+      // Activation and reset links carry their token in the path (and in the next request's Referer).
+      serializers: { req: maskRequestSecrets },
     }),
   );
 
@@ -80,6 +85,12 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   );
 
   app.use('/static', express.static(path.resolve(import.meta.dirname, '../../public'), { maxAge: production ? '1d' : 0 }));
+  // Pages are personal (signed in) or carry a CSRF token: never kept by the browser or a proxy, so
+  // Back after sign-out on a shared computer shows nothing and no form comes back with a stale token.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
 
   const PgStore = connectPgSimple(session);
@@ -137,7 +148,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   });
 
   app.use(publicRouter(services));
-  if (!production) app.use(devMailboxRouter(services));
+  if (devMailbox && !production) app.use(devMailboxRouter(services));
 
   const commune = Router({ mergeParams: true });
   commune.use(resolveTenant(services));

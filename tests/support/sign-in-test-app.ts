@@ -40,6 +40,7 @@ export function buildSignInTestApp(now: Date = DEFAULT_NOW): SignInTestApp {
     sessionPool: base.runtime.sessionPool,
     sessionSecret: 'test-secret-that-is-long-enough-for-sessions',
     production: false,
+    devMailbox: true,
     trustProxy: true,
   });
   return { ...base, app, delays };

@@ -27,6 +27,7 @@ export function buildTestApp(now: Date = DEFAULT_NOW): TestApp {
     sessionPool: runtime.sessionPool,
     sessionSecret: 'test-secret-that-is-long-enough-for-sessions',
     production: false,
+    devMailbox: true,
   });
   return { app, runtime, clock, close: () => runtime.close() };
 }

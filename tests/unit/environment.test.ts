@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clockFor } from '../../src/bootstrap.ts';
-import { parseEnv } from '../../src/config/env.ts';
+import { developmentTools, isLoopback, parseEnv } from '../../src/config/env.ts';
+import { maskUrlSecrets } from '../../src/logger.ts';
 import { clockStartingAt, fixedClock } from '../../src/domain/clock.ts';
 import { contrastRatio } from '../../src/domain/contrast.ts';
 import { safeReturnPath } from '../../src/web/middleware/auth.ts';
@@ -18,7 +19,75 @@ describe('parseEnv', () => {
 
   it('refuses a FAKE_NOW without a time-zone offset', () => {
     expect(() => parseEnv({ FAKE_NOW: '2026-11-26T10:59:00' })).toThrow(/FAKE_NOW/);
-    expect(parseEnv({ FAKE_NOW: '2026-11-26T10:59:00+01:00' }).FAKE_NOW).toBe('2026-11-26T10:59:00+01:00');
+    expect(parseEnv({ NODE_ENV: 'development', FAKE_NOW: '2026-11-26T10:59:00+01:00' }).FAKE_NOW).toBe('2026-11-26T10:59:00+01:00');
+  });
+
+  it('takes an unset NODE_ENV for a deployment: development is asked for explicitly', () => {
+    expect(() => parseEnv({})).toThrow(/SESSION_SECRET: required in production/);
+    const deployment = parseEnv({
+      SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+      DATABASE_URL: 'postgres://u:p@db:5432/espace_famille',
+      SMTP_URL: 'smtp://mail:1025',
+      PUBLIC_URL: 'https://famille.example.fr',
+    });
+    expect(deployment.NODE_ENV).toBe('production');
+    expect(deployment.HOST).toBe('0.0.0.0');
+  });
+
+  it('listens on this machine only in development unless HOST says otherwise', () => {
+    expect(parseEnv({ NODE_ENV: 'development' }).HOST).toBe('127.0.0.1');
+    expect(parseEnv({ NODE_ENV: 'development', HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('refuses demo data asked for anywhere but a developer machine on loopback', () => {
+    expect(() => parseEnv({ NODE_ENV: 'development', HOST: '0.0.0.0', SEED_DEMO_DATA: 'true' })).toThrow(/SEED_DEMO_DATA/);
+    expect(parseEnv({ NODE_ENV: 'development', SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(true);
+  });
+});
+
+describe('isLoopback', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['::ffff:127.0.0.1', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.10', false],
+    ['::ffff:10.0.0.1', false],
+    ['127.0.0.1.example.org', false],
+  ])('of %s is %s', (host, expected) => {
+    expect(isLoopback(host)).toBe(expected);
+  });
+});
+
+describe('developmentTools', () => {
+  const base = { SMTP_URL: undefined, SEED_DEMO_DATA: undefined };
+  it.each([
+    ['development on loopback', { NODE_ENV: 'development', HOST: '127.0.0.1' }, { demoData: true, devMailbox: true }],
+    ['development on every interface', { NODE_ENV: 'development', HOST: '0.0.0.0' }, { demoData: false, devMailbox: false }],
+    ['development with SMTP', { NODE_ENV: 'development', HOST: '127.0.0.1', SMTP_URL: 'smtp://localhost:1025' }, { demoData: true, devMailbox: false }],
+    ['development without demo', { NODE_ENV: 'development', HOST: 'localhost', SEED_DEMO_DATA: false }, { demoData: false, devMailbox: true }],
+    ['production, even on loopback', { NODE_ENV: 'production', HOST: '127.0.0.1' }, { demoData: false, devMailbox: false }],
+  ] as const)('%s', (_case, env, expected) => {
+    expect(developmentTools({ ...base, ...env })).toEqual(expected);
+  });
+});
+
+describe('maskUrlSecrets', () => {
+  it.each([
+    ['/echirolles/mot-de-passe/q3V9_xk2LmZ0aBcDeFgHiJkLmNoPqRsTuVwXyZ01234', '/echirolles/mot-de-passe/[masqué]'],
+    ['/villennes/activation/AbCdEfGhIjKlMnOpQrStUv?retour=1', '/villennes/activation/[masqué]?retour=1'],
+    ['http://localhost:3000/echirolles/mot-de-passe/q3V9_xk2LmZ0aBcDeFgHiJk/', 'http://localhost:3000/echirolles/mot-de-passe/[masqué]/'],
+    ['/confirmer?jeton=q3V9xk2LmZ0aBcDeFgHiJk&x=1', '/confirmer?jeton=[masqué]&x=1'],
+    ['/echirolles/mot-de-passe-oublie', '/echirolles/mot-de-passe-oublie'],
+    ['/echirolles/famille/ajouter-un-enfant', '/echirolles/famille/ajouter-un-enfant'],
+    ['/echirolles/reservations/12?semaine=2026-W48', '/echirolles/reservations/12?semaine=2026-W48'],
+    ['/echirolles/admin/inscrits-par-jour-et-par-activite', '/echirolles/admin/inscrits-par-jour-et-par-activite'],
+  ])('%s', (url, expected) => {
+    expect(maskUrlSecrets(url)).toBe(expected);
   });
 });
 

@@ -1,12 +1,25 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { isLoopback } from '../../config/env.ts';
 import type { Services } from '../../services/index.ts';
 
 /**
- * `/_dev/mails`: the development mailbox, mounted only outside production. It reads the outbox,
+ * Only a browser on this machine, straight to the app: a reverse proxy on the same machine would
+ * otherwise hand the mailbox (reset links included) to anyone who reaches the proxy.
+ */
+function fromThisMachineOnly(req: Request, _res: Response, next: NextFunction) {
+  const direct = !req.headers['x-forwarded-for'] && !req.headers.forwarded;
+  if (direct && isLoopback(req.socket.remoteAddress ?? '')) return next();
+  next('router');
+}
+
+/**
+ * `/_dev/mails`: the development mailbox, mounted only on a developer's own machine (see
+ * `developmentTools` in config/env). It reads the outbox,
  * so it shows every mail the app wrote, sent or not, with its links clickable.
  */
 export function devMailboxRouter(services: Services): Router {
   const router = Router();
+  router.use('/_dev', fromThisMachineOnly);
 
   router.get('/_dev/mails', async (_req, res) => {
     res.render('pages/dev/mails', { mails: await services.outbox.listRecent(200) });

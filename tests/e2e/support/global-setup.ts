@@ -83,6 +83,7 @@ async function startApp(connectionString: string, baseEnv: Env, logger: Logger):
       sessionPool: runtime.sessionPool,
       sessionSecret: randomBytes(32).toString('hex'),
       production: false,
+      devMailbox: true,
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -1,9 +1,7 @@
-import { DateTime } from 'luxon';
 import { changeWindow, type BookingHorizon, type BookingRule, type WindowOptions, type WindowState } from './booking-window.ts';
-import { addDays, isoWeekdayOf, parisMidnight, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
+import { addDays, isoWeekdayOf, isoWeekParts, mondayOfIsoWeek, parisMidnight, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
 import type { DayStatus } from './calendar/closed-days.ts';
 import { parisDateWords, windowStateWords } from './calendar/deadline-words.ts';
-import { PARIS_ZONE } from './calendar/paris-time.ts';
 import { parseCalendarDay } from './contact-formats.ts';
 
 /**
@@ -20,8 +18,8 @@ const WEEK_PATTERN = /^(\d{4})-?W(\d{1,2})$/i;
 
 /** The ISO week a day belongs to (the year is the ISO week-year: 2027-01-01 is in 2026-W53). */
 export function isoWeekOf(day: CalendarDay): IsoWeek {
-  const date = parisMidnight(day);
-  return `${date.weekYear}-W${String(date.weekNumber).padStart(2, '0')}`;
+  const { weekYear, weekNumber } = isoWeekParts(day);
+  return `${weekYear}-W${String(weekNumber).padStart(2, '0')}`;
 }
 
 /** A week written '2026-W48' (or '2026W48', '2026-w5'); undefined when it is not a real week. */
@@ -30,9 +28,10 @@ export function parseIsoWeek(input: string): IsoWeek | undefined {
   if (!match) return undefined;
   const weekYear = Number(match[1]);
   const weekNumber = Number(match[2]);
-  const monday = DateTime.fromObject({ weekYear, weekNumber, weekday: 1 }, { zone: PARIS_ZONE });
-  if (!monday.isValid || monday.weekYear !== weekYear || monday.weekNumber !== weekNumber) return undefined;
-  return `${weekYear}-W${String(weekNumber).padStart(2, '0')}`;
+  if (weekNumber < 1 || weekNumber > 53) return undefined;
+  // Week 53 exists only in long years: its Monday must still be in that week-year.
+  const week = `${weekYear}-W${String(weekNumber).padStart(2, '0')}`;
+  return isoWeekOf(mondayOfIsoWeek(weekYear, weekNumber)) === week ? week : undefined;
 }
 
 /**
@@ -50,7 +49,7 @@ export function mondayOf(week: IsoWeek): CalendarDay {
   const parsed = parseIsoWeek(week);
   if (!parsed) throw new RangeError(`semaine attendue au format AAAA-Wss : ${JSON.stringify(week)}`);
   const [year, number] = parsed.split('-W').map(Number) as [number, number];
-  return DateTime.fromObject({ weekYear: year, weekNumber: number, weekday: 1 }, { zone: PARIS_ZONE }).toISODate()!;
+  return mondayOfIsoWeek(year, number);
 }
 
 /** The seven days of the week, Monday first. */
@@ -222,6 +221,27 @@ export function nextDeadline(candidates: readonly { day: CalendarDay; window: Wi
     }
   }
   return best;
+}
+
+/**
+ * The first day of `from`…`to` whose change window is open, with that window; `windowOf` answers
+ * `undefined` for a day the activity does not run. Every rule's deadline moves on (never back) as
+ * the target day moves on, and so does the opening date of a horizon: the first open window is
+ * therefore the one closing first, and once a day is not open yet, no later day is. So the scan
+ * stops there rather than reckoning every day of the range in Paris time.
+ */
+export function firstOpenWindow(
+  from: CalendarDay,
+  to: CalendarDay,
+  windowOf: (day: CalendarDay) => WindowState | undefined,
+): { day: CalendarDay; window: WindowState } | undefined {
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const window = windowOf(day);
+    if (!window) continue;
+    if (window.open) return { day, window };
+    if (window.reason === 'not_open_yet') return undefined;
+  }
+  return undefined;
 }
 
 /** « mardi 1er décembre 2026 » */

@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
-import { addDays, isoWeekdayNumber, parisMidnight, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
+import { addDays, isoWeekdayNumber, isoWeekdayOf, parisMidnight, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
 import { PARIS_ZONE } from './calendar/paris-time.ts';
-import type { HolidayOptions } from './calendar/public-holidays.ts';
+import { isPublicHoliday, type HolidayOptions } from './calendar/public-holidays.ts';
 import type { SchoolCalendar } from './calendar/school-holidays.ts';
-import { isWorkingDay } from './working-hours.ts';
 
 /**
  * The booking window (délai de prévenance, DESIGN §7): until when a day can be booked or
@@ -59,27 +58,39 @@ export function ruleFor(
  * does not exist on a spring-forward night would move an hour later (luxon), which no rule uses.
  */
 export function deadlineFor(rule: BookingRule, targetDay: CalendarDay, options: WindowOptions = {}): Date {
-  const target = parisMidnight(targetDay);
-  let deadlineDay: DateTime;
+  let deadlineDay: CalendarDay;
   if (rule.type === 'weekly') {
-    deadlineDay = target
-      .startOf('week')
-      .minus({ weeks: rule.weeksBefore })
-      .plus({ days: isoWeekdayNumber(rule.weekday) - 1 });
+    const monday = addDays(targetDay, 1 - isoWeekdayOf(targetDay));
+    deadlineDay = addDays(monday, -7 * rule.weeksBefore + isoWeekdayNumber(rule.weekday) - 1);
   } else if (rule.dayKind === 'calendar') {
-    deadlineDay = parisMidnight(addDays(targetDay, -rule.days));
+    deadlineDay = addDays(targetDay, -rule.days);
   } else {
-    deadlineDay = target;
+    deadlineDay = targetDay;
     for (let counted = 0; counted < rule.days; ) {
-      deadlineDay = deadlineDay.minus({ days: 1 });
-      if (isWorkingDay(deadlineDay, options.publicHolidays)) counted += 1;
+      deadlineDay = addDays(deadlineDay, -1);
+      if (isoWeekdayOf(deadlineDay) <= 5 && !isPublicHoliday(deadlineDay, options.publicHolidays)) counted += 1;
     }
   }
-  const { hour, minute } = parseTime(rule.time);
-  return DateTime.fromObject(
-    { year: deadlineDay.year, month: deadlineDay.month, day: deadlineDay.day, hour, minute },
-    { zone: PARIS_ZONE },
-  ).toJSDate();
+  return parisInstant(deadlineDay, rule.time);
+}
+
+/**
+ * `day` at `time` (HH:MM) on Paris clocks. The one step of a deadline that needs the time zone,
+ * and the costly one: the same few deadlines come back for every day and child of a page, so the
+ * answers are kept (a few thousand days at most: the cache is emptied past that).
+ */
+const parisInstants = new Map<string, number>();
+function parisInstant(day: CalendarDay, time: string): Date {
+  const key = `${day}T${time}`;
+  let instant = parisInstants.get(key);
+  if (instant === undefined) {
+    const { hour, minute } = parseTime(time);
+    const midnight = parisMidnight(day);
+    instant = DateTime.fromObject({ year: midnight.year, month: midnight.month, day: midnight.day, hour, minute }, { zone: PARIS_ZONE }).toMillis();
+    if (parisInstants.size >= 10_000) parisInstants.clear();
+    parisInstants.set(key, instant);
+  }
+  return new Date(instant);
 }
 
 /**

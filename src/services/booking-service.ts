@@ -1,6 +1,7 @@
 import {
   cellOf,
   changeFor,
+  firstOpenWindow,
   dayWords,
   gridColumns,
   isoWeekOf,
@@ -552,6 +553,15 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
       const options = windowOptions(calendar);
       const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
         live.filter((booking) => booking.memberId === memberId && booking.status === status && isoWeekOf(booking.day) === week).length;
+      // Paris-time reckoning is the cost of this page: once per activity and day, whatever the children.
+      const windows = new Map<string, WindowState | undefined>();
+      const windowOf = (activity: Activity) => (day: CalendarDay) => {
+        const key = `${activity.id}:${day}`;
+        if (!windows.has(key)) {
+          windows.set(key, dayStatus(day, activity, calendar).open ? changeWindow(activity.rules, 'booking', day, now, options) : undefined);
+        }
+        return windows.get(key);
+      };
 
       return members
         .filter((member) => member.role === 'child')
@@ -561,10 +571,10 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
           for (const registration of mine) {
             const activity = byId.get(registration.activityId);
             if (!activity) continue;
-            for (let day = today; day <= horizonEnd; day = addDays(day, 1)) {
-              if (!covers(registration, day) || !dayStatus(day, activity, calendar).open) continue;
-              candidates.push({ day, window: changeWindow(activity.rules, 'booking', day, now, options) });
-            }
+            const from = registration.startsOn > today ? registration.startsOn : today;
+            const to = registration.endsOn < horizonEnd ? registration.endsOn : horizonEnd;
+            const first = firstOpenWindow(from, to, windowOf(activity));
+            if (first) candidates.push(first);
           }
           const next = nextDeadline(candidates);
           return {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cellOf,
   changeFor,
+  firstOpenWindow,
   gridColumns,
   isoWeekOf,
   mondayOf,
@@ -19,7 +20,8 @@ import {
   type CellFacts,
   type Holding,
 } from '../../src/domain/booking-grid.ts';
-import type { BookingRule, WindowState } from '../../src/domain/booking-window.ts';
+import { changeWindow, type BookingRule, type WindowState } from '../../src/domain/booking-window.ts';
+import { addDays } from '../../src/domain/calendar/calendar-day.ts';
 import { communeCalendar, dayStatus, type ActivityDays } from '../../src/domain/calendar/closed-days.ts';
 import { parseSchoolHolidays } from '../../src/domain/calendar/school-holidays.ts';
 
@@ -195,5 +197,41 @@ describe('the deadlines in words', () => {
       ]),
     ).toEqual({ deadline: new Date('2026-11-26T11:00:00+01:00'), firstDay: '2026-11-30' });
     expect(nextDeadline([{ day: '2026-11-27', window: past('2026-11-19T11:00:00+01:00') }])).toBeUndefined();
+  });
+});
+
+describe('firstOpenWindow', () => {
+  // The full scan it replaces on the dashboard: every day of the range, then the earliest deadline.
+  const fullScan = (from: string, to: string, windowOf: (day: string) => WindowState | undefined) => {
+    const candidates: { day: string; window: WindowState }[] = [];
+    for (let day = from; day <= to; day = addDays(day, 1)) {
+      const window = windowOf(day);
+      if (window) candidates.push({ day, window });
+    }
+    return nextDeadline(candidates);
+  };
+  const summer: BookingRule = { type: 'days_before', days: 2, dayKind: 'working', time: '18:00' };
+  const calendarDays: BookingRule = { type: 'days_before', days: 3, dayKind: 'calendar', time: '09:30' };
+  const wednesday: ActivityDays = { kind: 'school_day', days: ['mercredi'] };
+
+  it.each([
+    ['weekly, Thursday 10:59 before the cutoff', weekly, canteen, '2026-11-26T10:59:00+01:00'],
+    ['weekly, Thursday 11:00 at the cutoff', weekly, canteen, '2026-11-26T11:00:00+01:00'],
+    ['weekly, over the Christmas holidays', weekly, canteen, '2026-12-17T12:00:00+01:00'],
+    ['weekly, the autumn daylight-saving week', weekly, canteen, '2026-10-22T10:00:00+02:00'],
+    ['weekly, the spring daylight-saving week', weekly, wednesday, '2027-03-25T11:30:00+01:00'],
+    ['working days, over Ascension', summer, canteen, '2027-05-04T19:00:00+02:00'],
+    ['calendar days, on a Sunday', calendarDays, wednesday, '2026-11-29T08:00:00+01:00'],
+    ['near the end of the data', weekly, canteen, '2027-06-24T10:00:00+02:00'],
+  ] as const)('finds what the full scan finds: %s', (_label, rule, days, at) => {
+    const now = new Date(at);
+    const today = at.slice(0, 10);
+    const windowOf = (day: string) =>
+      dayStatus(day, days, echirolles).open ? changeWindow({ booking: rule, horizon: { weeksAhead: 3 } }, 'booking', day, now, options) : undefined;
+    const to = addDays(today, 27);
+    const first = firstOpenWindow(today, to, windowOf);
+    const expected = fullScan(today, to, windowOf);
+    expect(expected).toBeDefined();
+    expect(first ? { deadline: first.window.deadline, firstDay: first.day } : undefined).toEqual(expected);
   });
 });

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { parseIsoWeek } from '../../src/domain/booking-grid.ts';
+import { addDays, isoWeekdayOf, isoWeekParts, mondayOfIsoWeek } from '../../src/domain/calendar/calendar-day.ts';
 import { publicHolidays } from '../../src/domain/calendar/public-holidays.ts';
 import {
   parseSchoolHolidays,
@@ -208,5 +211,41 @@ describe('parseSchoolHolidays', () => {
     breakIt(file);
     expect(() => parseSchoolHolidays(file)).toThrow(SchoolCalendarError);
     expect(() => parseSchoolHolidays(file)).toThrow(message);
+  });
+});
+
+describe('calendar-day arithmetic without time zones', () => {
+  // Every day from 2020 to 2031 (leap years, 53-week years, both daylight-saving changes) against luxon.
+  it('agrees with luxon in Europe/Paris on every day of twelve years', () => {
+    let day = '2020-01-01';
+    for (let count = 0; day < '2032-01-01'; count += 1) {
+      const paris = DateTime.fromISO(day, { zone: 'Europe/Paris' });
+      expect(isoWeekdayOf(day)).toBe(paris.weekday);
+      expect(isoWeekParts(day)).toEqual({ weekYear: paris.weekYear, weekNumber: paris.weekNumber });
+      const next = addDays(day, 1);
+      expect(next).toBe(paris.plus({ days: 1 }).toISODate());
+      expect(addDays(next, -1)).toBe(day);
+      if (paris.weekday === 1) expect(mondayOfIsoWeek(paris.weekYear, paris.weekNumber)).toBe(day);
+      day = next;
+    }
+  });
+
+  it.each([['2026-02-29'], ['2026-13-01'], ['2026-00-10'], ['2026-1-01'], ['26-01-01'], [' 2026-01-01'], ['2026-01-01T00:00']])(
+    'refuses %j',
+    (input) => {
+      expect(() => addDays(input, 1)).toThrow(RangeError);
+      expect(() => isoWeekdayOf(input)).toThrow(RangeError);
+    },
+  );
+
+  it.each([
+    ['2026-W53', '2026-W53'],
+    ['2027-W53', undefined],
+    ['2026-W00', undefined],
+    ['2026-W54', undefined],
+    ['2020-W53', '2020-W53'],
+    ['2026w5', '2026-W05'],
+  ])('parseIsoWeek(%s) is %s', (input, expected) => {
+    expect(parseIsoWeek(input)).toBe(expected);
   });
 });

@@ -13,6 +13,7 @@ import { createRepositories, type Repositories } from './data/index.ts';
 import { mailRenderer } from './integrations/mail/mail-renderer.ts';
 import { createMailTransport } from './integrations/mail/mail-transport.ts';
 import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
+import { postgresMailThrottle } from './integrations/mail-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
 import { argon2Hasher } from './services/password-hasher.ts';
@@ -65,6 +66,7 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     }),
     production: env.NODE_ENV === 'production',
     throttle: postgresSignInThrottle(sessionPool),
+    mailThrottle: postgresMailThrottle(sessionPool),
   });
   const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
   return {

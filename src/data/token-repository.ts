@@ -1,4 +1,4 @@
-import type { Executor } from './database.ts';
+import type { Executor, Transaction } from './database.ts';
 
 export type TokenPurpose = 'activation' | 'password_reset';
 
@@ -64,6 +64,21 @@ export function tokenRepository(db: Executor) {
         .update({ used_at: now })
         .returning(['user_id']);
       return row ? { userId: row.user_id } : undefined;
+    },
+
+    /**
+     * Whether the user holds a link of `purpose` still usable. Asked under a lock on the user's links
+     * held until the transaction ends: of two parallel requests for a new link, the second waits,
+     * then finds the link the first one issued.
+     */
+    async holdsLiveLink(communeId: number, userId: number, purpose: TokenPurpose, now: Date, trx: Transaction) {
+      await trx.raw(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, [`account-links:${communeId}:${userId}:${purpose}`]);
+      const row = await trx('account_tokens')
+        .where({ commune_id: communeId, user_id: userId, purpose })
+        .whereNull('used_at')
+        .andWhere('expires_at', '>', now)
+        .first('id');
+      return row !== undefined;
     },
 
     /** A new link replaces the older ones of the same purpose. */

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Pool } from 'pg';
-import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
+import { boundedKey, consumeTogether, postgresCounter } from './rate-limits.ts';
 
 /**
  * Sign-in throttling policy (DESIGN §5). Two counters, both in PostgreSQL so that every app
@@ -14,6 +13,9 @@ import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible'
  *   for 15 minutes. This catches one address trying a few passwords on many accounts, which the
  *   account counter cannot see. A success does not clear it, or an attacker holding one valid
  *   account could keep their address clean.
+ * Each attempt is counted before its password is checked, and given back when the password was
+ * right: counting only after a wrong answer let any number of parallel attempts be checked while
+ * the counters still read zero.
  */
 export const ACCOUNT_DELAY_FROM_FAILURE = 3;
 export const ACCOUNT_DELAY_STEP_MS = 1_000;
@@ -25,12 +27,9 @@ export const SOURCE_LOCK_AFTER_FAILURES = 100;
 export const FAILURE_WINDOW_SECONDS = 15 * 60;
 export const LOCK_SECONDS = 15 * 60;
 
-export const RATE_LIMIT_TABLE = 'rate_limits';
 /** rate_limits.key is `<prefix>:<key>`; an agent can unlock a login by deleting its row. */
 export const ACCOUNT_PREFIX = 'signin-account';
 export const SOURCE_PREFIX = 'signin-source';
-/** rate_limits.key is varchar(255); longer keys are hashed (prefix and ':' take the rest). */
-const MAX_KEY_LENGTH = 255 - Math.max(ACCOUNT_PREFIX.length, SOURCE_PREFIX.length) - 1;
 
 export interface SignInAttempt {
   communeId: number;
@@ -40,19 +39,34 @@ export interface SignInAttempt {
   ip: string | null;
 }
 
-export type ThrottleCheck = { locked: false } | { locked: true; retryAfterSeconds: number };
+/**
+ * An attempt counted before its password is checked: refused when the login or the source is locked,
+ * or let through with its rank among the failures of the window (this attempt included).
+ */
+export type ThrottleCheck =
+  | { locked: true; retryAfterSeconds: number }
+  | { locked: false; accountAttempts: number; sourceAttempts: number | null };
+export type CountedAttempt = Extract<ThrottleCheck, { locked: false }>;
 
 /** After a failure: how long to make this answer wait, or the lock that failure just set. */
 export type FailureVerdict = { locked: false; delayMs: number } | { locked: true; retryAfterSeconds: number };
 
 /** What the auth service needs from throttling; tests may give it a fake. */
 export interface SignInThrottle {
-  /** Before the password is checked: is the login or the source locked? */
-  check(attempt: SignInAttempt): Promise<ThrottleCheck>;
-  recordFailure(attempt: SignInAttempt): Promise<FailureVerdict>;
+  /**
+   * Before the password is checked, counts the attempt as a failure of the login and of the source,
+   * in one atomic step each: of any number of parallel attempts, at most the allowed number get a
+   * password check; the others are refused as locked without one.
+   */
+  consume(attempt: SignInAttempt): Promise<ThrottleCheck>;
+  /** The password was wrong: the attempt stays counted; says how long to wait, or sets the lock. */
+  recordFailure(attempt: SignInAttempt, counted: CountedAttempt): Promise<FailureVerdict>;
+  /** The password was right but the account cannot sign in yet: not a failure, the attempt is given back. */
+  giveBack(attempt: SignInAttempt): Promise<void>;
   /**
    * Clears the account counter of the login typed and of `otherLogins` (the account's e-mail and
-   * identifier: the person has just proved they know the password, whichever login they used).
+   * identifier: the person has just proved they know the password, whichever login they used), and
+   * gives the attempt back to the source.
    */
   recordSuccess(attempt: SignInAttempt, otherLogins?: string[]): Promise<void>;
 }
@@ -63,13 +77,9 @@ export function delayAfterFailures(failures: number): number {
   return Math.min((failures - ACCOUNT_DELAY_FROM_FAILURE + 1) * ACCOUNT_DELAY_STEP_MS, ACCOUNT_MAX_DELAY_MS);
 }
 
-function boundedKey(key: string): string {
-  return key.length <= MAX_KEY_LENGTH ? key : `sha256-${createHash('sha256').update(key).digest('hex')}`;
-}
-
 /** The account counter's key (without the limiter's prefix): commune id and login, lower-case, trimmed. */
 export function accountKey(communeId: number, login: string): string {
-  return boundedKey(`${communeId}:${login.trim().toLowerCase()}`);
+  return boundedKey(`${communeId}:${login.trim().toLowerCase()}`, ACCOUNT_PREFIX);
 }
 
 /**
@@ -80,7 +90,7 @@ export function sourceKey(ip: string): string {
   const address = ip.trim().toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
   if (mapped) return mapped[1]!;
-  if (!isIPv6(address)) return boundedKey(address);
+  if (!isIPv6(address)) return boundedKey(address, SOURCE_PREFIX);
   const [head = '', tail = ''] = address.split('::');
   const headGroups = head ? head.split(':') : [];
   const tailGroups = address.includes('::') && tail ? tail.split(':') : [];
@@ -92,58 +102,53 @@ export function sourceKey(ip: string): string {
     .join(':')}::/64`;
 }
 
-const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-
 /**
  * The throttle on rate-limiter-flexible's PostgreSQL store, in the `rate_limits` table created by
  * the migrations. `pool` is the app's pg pool; two instances on one database share their counters.
  */
 export function postgresSignInThrottle(pool: Pool): SignInThrottle {
-  const common = {
-    storeClient: pool,
-    storeType: 'pool',
-    tableName: RATE_LIMIT_TABLE,
-    tableCreated: true,
-    duration: FAILURE_WINDOW_SECONDS,
-  };
-  const accounts = new RateLimiterPostgres({ ...common, keyPrefix: ACCOUNT_PREFIX, points: ACCOUNT_LOCK_AFTER_FAILURES });
-  const sources = new RateLimiterPostgres({ ...common, keyPrefix: SOURCE_PREFIX, points: SOURCE_LOCK_AFTER_FAILURES });
+  const window = { windowSeconds: FAILURE_WINDOW_SECONDS };
+  const accounts = postgresCounter(pool, { ...window, prefix: ACCOUNT_PREFIX, limit: ACCOUNT_LOCK_AFTER_FAILURES });
+  const sources = postgresCounter(pool, { ...window, prefix: SOURCE_PREFIX, limit: SOURCE_LOCK_AFTER_FAILURES });
 
-  /** Counts one failure (penalty never rejects) and locks the key when it reaches `limit`. */
-  async function fail(limiter: RateLimiterPostgres, key: string, limit: number): Promise<RateLimiterRes | undefined> {
-    const res = await limiter.penalty(key, 1);
-    if (res.consumedPoints < limit) return res;
-    // The lock lasts LOCK_SECONDS from this failure, however far into the window it came.
-    await limiter.block(key, LOCK_SECONDS);
-    return undefined;
-  }
+  const countersOf = ({ communeId, login, ip }: SignInAttempt) => [
+    { counter: accounts, key: accountKey(communeId, login) },
+    ...(ip ? [{ counter: sources, key: sourceKey(ip) }] : []),
+  ];
 
   return {
-    async check({ communeId, login, ip }) {
-      const [account, source] = await Promise.all([
-        accounts.get(accountKey(communeId, login)),
-        ip ? sources.get(sourceKey(ip)) : null,
-      ]);
-      const locks = [
-        account && account.consumedPoints >= ACCOUNT_LOCK_AFTER_FAILURES ? retryAfter(account) : 0,
-        source && source.consumedPoints >= SOURCE_LOCK_AFTER_FAILURES ? retryAfter(source) : 0,
-      ];
-      const retryAfterSeconds = Math.max(...locks);
-      return retryAfterSeconds > 0 ? { locked: true, retryAfterSeconds } : { locked: false };
+    async consume(attempt) {
+      const consumed = await consumeTogether(countersOf(attempt));
+      if (!consumed.allowed) return { locked: true, retryAfterSeconds: consumed.retryAfterSeconds };
+      const [accountAttempts, sourceAttempts = null] = consumed.counts as [number, number?];
+      return { locked: false, accountAttempts, sourceAttempts };
     },
 
-    async recordFailure({ communeId, login, ip }) {
-      const [account, source] = await Promise.all([
-        fail(accounts, accountKey(communeId, login), ACCOUNT_LOCK_AFTER_FAILURES),
-        ip ? fail(sources, sourceKey(ip), SOURCE_LOCK_AFTER_FAILURES) : null,
+    async recordFailure({ communeId, login, ip }, { accountAttempts, sourceAttempts }) {
+      // The failure that reaches the limit locks the key for LOCK_SECONDS from now, however far into
+      // the window it came; the attempts counted after it are refused by `consume`.
+      const locks = await Promise.all([
+        accountAttempts >= ACCOUNT_LOCK_AFTER_FAILURES ? accounts.limiter.block(accountKey(communeId, login), LOCK_SECONDS) : null,
+        ip && sourceAttempts !== null && sourceAttempts >= SOURCE_LOCK_AFTER_FAILURES
+          ? sources.limiter.block(sourceKey(ip), LOCK_SECONDS)
+          : null,
       ]);
-      if (!account || source === undefined) return { locked: true, retryAfterSeconds: LOCK_SECONDS };
-      return { locked: false, delayMs: delayAfterFailures(account.consumedPoints) };
+      if (locks.some(Boolean)) return { locked: true, retryAfterSeconds: LOCK_SECONDS };
+      return { locked: false, delayMs: delayAfterFailures(accountAttempts) };
     },
 
-    async recordSuccess({ communeId, login }, otherLogins = []) {
+    async giveBack(attempt) {
+      await Promise.all(countersOf(attempt).map(({ counter, key }) => counter.limiter.reward(key, 1)));
+    },
+
+    async recordSuccess({ communeId, login, ip }, otherLogins = []) {
       const keys = new Set([login, ...otherLogins].map((each) => accountKey(communeId, each)));
-      await Promise.all([...keys].map((key) => accounts.delete(key)));
+      await Promise.all([
+        ...[...keys].map((key) => accounts.limiter.delete(key)),
+        // A success is no failure of the source; it is not cleared either, or an attacker holding one
+        // valid account could keep their address clean.
+        ip ? sources.limiter.reward(sourceKey(ip), 1) : null,
+      ]);
     },
   };
 }

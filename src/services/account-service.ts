@@ -10,6 +10,7 @@ import type { Repositories } from '../data/index.ts';
 import type { TokenPurpose } from '../data/token-repository.ts';
 import type { PendingActivation, User } from '../data/user-repository.ts';
 import type { MailContent, MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { capitalise, theService } from '../i18n/service-name.ts';
@@ -60,6 +61,15 @@ export type LinkState =
   | { state: 'used' }
   | { state: 'unknown' };
 
+/** A request for mail refused by the throttle: nothing was sent or written; the same whatever the address. */
+export interface Throttled {
+  throttled: true;
+  retryAfterSeconds: number;
+}
+
+/** `sent`: an expired link was replaced; `kept`: a valid link exists and was not replaced; `impossible`: nothing waits for a link. */
+export type ActivationRenewal = { throttled: false; renewal: 'sent' | 'kept' | 'impossible' } | Throttled;
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function referencePrefix(commune: Commune): string {
@@ -70,8 +80,14 @@ function fullName(person: { firstName: string; lastName: string }): string {
   return `${person.firstName} ${person.lastName}`;
 }
 
-export function accountService(repositories: Repositories, hasher: PasswordHasher, clock: Clock, mail: MailRenderer) {
+export function accountService(repositories: Repositories, hasher: PasswordHasher, clock: Clock, mail: MailRenderer, mailThrottle: MailThrottle) {
   const { db, users, families, tokens, outbox, sessions, audit } = repositories;
+
+  /** Counts a request for mail to `address` from `source` (the client's IP); refused over the limits. */
+  async function throttle(commune: Commune, address: string, source: string | null): Promise<Throttled | undefined> {
+    const verdict = await mailThrottle.consume({ communeId: commune.id, address, ip: source });
+    return verdict.allowed ? undefined : { throttled: true, retryAfterSeconds: verdict.retryAfterSeconds };
+  }
 
   async function queueMail(trx: Executor, commune: Commune, content: MailContent) {
     await outbox.enqueue(commune.id, mail.render(commune, content), clock.now(), trx);
@@ -223,32 +239,53 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
       });
     },
 
-    /** From an expired link: a new one, if the account still waits for its password. */
-    async renewActivationLink(commune: Commune, token: string): Promise<boolean> {
+    /**
+     * From an expired link: a new one, if the account still waits for its password and holds no link
+     * still valid (a valid link is never replaced, so asking again cannot retire the one in the mailbox).
+     */
+    async renewActivationLink(commune: Commune, token: string, source: string | null): Promise<ActivationRenewal> {
       const found = await tokens.findByHash(commune.id, 'activation', hashToken(token));
-      if (!found || found.usedAt) return false;
+      if (!found || found.usedAt) return { throttled: false, renewal: 'impossible' };
       const user = await users.findById(commune.id, found.userId);
-      if (!user || user.status !== 'pending_activation') return false;
-      await db.transaction((trx) => queueActivationMail(trx, commune, user));
-      return true;
+      if (!user || user.status !== 'pending_activation') return { throttled: false, renewal: 'impossible' };
+      const throttled = await throttle(commune, user.email, source);
+      if (throttled) return throttled;
+      return db.transaction(async (trx) => {
+        if (await tokens.holdsLiveLink(commune.id, user.id, 'activation', clock.now(), trx)) return { throttled: false, renewal: 'kept' };
+        await queueActivationMail(trx, commune, user);
+        return { throttled: false, renewal: 'sent' };
+      });
     },
 
-    /** « Créer mon espace »: the account waits for staff, who promise a decision within N working hours. */
-    async selfRegister(commune: Commune, input: SelfRegistrationInput): Promise<{ deadline: Date; identifier: string }> {
+    /**
+     * « Créer mon espace »: the account waits for staff, who promise a decision within N working hours.
+     * An address that already has an account gets exactly the same answer, so the form never tells
+     * which addresses have one; its holder is told by e-mail instead, and nothing else is written.
+     */
+    async selfRegister(
+      commune: Commune,
+      input: SelfRegistrationInput,
+      source: string | null,
+    ): Promise<{ throttled: false; deadline: Date; identifier: string } | Throttled> {
       if (!commune.settings.features.selfRegistration) {
         throw new ValidationError([{ field: 'courriel', message: "La création d'espace en ligne n'est pas ouverte dans cette commune" }]);
       }
       const email = input.email.trim();
       const base = baseIdentifier(input.lastName, input.firstName);
-      if (await users.findByEmail(commune.id, email)) {
-        throw new ValidationError([
-          { field: 'courriel', message: 'Un espace existe déjà avec cette adresse e-mail : connectez-vous, ou utilisez « Mot de passe oublié »' },
-        ]);
-      }
       await requirePasswordAcceptable(input.password, input.password, { email, identifier: base });
+      const throttled = await throttle(commune, email, source);
+      if (throttled) return throttled;
+      // Hashed for a taken address too, so the answer takes as long.
       const passwordHash = await hasher.hash(input.password);
       const now = clock.now();
       const deadline = addWorkingHours(now, commune.settings.signIn.activationDelayWorkingHours);
+
+      const holder = await users.findByEmail(commune.id, email);
+      if (holder) {
+        const identifier = uniqueIdentifier(base, await users.identifiersLike(commune.id, base));
+        await queueMail(db, commune, existingAccountMail(commune, holder, now));
+        return { throttled: false, deadline, identifier };
+      }
 
       return db.transaction(async (trx) => {
         const reference = await families.nextReference(commune.id, referencePrefix(commune), trx);
@@ -307,7 +344,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
             `Votre identifiant sera : ${identifier} (ou votre adresse e-mail). Vous ne pourrez vous connecter qu'après l'activation.`,
           ],
         });
-        return { deadline, identifier };
+        return { throttled: false as const, deadline, identifier };
       });
     },
 
@@ -381,10 +418,15 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
       });
     },
 
-    /** Same outcome whether or not the login names an account; only a real, active account gets a link. */
-    async requestPasswordReset(commune: Commune, login: string): Promise<void> {
+    /**
+     * Same outcome whether or not the login names an account; only a real, active account gets a
+     * link. Counted per login typed and per source, whether or not an account exists.
+     */
+    async requestPasswordReset(commune: Commune, login: string, source: string | null): Promise<{ throttled: false } | Throttled> {
+      const throttled = await throttle(commune, login, source);
+      if (throttled) return throttled;
       const account = await users.findByLogin(commune.id, login);
-      if (!account || account.status !== 'active') return;
+      if (!account || account.status !== 'active') return { throttled: false };
       await db.transaction(async (trx) => {
         const { token, expiresAt } = await issueToken(trx, commune, account.id, 'password_reset', RESET_LINK_MINUTES * 60_000);
         await queueMail(trx, commune, {
@@ -400,6 +442,7 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
           afterAction: ["Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé."],
         });
       });
+      return { throttled: false };
     },
 
     /** Sets a new password through a reset link and closes every open session of the account. */
@@ -453,6 +496,39 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
         `Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre ${theService(commune.settings.contacts.service)}.`,
       ],
     });
+  }
+
+  /** To the holder of an address someone tried to open a new space with: what to do instead. */
+  function existingAccountMail(commune: Commune, holder: User, triedAt: Date): MailContent {
+    const content: MailContent = {
+      kind: 'self_registration_existing_account',
+      to: holder.email,
+      subject: 'Demande de création d’espace avec votre adresse',
+      greeting: `Bonjour ${fullName(holder)},`,
+      paragraphs: [
+        `Le ${formatDateTime(triedAt)}, une demande de création d'espace a été faite sur le portail ${commune.settings.portalName} avec votre adresse e-mail ${holder.email}. Vous avez déjà un espace à cette adresse (identifiant ${holder.identifier}) : aucun autre espace n'a été créé, et le vôtre n'a pas changé.`,
+      ],
+      afterAction: ["Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : personne ne peut entrer dans votre espace sans votre mot de passe."],
+    };
+    const service = theService(commune.settings.contacts.service);
+    if (holder.status === 'active') {
+      content.paragraphs.push(
+        "Si c'est vous, vous n'avez pas besoin d'un nouvel espace : connectez-vous avec votre identifiant ou votre adresse e-mail.",
+        `Si vous avez oublié votre mot de passe, choisissez-en un nouveau avec « Mot de passe oublié » : ${mail.link(commune, '/mot-de-passe-oublie')}`,
+      );
+      content.action = { label: 'Me connecter', url: mail.link(commune, '/connexion') };
+    } else if (holder.status === 'pending_activation' && holder.activationDeadline) {
+      content.paragraphs.push(
+        `Si c'est vous, votre première demande est en cours : ${service} la traitera au plus tard le ${formatDateTime(holder.activationDeadline)}, et vous recevrez alors un e-mail.`,
+      );
+    } else if (holder.status === 'pending_activation') {
+      content.paragraphs.push(
+        "Si c'est vous, choisissez le mot de passe de votre espace avec le lien d'activation reçu par e-mail. S'il a expiré, ouvrez-le quand même : la page vous proposera d'en recevoir un nouveau.",
+      );
+    } else {
+      content.paragraphs.push(`Si c'est vous, contactez ${service} aux coordonnées ci-dessous.`);
+    }
+    return content;
   }
 }
 

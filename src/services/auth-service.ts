@@ -61,11 +61,12 @@ export function authService(
           occurredAt: clock.now(),
         });
 
-      const lock = await throttle.check(attempt);
-      if (lock.locked) {
-        // Refused before the password is looked at: a locked login learns nothing, even a right guess.
+      // Counted before the password is looked at, so that parallel attempts cannot all be checked.
+      const counted = await throttle.consume(attempt);
+      if (counted.locked) {
+        // Refused unchecked: a locked login learns nothing, even from a right guess.
         await record('locked');
-        return { ok: false, reason: 'locked', retryAfterSeconds: lock.retryAfterSeconds };
+        return { ok: false, reason: 'locked', retryAfterSeconds: counted.retryAfterSeconds };
       }
 
       const passwordMatches = await checkPassword(account, password);
@@ -76,15 +77,17 @@ export function authService(
       // Only someone who knows the password learns that the account waits for staff, or was refused;
       // it does not count as a failure for the throttle.
       if (passwordMatches && account!.status === 'pending_activation' && account!.activationDeadline) {
+        await throttle.giveBack(attempt);
         await record('pending_activation');
         return { ok: false, reason: 'pending_activation', deadline: account!.activationDeadline };
       }
       if (passwordMatches && account!.status === 'refused') {
+        await throttle.giveBack(attempt);
         await record('failure');
         return { ok: false, reason: 'refused', refusalReason: account!.refusalReason };
       }
       await record('failure');
-      const verdict = await throttle.recordFailure(attempt);
+      const verdict = await throttle.recordFailure(attempt, counted);
       if (verdict.locked) return { ok: false, reason: 'locked', retryAfterSeconds: verdict.retryAfterSeconds };
       if (verdict.delayMs > 0) await sleep(verdict.delayMs);
       return { ok: false, reason: 'invalid_credentials' };

@@ -2,6 +2,7 @@ import type { SchoolHolidaysFile } from '../domain/calendar/school-holidays.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
 import { familyFileService } from './family-file-service.ts';
@@ -25,12 +26,13 @@ export interface ServiceDependencies {
   production: boolean;
   mail: MailRenderer;
   throttle: SignInThrottle;
+  mailThrottle: MailThrottle;
   /** The school holidays by zone shipped in seeds/calendar. */
   schoolHolidays: SchoolHolidaysFile;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, schoolHolidays }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookings = bookingService(repositories, clock, mail, calendars);
@@ -41,7 +43,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     auth: authService(repositories, hasher, clock, throttle),
     history: historyService(repositories, clock),
     families: familyService(repositories),
-    accounts: accountService(repositories, hasher, clock, mail),
+    accounts: accountService(repositories, hasher, clock, mail, mailThrottle),
     calendars,
     registrations,
     bookings,

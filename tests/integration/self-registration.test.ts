@@ -1,5 +1,7 @@
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFamily, FRESH_PASSWORD } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, DEMO, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 // Friday 20 November 2026, 16:00 in Paris: 48 working hours later is Tuesday 24 November, 16:00.
@@ -130,10 +132,42 @@ describe('« Créer mon espace » at Villennes', () => {
     expect(await countMailsTo(t, email)).toBe(0);
   });
 
-  it('refuses an address that already has an account', async () => {
-    const response = await register(request.agent(t.app), form('parent@villennes.example.org'));
-    expect(response.status).toBe(400);
-    expect(html(response.text)('#error-courriel').text()).toContain('Un espace existe déjà');
+  it('answers an address that already has an account exactly as a new one, and mails its holder instead', async () => {
+    const holder = (await freshFamily(t, 'villennes', { prefix: 'Lambert' })).parents[0]!;
+    const newcomer = `${unique('lambert')}@example.org`;
+    const count = async (table: string, where: (q: Knex.QueryBuilder) => void = () => {}) =>
+      Number((await t.runtime.db(table).where(where).count<{ count: string }[]>('* as count'))[0]!.count);
+    const sameAddress = (email: string) => (q: Knex.QueryBuilder) => q.whereRaw('lower(email) = ?', [email.toLowerCase()]);
+    const before = { families: await count('families'), members: await count('members', sameAddress(holder.email)) };
+
+    /** The answer, and the page it leads to, with the address and identifier shown on it put aside. */
+    async function answerTo(email: string) {
+      const visitor = request.agent(t.app);
+      const sent = await register(visitor, form(email));
+      const done = await visitor.get(sent.headers.location!);
+      const identifier = html(done.text)('main strong').text();
+      const page = html(done.text)('main').html()!.replaceAll(email, '<adresse>').replaceAll(identifier, '<identifiant>');
+      return { status: sent.status, location: sent.headers.location, body: sent.text, page: { status: done.status, html: page } };
+    }
+    const forNewcomer = await answerTo(newcomer);
+    const forHolder = await answerTo(holder.email);
+    expect(forNewcomer.status).toBe(303);
+    expect(forHolder).toEqual(forNewcomer);
+
+    expect(await countMailsTo(t, newcomer, 'self_registration_received')).toBe(1);
+    expect(await countMailsTo(t, holder.email)).toBe(2); // activation link, then this mail
+    const mail = await lastMailTo(t, holder.email);
+    expect(mail.kind).toBe('self_registration_existing_account');
+    expect(mail.text).toContain(`avec votre adresse e-mail ${holder.email}`);
+    expect(mail.text).toContain(`identifiant ${holder.user.identifier}`);
+    expect(mail.text).toContain('/villennes/connexion');
+    expect(mail.text).toContain('/villennes/mot-de-passe-oublie');
+
+    // Nothing else is written for the holder's address: one account, one member, one new family (the newcomer's).
+    expect(await count('users', sameAddress(holder.email))).toBe(1);
+    expect(await count('members', sameAddress(holder.email))).toBe(before.members);
+    expect(await count('families')).toBe(before.families + 1);
+    await signIn(request.agent(t.app), 'villennes', holder.email, FRESH_PASSWORD, 303);
   });
 
   it('is closed where the commune creates accounts itself, and says how to get one', async () => {

@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import {
   ACCOUNT_LOCK_AFTER_FAILURES,
   ACCOUNT_PREFIX,
   accountKey,
   LOCK_SECONDS,
   postgresSignInThrottle,
+  type SignInAttempt,
+  type SignInThrottle,
   SOURCE_LOCK_AFTER_FAILURES,
   SOURCE_PREFIX,
   sourceKey,
 } from '../../src/integrations/sign-in-throttle.ts';
+import { freshFamily, FRESH_PASSWORD } from '../support/fresh-family.ts';
 import { attemptSignIn, buildSignInTestApp, type SignInTestApp } from '../support/sign-in-test-app.ts';
-import { DEMO, html } from '../support/test-app.ts';
+import { csrfTokenFrom, DEMO, html } from '../support/test-app.ts';
 
 const SLUG = 'lemesnilsaintdenis';
 const VOISIN_EMAIL = `voisin@${SLUG}.example.org`;
@@ -22,7 +25,7 @@ const LOCKED_MESSAGE =
   'Trop de tentatives de connexion. Par sécurité, la connexion à ce compte est suspendue pendant 15 minutes. Réessayez plus tard, ou utilisez « Mot de passe oublié ».';
 // Logins and addresses of this run only: other suites share the database and 127.0.0.1.
 const RUN = randomBytes(4).toString('hex');
-const IPS = { lockA: '203.0.113.11', lockB: '203.0.113.12', delay: '203.0.113.13', reset: '203.0.113.14', source: '203.0.113.15', other: '203.0.113.16', shared: '198.51.100.77' };
+const IPS = { lockA: '203.0.113.11', lockB: '203.0.113.12', delay: '203.0.113.13', reset: '203.0.113.14', source: '203.0.113.15', other: '203.0.113.16', shared: '198.51.100.77', swarm: '203.0.113.17', spray: '203.0.113.18', afterLock: '203.0.113.19' };
 
 let t: SignInTestApp;
 let communeId: number;
@@ -146,6 +149,74 @@ describe('POST /:commune/connexion under repeated failures', () => {
   });
 });
 
+describe('POST /:commune/connexion under a parallel attack', () => {
+  /** `count` browsers, each with the sign-in form open, so their POSTs can leave at the same instant. */
+  async function browsersReady(count: number) {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const agent = request.agent(t.app);
+        return { agent, _csrf: await csrfTokenFrom(agent, `/${SLUG}/connexion`) };
+      }),
+    );
+  }
+
+  async function inParallel(count: number, login: (i: number) => string, ip: string) {
+    const browsers = await browsersReady(count);
+    const checksBefore = t.passwordChecks.count;
+    const answers = await Promise.all(
+      browsers.map(({ agent, _csrf }, i) =>
+        agent.post(`/${SLUG}/connexion`).set('X-Forwarded-For', ip).type('form').send({ _csrf, identifiant: login(i), motDePasse: `wrong-${i}` }),
+      ),
+    );
+    return { statuses: answers.map((answer) => answer.status), checked: t.passwordChecks.count - checksBefore };
+  }
+
+  it('checks at most 10 of 50 simultaneous wrong passwords for one login, then refuses the right one until the lock ends', async () => {
+    const { parents } = await freshFamily(t, SLUG, { prefix: 'Assaut' });
+    const { email, user } = parents[0]!;
+
+    const { statuses, checked } = await inParallel(50, () => email, IPS.swarm);
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(ACCOUNT_LOCK_AFTER_FAILURES);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThan(ACCOUNT_LOCK_AFTER_FAILURES);
+    // The connection history agrees: at most 10 wrong passwords, every other attempt refused unchecked.
+    const outcomes = await t.runtime.db('sign_in_events').where({ user_id: user.id }).whereNot({ outcome: 'success' }).select('outcome');
+    expect(outcomes.filter((event) => event.outcome === 'failure').length).toBe(checked);
+    expect(outcomes.filter((event) => event.outcome === 'locked').length).toBe(50 - checked);
+
+    // The account is locked: the right password, from another address, is refused without a check.
+    const checksBefore = t.passwordChecks.count;
+    const refused = await attempt(email, FRESH_PASSWORD, IPS.afterLock);
+    expect(refused.status).toBe(429);
+    expect(errorOf(refused).summary).toBe(LOCKED_MESSAGE);
+    expect(t.passwordChecks.count).toBe(checksBefore);
+
+    // The lock is kept by the counters' own clock in PostgreSQL rows: move the process's clock past it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + (LOCK_SECONDS - 30) * 1000);
+      await attempt(email, FRESH_PASSWORD, IPS.afterLock).then((r) => expect(r.status).toBe(429));
+      vi.setSystemTime(Date.now() + 31 * 1000);
+      await attempt(email, FRESH_PASSWORD, IPS.afterLock).then((r) => expect(r.status).toBe(303));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('checks at most SOURCE_LOCK_AFTER_FAILURES passwords of a burst from one address, whatever the logins', async () => {
+    const burst = SOURCE_LOCK_AFTER_FAILURES + 20;
+    const { statuses, checked } = await inParallel(burst, (i) => `essaim-${RUN}-${i}`, IPS.spray);
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(SOURCE_LOCK_AFTER_FAILURES);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(burst - SOURCE_LOCK_AFTER_FAILURES);
+
+    const refused = await attempt('martin-claire', DEMO.parentPassword, IPS.spray);
+    expect(refused.status).toBe(429);
+    await attempt('martin-claire', DEMO.parentPassword, IPS.other).then((r) => expect(r.status).toBe(303));
+  });
+});
+
 describe('the PostgreSQL throttle shared by two app instances', () => {
   let pools: pg.Pool[];
 
@@ -161,22 +232,22 @@ describe('the PostgreSQL throttle shared by two app instances', () => {
     ];
     const attemptOf = { communeId, login: `  Partage-${RUN} `, ip: IPS.shared };
 
-    const verdicts = [];
-    for (let i = 0; i < ACCOUNT_LOCK_AFTER_FAILURES - 1; i += 1) {
-      verdicts.push(await (i % 2 === 0 ? first : second).recordFailure(attemptOf));
+    /** One attempt with a wrong password on `instance`, as the auth service makes it. */
+    async function fail(instance: SignInThrottle, attemptMade: SignInAttempt) {
+      const counted = await instance.consume(attemptMade);
+      if (counted.locked) return 'refused';
+      const verdict = await instance.recordFailure(attemptMade, counted);
+      return verdict.locked ? verdict : verdict.delayMs;
     }
+
+    const verdicts = [];
+    for (let i = 0; i < ACCOUNT_LOCK_AFTER_FAILURES - 1; i += 1) verdicts.push(await fail(i % 2 === 0 ? first : second, attemptOf));
     // Each instance saw only half the failures, yet the delays follow the shared count.
-    expect(verdicts.map((verdict) => (verdict.locked ? 'locked' : verdict.delayMs))).toEqual([
-      0, 0, 1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 5_000,
-    ]);
-    expect(await first.check(attemptOf)).toEqual({ locked: false });
+    expect(verdicts).toEqual([0, 0, 1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 5_000]);
 
     // The 10th failure, on the second instance, locks the login for the first one too.
-    expect(await second.recordFailure({ ...attemptOf, login: `partage-${RUN}` })).toEqual({
-      locked: true,
-      retryAfterSeconds: LOCK_SECONDS,
-    });
-    const seen = await first.check({ ...attemptOf, ip: null });
+    expect(await fail(second, { ...attemptOf, login: `partage-${RUN}` })).toEqual({ locked: true, retryAfterSeconds: LOCK_SECONDS });
+    const seen = await first.consume({ ...attemptOf, ip: null });
     expect(seen.locked).toBe(true);
     expect(seen.locked && seen.retryAfterSeconds).toBeGreaterThan(LOCK_SECONDS - 60);
 
@@ -186,6 +257,6 @@ describe('the PostgreSQL throttle shared by two app instances', () => {
 
     // A success recorded by one instance clears the counter for the other.
     await second.recordSuccess(attemptOf);
-    expect(await first.check(attemptOf)).toEqual({ locked: false });
+    expect(await first.consume(attemptOf)).toMatchObject({ locked: false, accountAttempts: 1 });
   });
 });

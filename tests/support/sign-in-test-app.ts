@@ -3,7 +3,7 @@ import { createRepositories } from '../../src/data/index.ts';
 import { postgresSignInThrottle } from '../../src/integrations/sign-in-throttle.ts';
 import { createLogger } from '../../src/logger.ts';
 import { authService } from '../../src/services/auth-service.ts';
-import { argon2Hasher } from '../../src/services/password-hasher.ts';
+import { argon2Hasher, type PasswordHasher } from '../../src/services/password-hasher.ts';
 import { createApp } from '../../src/web/app.ts';
 import { buildTestApp, csrfTokenFrom, DEFAULT_NOW, type TestApp } from './test-app.ts';
 import { testEnv } from './test-env.ts';
@@ -11,21 +11,36 @@ import { testEnv } from './test-env.ts';
 export interface SignInTestApp extends TestApp {
   /** Every delay the auth service asked for, in milliseconds, in order; nothing actually waits. */
   delays: number[];
+  /** How many passwords the auth service has checked (against a real or the dummy hash). */
+  passwordChecks: { count: number };
 }
 
 /**
- * The real app with the real PostgreSQL throttle, as `buildTestApp` builds it, except that slowed
- * answers only note their delay instead of sleeping, and the app trusts one proxy, so each test
- * can pretend to come from its own address with `X-Forwarded-For` (and leave 127.0.0.1's counter,
- * shared by every suite, alone).
+ * The real app with the real PostgreSQL throttles, as `buildTestApp` builds it, except that slowed
+ * answers only note their delay instead of sleeping, password checks are counted, and the app
+ * trusts one proxy, so each test can pretend to come from its own address with `X-Forwarded-For`
+ * (and leave 127.0.0.1's counters, shared by every suite, alone).
  */
 export function buildSignInTestApp(now: Date = DEFAULT_NOW): SignInTestApp {
   const base = buildTestApp(now);
   const env = testEnv();
   const delays: number[] = [];
+  const passwordChecks = { count: 0 };
+  const hasher = argon2Hasher({ memoryKib: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM });
+  const countingHasher: PasswordHasher = {
+    hash: (password) => hasher.hash(password),
+    verify(hash, password) {
+      passwordChecks.count += 1;
+      return hasher.verify(hash, password);
+    },
+    verifyAgainstDummy(password) {
+      passwordChecks.count += 1;
+      return hasher.verifyAgainstDummy(password);
+    },
+  };
   const auth = authService(
     createRepositories(base.runtime.db),
-    argon2Hasher({ memoryKib: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }),
+    countingHasher,
     base.clock,
     postgresSignInThrottle(base.runtime.sessionPool),
     {
@@ -43,7 +58,7 @@ export function buildSignInTestApp(now: Date = DEFAULT_NOW): SignInTestApp {
     devMailbox: true,
     trustProxy: true,
   });
-  return { ...base, app, delays };
+  return { ...base, app, delays, passwordChecks };
 }
 
 export const ANDROID_CHROME =

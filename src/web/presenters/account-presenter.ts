@@ -37,3 +37,9 @@ export function presentPendingActivations(pending: PendingActivation[], now: Dat
     };
   });
 }
+
+/** The answer to a request for mail refused by the throttle: the same words whatever the address. */
+export function mailThrottledMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Vous avez fait trop de demandes en peu de temps. Par sécurité, aucun e-mail n'est envoyé pour l'instant : réessayez dans ${minutes} ${minutes > 1 ? 'minutes' : 'minute'}.`;
+}

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
 const VIEW = 'pages/portal/activation';
 
@@ -45,7 +46,14 @@ export function activationRouter(services: Services): Router {
 
   router.post('/activation/:token/nouveau-lien', async (req, res) => {
     const commune = res.locals.commune!;
-    const renewed = await services.accounts.renewActivationLink(commune, req.params.token);
+    const outcome = await services.accounts.renewActivationLink(commune, req.params.token, req.ip ?? null);
+    if (outcome.throttled) {
+      res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res.status(429).render('pages/portal/activation-renewed', { throttled: mailThrottledMessage(outcome.retryAfterSeconds) });
+      return;
+    }
+    // A link sent and a valid link kept get the same answer: either way, the mailbox holds a valid one.
+    const renewed = outcome.renewal !== 'impossible';
     res.status(renewed ? 200 : 410).render('pages/portal/activation-renewed', { renewed });
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { requireRole } from '../../middleware/auth.ts';
+import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
 const forgottenSchema = z.object({
   identifiant: z.string({ error: 'Saisissez votre identifiant ou votre adresse e-mail' }).trim().min(1, 'Saisissez votre identifiant ou votre adresse e-mail').max(254),
@@ -32,7 +33,13 @@ export function passwordRouter(services: Services): Router {
       renderWithErrors(res, 400, 'pages/portal/forgotten-password', parsed.errors, parsed.values);
       return;
     }
-    await services.accounts.requestPasswordReset(commune, parsed.data.identifiant);
+    const outcome = await services.accounts.requestPasswordReset(commune, parsed.data.identifiant, req.ip ?? null);
+    if (outcome.throttled) {
+      res.set('Retry-After', String(outcome.retryAfterSeconds));
+      const message = mailThrottledMessage(outcome.retryAfterSeconds);
+      renderWithErrors(res, 429, 'pages/portal/forgotten-password', [{ field: 'identifiant', message }], parsed.data);
+      return;
+    }
     // The same answer whether or not an account exists.
     setFlash(
       req,

@@ -6,6 +6,7 @@ import type { Services } from '../../../services/index.ts';
 import { email, optionalBirthDate, optionalPhone, optionalPostcode, optionalText, requiredText, civility } from '../../form-fields.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors } from '../../forms.ts';
 import { homeFor } from '../../middleware/auth.ts';
+import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
 const VIEW = 'pages/portal/self-registration';
 
@@ -74,7 +75,7 @@ export function selfRegistrationRouter(services: Services): Router {
     }
     const form = parsed.data;
     try {
-      const { deadline, identifier } = await services.accounts.selfRegister(commune, {
+      const outcome = await services.accounts.selfRegister(commune, {
         civility: form.civilite,
         lastName: form.nomUsage,
         birthName: form.nomNaissance,
@@ -90,8 +91,15 @@ export function selfRegistrationRouter(services: Services): Router {
         email: form.courriel,
         preferredContact: form.contactPrefere,
         password: form.motDePasse,
-      });
-      req.session.registrationReceipt = { deadline: deadline.toISOString(), identifier, email: form.courriel };
+      }, req.ip ?? null);
+      if (outcome.throttled) {
+        res.set('Retry-After', String(outcome.retryAfterSeconds));
+        const message = mailThrottledMessage(outcome.retryAfterSeconds);
+        renderWithErrors(res, 429, VIEW, [{ field: 'courriel', message }], req.body as Record<string, unknown>);
+        return;
+      }
+      // The same answer whether the address was new or already had an account (its holder was told).
+      req.session.registrationReceipt = { deadline: outcome.deadline.toISOString(), identifier: outcome.identifier, email: form.courriel };
       res.redirect(303, `/${commune.slug}/creer-mon-espace/demande-envoyee`);
     } catch (error) {
       const errors = fieldErrorsOf(error);

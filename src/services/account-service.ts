@@ -60,7 +60,7 @@ export type LinkState =
   | { state: 'used' }
   | { state: 'unknown' };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function referencePrefix(commune: Commune): string {
   return commune.slug.slice(0, 3).toUpperCase();
@@ -205,6 +205,9 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
         return { familyId, reference, guardians: created };
       });
     },
+
+    /** A new activation link, inside the caller's transaction (a confirmed change of address). */
+    queueActivationLink: queueActivationMail,
 
     activationLinkState: (commune: Commune, token: string) => linkState(commune, 'activation', token),
     resetLinkState: (commune: Commune, token: string) => linkState(commune, 'password_reset', token),

@@ -1,6 +1,6 @@
 import type { Executor, Transaction } from './database.ts';
 
-export type TokenPurpose = 'activation' | 'password_reset';
+export type TokenPurpose = 'activation' | 'password_reset' | 'email_change';
 
 export interface AccountToken {
   id: number;
@@ -8,6 +8,8 @@ export interface AccountToken {
   purpose: TokenPurpose;
   expiresAt: Date;
   usedAt: Date | null;
+  /** The address an `email_change` token confirms; null for the other purposes. */
+  newEmail: string | null;
 }
 
 interface TokenRow {
@@ -18,6 +20,7 @@ interface TokenRow {
   purpose: TokenPurpose;
   expires_at: Date;
   used_at: Date | null;
+  new_email: string | null;
 }
 
 const toToken = (row: TokenRow): AccountToken => ({
@@ -26,13 +29,14 @@ const toToken = (row: TokenRow): AccountToken => ({
   purpose: row.purpose,
   expiresAt: row.expires_at,
   usedAt: row.used_at,
+  newEmail: row.new_email,
 });
 
 export function tokenRepository(db: Executor) {
   return {
     async insert(
       communeId: number,
-      token: { userId: number; purpose: TokenPurpose; tokenHash: string; expiresAt: Date; createdAt: Date },
+      token: { userId: number; purpose: TokenPurpose; tokenHash: string; expiresAt: Date; createdAt: Date; newEmail?: string },
       executor: Executor = db,
     ) {
       await executor('account_tokens').insert({
@@ -42,6 +46,7 @@ export function tokenRepository(db: Executor) {
         token_hash: token.tokenHash,
         expires_at: token.expiresAt,
         created_at: token.createdAt,
+        new_email: token.newEmail ?? null,
       });
     },
 
@@ -62,8 +67,19 @@ export function tokenRepository(db: Executor) {
         .whereNull('used_at')
         .andWhere('expires_at', '>', now)
         .update({ used_at: now })
-        .returning(['user_id']);
-      return row ? { userId: row.user_id } : undefined;
+        .returning(['user_id', 'new_email']);
+      return row ? { userId: row.user_id, newEmail: row.new_email } : undefined;
+    },
+
+    /** The change of sign-in address waiting for its link, if one is still valid. */
+    async findPendingEmailChange(communeId: number, userId: number, now: Date, executor: Executor = db) {
+      const row = await executor<TokenRow>('account_tokens')
+        .where({ commune_id: communeId, user_id: userId, purpose: 'email_change' })
+        .whereNull('used_at')
+        .andWhere('expires_at', '>', now)
+        .orderBy('id', 'desc')
+        .first();
+      return row ? { newEmail: row.new_email!, expiresAt: row.expires_at } : undefined;
     },
 
     /**

@@ -144,9 +144,18 @@ export function userRepository(db: Executor) {
       return rows.map((row) => withoutPassword(toUser(row)));
     },
 
-    /** The e-mail is the sign-in identity: it follows the member's address when staff change it. */
-    async updateEmailOfMember(communeId: number, memberId: number, email: string, executor: Executor = db) {
-      await executor('users').where({ commune_id: communeId, member_id: memberId }).update({ email, updated_at: executor.fn.now() });
+    /**
+     * The sign-in address. Only a confirmed change of address sets it (email-change-service): a
+     * new address is never used to sign in before its owner proved they read it.
+     */
+    async updateEmail(communeId: number, userId: number, email: string, now: Date, executor: Executor = db) {
+      await executor('users').where({ commune_id: communeId, id: userId }).update({ email, updated_at: now });
+    },
+
+    /** The account that signs in with a member's address, if the member has one. */
+    async findByMember(communeId: number, memberId: number, executor: Executor = db): Promise<User | undefined> {
+      const row = await executor<UserRow>('users').where({ commune_id: communeId, member_id: memberId }).first();
+      return row && withoutPassword(toUser(row));
     },
 
     async findByEmail(communeId: number, email: string, executor: Executor = db): Promise<User | undefined> {

@@ -70,7 +70,7 @@ export interface Throttled {
 /** `sent`: an expired link was replaced; `kept`: a valid link exists and was not replaced; `impossible`: nothing waits for a link. */
 export type ActivationRenewal = { throttled: false; renewal: 'sent' | 'kept' | 'impossible' } | Throttled;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function referencePrefix(commune: Commune): string {
   return commune.slug.slice(0, 3).toUpperCase();
@@ -221,6 +221,9 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
         return { familyId, reference, guardians: created };
       });
     },
+
+    /** A new activation link, inside the caller's transaction (a confirmed change of address). */
+    queueActivationLink: queueActivationMail,
 
     activationLinkState: (commune: Commune, token: string) => linkState(commune, 'activation', token),
     resetLinkState: (commune: Commune, token: string) => linkState(commune, 'password_reset', token),

@@ -19,6 +19,7 @@ import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { formatDate, formatDateTime } from '../i18n/format.ts';
 import { theService } from '../i18n/service-name.ts';
+import type { EmailChangeService, PendingEmailChange } from './email-change-service.ts';
 
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   member_change: "Modification d'un membre de la famille",
@@ -46,6 +47,26 @@ export interface SubmissionResult {
   applied: FieldChange[];
   requested: FieldChange[];
   requestId?: number;
+  /** The new sign-in address a confirmation link went to (it is not in `applied`: nothing changed yet). */
+  confirmationSentTo?: string;
+}
+
+/** What staff changed at once, and the new sign-in address waiting for its link, if any. */
+export interface StaffEditOutcome {
+  /** Applied now: a new sign-in address is not among them. */
+  changes: FieldChange[];
+  confirmationSentTo?: string;
+}
+
+/** A member's address that an account signs in with, and its change waiting for confirmation. */
+export interface SignInAddress {
+  holder: User;
+  pending?: PendingEmailChange;
+}
+
+/** On another member's record, the address another person signs in with is theirs alone to change. */
+export function othersSignInAddressMessage(holder: Pick<User, 'firstName' | 'lastName'>): string {
+  return `L'adresse e-mail de ${holder.firstName} ${holder.lastName} sert à se connecter à son espace : seule cette personne peut en demander le changement`;
 }
 
 export interface DecisionOutcome {
@@ -87,7 +108,9 @@ export function familyFileService(
   mail: MailRenderer,
   registrations: RegistrationDecider,
   /** What deciding an absence request does (the absences service): an accepted one justifies its days. */
-  absences?: RegistrationDecider,
+  absences: RegistrationDecider | undefined,
+  /** A change of a sign-in address waits for the link sent to the new address. */
+  emailChanges: EmailChangeService,
 ) {
   const { db, families, requests, users, outbox, audit } = repositories;
 
@@ -123,18 +146,26 @@ export function familyFileService(
     modeOf: (field: string) => FieldMode,
   ): Promise<SubmissionResult> {
     const changes = diffValues(memberValues(member), proposed, labelOf);
+    const holder = changes.some((change) => change.field === 'email') ? await users.findByMember(commune.id, member.id) : undefined;
+    if (holder && holder.id !== user.id) {
+      throw new ValidationError([{ field: 'email', message: othersSignInAddressMessage(holder) }]);
+    }
     const { direct, request } = checkAllowed(changes, modeOf);
+    // A sign-in address the commune lets change directly still waits for its confirmation link.
+    const newSignInAddress = holder ? direct.find((change) => change.field === 'email' && typeof change.after === 'string') : undefined;
+    const applied = direct.filter((change) => change !== newSignInAddress);
     return db.transaction(async (trx) => {
-      if (direct.length) {
+      if (applied.length) {
         await families.updateMemberFields(
           commune.id,
           member.familyId,
           member.id,
-          Object.fromEntries(direct.map((change) => [change.field, change.after])),
+          Object.fromEntries(applied.map((change) => [change.field, change.after])),
           clock.now(),
           trx,
         );
       }
+      if (newSignInAddress) await emailChanges.start(trx, commune, holder!, newSignInAddress.after as string, 'self');
       let requestId: number | undefined;
       if (request.length) {
         requestId = await requests.insert(
@@ -150,11 +181,18 @@ export function familyFileService(
           trx,
         );
       }
-      return { applied: direct, requested: request, requestId };
+      return { applied, requested: request, requestId, confirmationSentTo: newSignInAddress?.after as string | undefined };
     });
   }
 
-  async function mailGuardians(trx: Transaction, commune: Commune, request: FamilyRequest, accepted: boolean, reason: string | null) {
+  async function mailGuardians(
+    trx: Transaction,
+    commune: Commune,
+    request: FamilyRequest,
+    accepted: boolean,
+    reason: string | null,
+    confirmationSentTo?: string,
+  ) {
     const guardians = await users.listActiveParentsOfFamily(commune.id, request.familyId, trx);
     const what = describe(request);
     for (const guardian of guardians) {
@@ -168,6 +206,9 @@ export function familyFileService(
           paragraphs: [
             `Votre demande du ${formatDateTime(request.submittedAt)} (${REQUEST_TYPE_LABELS[request.type].toLowerCase()} : ${what}) a été ${accepted ? 'acceptée' : 'refusée'} par ${theService(commune.settings.contacts.service)}.`,
             ...(accepted ? ['Votre dossier famille est à jour.'] : [`Motif : ${reason}`]),
+            ...(confirmationSentTo
+              ? [`La nouvelle adresse e-mail, ${confirmationSentTo}, ne servira à se connecter qu'après sa confirmation par le lien qui vient d'y être envoyé.`]
+              : []),
           ],
           action: { label: 'Voir mes démarches', url: mail.link(commune, '/historique?vue=demarches&periode=mois') },
         }),
@@ -250,13 +291,14 @@ export function familyFileService(
             continue;
           }
           let conflicts: FieldChange[] = [];
+          let confirmationSentTo: string | undefined;
           const reason = decision.accept ? null : decision.reason;
           if (request.type === 'registration') {
             await registrations.decide(trx, commune, staff, request, { accept: decision.accept, reason });
           } else if (request.type === 'absence') {
             await absences?.decide(trx, commune, staff, request, { accept: decision.accept, reason });
           } else if (decision.accept) {
-            conflicts = await apply(trx, commune, request);
+            ({ conflicts, confirmationSentTo } = await apply(trx, commune, request));
           }
           await requests.recordDecision(
             commune.id,
@@ -278,41 +320,80 @@ export function familyFileService(
             },
             trx,
           );
-          await mailGuardians(trx, commune, request, decision.accept, reason);
+          await mailGuardians(trx, commune, request, decision.accept, reason, confirmationSentTo);
           outcome.decided.push({ request, conflicts });
         }
         return outcome;
       });
     },
 
-    /** Staff change a member directly (no request); the change is audited. */
-    async updateMemberByStaff(commune: Commune, staff: User, familyId: number, memberId: number, proposed: Record<string, FieldValue>) {
+    /**
+     * Staff change a member directly (no request); the change is audited. A sign-in address is not
+     * changed at once: the old address is told and the new one gets its confirmation link.
+     */
+    async updateMemberByStaff(
+      commune: Commune,
+      staff: User,
+      familyId: number,
+      memberId: number,
+      proposed: Record<string, FieldValue>,
+    ): Promise<StaffEditOutcome> {
       return db.transaction(async (trx) => {
         const member = await families.lockMember(commune.id, familyId, memberId, trx);
         if (!member) throw new NotFoundError(`member ${memberId} not in family ${familyId}`);
         const changes = diffValues(memberValues(member), proposed, labelOf).filter((change) =>
           fieldDefinition(change.field)?.roles.includes(member.role),
         );
-        if (!changes.length) return changes;
-        const values = Object.fromEntries(changes.map((change) => [change.field, change.after]));
-        await families.updateMemberFields(commune.id, familyId, memberId, values, clock.now(), trx);
-        if ('email' in values) await users.updateEmailOfMember(commune.id, memberId, values.email as string, trx);
-        await audit.record(
-          commune.id,
-          {
-            staffId: staff.id,
-            occurredAt: clock.now(),
-            action: 'member_updated',
-            entity: 'member',
-            entityId: memberId,
-            familyId,
-            before: Object.fromEntries(changes.map((change) => [change.field, change.before])),
-            after: values,
-          },
-          trx,
-        );
-        return changes;
+        if (!changes.length) return { changes };
+        const newAddress = changes.find((change) => change.field === 'email' && typeof change.after === 'string');
+        const holder = newAddress ? await users.findByMember(commune.id, memberId, trx) : undefined;
+        let confirmationSentTo: string | undefined;
+        if (holder) {
+          confirmationSentTo = newAddress!.after as string;
+          await emailChanges.start(trx, commune, holder, confirmationSentTo, 'staff');
+          await audit.record(
+            commune.id,
+            {
+              staffId: staff.id,
+              occurredAt: clock.now(),
+              action: 'email_change_requested',
+              entity: 'user',
+              entityId: holder.id,
+              familyId,
+              before: { email: holder.email },
+              after: { email: confirmationSentTo },
+            },
+            trx,
+          );
+        }
+        const applied = changes.filter((change) => !(holder && change === newAddress));
+        if (applied.length) {
+          const values = Object.fromEntries(applied.map((change) => [change.field, change.after]));
+          await families.updateMemberFields(commune.id, familyId, memberId, values, clock.now(), trx);
+          await audit.record(
+            commune.id,
+            {
+              staffId: staff.id,
+              occurredAt: clock.now(),
+              action: 'member_updated',
+              entity: 'member',
+              entityId: memberId,
+              familyId,
+              before: Object.fromEntries(applied.map((change) => [change.field, change.before])),
+              after: values,
+            },
+            trx,
+          );
+        }
+        return { changes: applied, confirmationSentTo };
       });
+    },
+
+    /** The account that signs in with a member's address, with its change waiting for confirmation. */
+    async signInAddressOf(communeId: number, memberId: number): Promise<SignInAddress | undefined> {
+      const holder = await users.findByMember(communeId, memberId);
+      if (!holder) return undefined;
+      return { holder, pending: await emailChanges.pendingFor(communeId, holder.id) };
     },
 
     /**
@@ -380,8 +461,15 @@ export function familyFileService(
     },
   };
 
-  /** Applies an accepted request; answers the conflicts it overrode, for the staff message. */
-  async function apply(trx: Transaction, commune: Commune, request: FamilyRequest): Promise<FieldChange[]> {
+  /**
+   * Applies an accepted request; answers the conflicts it overrode, for the staff message, and the
+   * new sign-in address a confirmation link went to.
+   */
+  async function apply(
+    trx: Transaction,
+    commune: Commune,
+    request: FamilyRequest,
+  ): Promise<{ conflicts: FieldChange[]; confirmationSentTo?: string }> {
     if (request.payload.kind === 'new_child') {
       const child = request.payload.child;
       await families.insertMember(
@@ -405,22 +493,37 @@ export function familyFileService(
         },
         trx,
       );
-      return [];
+      return { conflicts: [] };
     }
-    if (request.payload.kind !== 'changes') return [];
+    if (request.payload.kind !== 'changes') return { conflicts: [] };
     const member = await families.lockMember(commune.id, request.familyId, request.memberId!, trx);
     if (!member) throw new NotFoundError(`member ${request.memberId} of request ${request.id} is gone`);
     const conflicts = conflictsOf(request.payload.changes, memberValues(member));
     const values = Object.fromEntries(request.payload.changes.map((change) => [change.field, change.after]));
-    await families.updateMemberFields(commune.id, request.familyId, member.id, values, clock.now(), trx);
+    let confirmationSentTo: string | undefined;
     if (typeof values.email === 'string') {
+      const holder = await users.findByMember(commune.id, member.id, trx);
+      // A request sent before this rule, or forged: only the holder may move their sign-in address.
+      if (holder && holder.id !== request.submittedBy) {
+        throw new ValidationError([
+          {
+            field: 'demandes',
+            message: `La demande n° ${request.id} change l'adresse de connexion de ${holder.firstName} ${holder.lastName} sans venir de cette personne : refusez la demande`,
+          },
+        ]);
+      }
       const taken = await users.findByEmail(commune.id, values.email, trx);
       if (taken && taken.memberId !== member.id) {
         throw new ValidationError([{ field: 'demandes', message: `L'adresse ${values.email} est déjà celle d'un autre compte : refusez la demande` }]);
       }
-      await users.updateEmailOfMember(commune.id, member.id, values.email, trx);
+      if (holder) {
+        confirmationSentTo = values.email;
+        delete values.email;
+        await emailChanges.start(trx, commune, holder, confirmationSentTo, 'self');
+      }
     }
-    return conflicts;
+    await families.updateMemberFields(commune.id, request.familyId, member.id, values, clock.now(), trx);
+    return { conflicts, confirmationSentTo };
   }
 
   function describe(request: FamilyRequest): string {

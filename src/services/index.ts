@@ -5,6 +5,7 @@ import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
+import { emailChangeService } from './email-change-service.ts';
 import { familyFileService } from './family-file-service.ts';
 import { attendanceService } from './attendance-service.ts';
 import { absenceService } from './absence-service.ts';
@@ -37,18 +38,21 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const registrations = registrationService(repositories, clock, calendars);
   const bookings = bookingService(repositories, clock, mail, calendars);
   const absences = absenceService(repositories, clock);
+  const accounts = accountService(repositories, hasher, clock, mail, mailThrottle);
+  const emailChanges = emailChangeService(repositories, clock, mail, accounts);
   return {
     clock,
     communes: communeService(repositories),
     auth: authService(repositories, hasher, clock, throttle),
     history: historyService(repositories, clock),
     families: familyService(repositories),
-    accounts: accountService(repositories, hasher, clock, mail, mailThrottle),
+    accounts,
+    emailChanges,
     calendars,
     registrations,
     bookings,
     absences,
-    familyFile: familyFileService(repositories, clock, mail, registrations, absences),
+    familyFile: familyFileService(repositories, clock, mail, registrations, absences, emailChanges),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),

@@ -17,6 +17,7 @@ import { adminRouter } from './routes/admin/index.ts';
 import { devMailboxRouter } from './routes/dev-mailbox.ts';
 import { activationRouter } from './routes/portal/activation.ts';
 import { passwordRouter } from './routes/portal/password.ts';
+import { emailConfirmationRouter } from './routes/portal/email-confirmation.ts';
 import { selfRegistrationRouter } from './routes/portal/self-registration.ts';
 import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
@@ -160,6 +161,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(activationRouter(services));
   commune.use(selfRegistrationRouter(services));
   commune.use(passwordRouter(services));
+  commune.use(emailConfirmationRouter(services));
   commune.use(dashboardRouter(services));
   commune.use(familyRouter(services));
   commune.use(registrationsRouter(services));

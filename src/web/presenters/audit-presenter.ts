@@ -8,6 +8,7 @@ const ACTION_LABELS: Record<string, string> = {
   request_accepted: 'Demande acceptée',
   request_refused: 'Demande refusée',
   member_updated: 'Fiche modifiée par le service',
+  email_change_requested: 'Adresse de connexion changée, en attente de confirmation par la nouvelle adresse',
   news_published: 'Actualité publiée',
   news_updated: 'Actualité modifiée',
   news_removed: 'Actualité retirée',

@@ -10,8 +10,8 @@ import {
 } from '../../domain/family-fields.ts';
 import type { Member, MemberRole } from '../../data/family-repository.ts';
 import type { FamilyRequest } from '../../data/request-repository.ts';
-import { memberValues } from '../../services/family-file-service.ts';
-import { formatDate } from '../../i18n/format.ts';
+import { memberValues, type SignInAddress } from '../../services/family-file-service.ts';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
 
 const ROLE_LABELS: Record<MemberRole, string> = {
   guardian: 'Responsable légal',
@@ -83,6 +83,8 @@ export interface FieldView {
   display: string;
   /** « Demande en attente : … » when a request on this field waits for the service. */
   pending?: string;
+  /** In place of the usual hint: what changing the field involves (a sign-in address). */
+  note?: string;
 }
 
 export interface FieldGroupView {
@@ -95,6 +97,7 @@ export function presentMemberFields(
   member: Member,
   modeOf: (field: string) => FieldMode,
   pendingRequests: FamilyRequest[],
+  notes: Record<string, string | undefined> = {},
 ): FieldGroupView[] {
   const values = memberValues(member);
   const pending = new Map<string, FieldValue>();
@@ -113,6 +116,7 @@ export function presentMemberFields(
       required: field.requiredFor.includes(member.role),
       display: displayValue(field.kind, values[field.key]),
       pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
+      note: notes[field.key],
     });
     groups.set(field.group, views);
   }
@@ -122,4 +126,36 @@ export function presentMemberFields(
 export function changeInWords(change: FieldChange): string {
   const kind = fieldDefinition(change.field)?.kind ?? (change.field === 'preferredContact' ? 'contactWay' : 'text');
   return `${change.label} : ${displayValue(kind, change.before)} → ${displayValue(kind, change.after)}`;
+}
+
+/**
+ * What the e-mail field says when an account signs in with it, in place of the usual « Modifié
+ * immédiatement » / « Envoyé au service » hint: to a parent looking at another member, that only
+ * its holder may change it; otherwise that a new address waits for the link sent to it, and which
+ * new address is waiting.
+ */
+export function signInAddressNote(
+  address: SignInAddress | undefined,
+  viewer: 'staff' | { userId: number; mode: FieldMode },
+): string | undefined {
+  if (!address) return undefined;
+  const holder = `${address.holder.firstName} ${address.holder.lastName}`;
+  if (viewer !== 'staff' && viewer.userId !== address.holder.id) {
+    return `Cette adresse sert à ${holder} pour se connecter à son espace : seule cette personne peut en demander le changement.`;
+  }
+  const howItChanges =
+    viewer === 'staff'
+      ? `Adresse de connexion de ${holder} : une nouvelle adresse ne sert qu'une fois confirmée par le lien qui lui est envoyé, et l'ancienne adresse est prévenue.`
+      : viewer.mode === 'locked'
+        ? undefined
+        : `${viewer.mode === 'request' ? 'Envoyé au service pour validation ; puis un' : 'Un'} lien de confirmation est envoyé à la nouvelle adresse, qui ne sert à vous connecter qu'une fois confirmée.`;
+  const waiting = address.pending
+    ? `Nouvelle adresse en attente de confirmation : ${address.pending.newEmail} (lien valable jusqu'au ${formatDateTime(address.pending.expiresAt)}).`
+    : undefined;
+  return [howItChanges, waiting].filter(Boolean).join(' ') || undefined;
+}
+
+/** The flash after a change of a sign-in address was started. */
+export function signInAddressChangeMessage(newEmail: string): string {
+  return `L'adresse de connexion ne change qu'après confirmation : un lien de confirmation est envoyé à ${newEmail}, et l'ancienne adresse est prévenue.`;
 }

@@ -8,7 +8,7 @@ import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, setFlash, type FieldError } from '../../forms.ts';
 import { memberFormSchema, toFormValues } from '../../member-form.ts';
 import { presentAuditEntries } from '../../presenters/audit-presenter.ts';
-import { presentMemberFields, presentMembers } from '../../presenters/family-presenter.ts';
+import { presentMemberFields, presentMembers, signInAddressChangeMessage, signInAddressNote } from '../../presenters/family-presenter.ts';
 import { presentAccounts, presentMemberFiles } from '../../presenters/staff-family-presenter.ts';
 import { presentRequest } from '../../presenters/staff-request-presenter.ts';
 
@@ -62,12 +62,13 @@ export function adminFamilyFileRouter(services: Services): Router {
     const family = await services.familyFile.getFamily(commune.id, familyId);
     const member = await services.familyFile.getMember(commune.id, familyId, memberId);
     const pending = (await services.familyFile.listFamilyRequests(commune.id, familyId)).filter((request) => request.status === 'pending');
+    const address = await services.familyFile.signInAddressOf(commune.id, memberId);
     const current = toFormValues(memberValues(member));
     res.status(status).render(MEMBER_VIEW, {
       family,
       member: presentMembers([member], services.clock.now())[0],
       // Staff change every field of the member directly; the hint still shows a pending request.
-      groups: presentMemberFields(member, () => 'direct', pending),
+      groups: presentMemberFields(member, () => 'direct', pending, { email: signInAddressNote(address, 'staff') }),
       errors: extra.errors,
       values: { ...current, ...extra.values },
     });
@@ -89,15 +90,20 @@ export function adminFamilyFileRouter(services: Services): Router {
       return;
     }
     try {
-      const changes = await services.familyFile.editMemberByStaff(commune, req.user!, familyId, memberId, parsed.data as Record<string, FieldValue>);
-      const name = `${member.firstName} ${member.lastName}`;
-      setFlash(
-        req,
-        'success',
-        changes.length
-          ? `Fiche de ${name} modifiée : ${changes.map((change) => change.label.toLowerCase()).join(', ')}. La modification est inscrite au journal.`
-          : `Aucune modification pour ${name} : les informations sont identiques.`,
+      const { changes, confirmationSentTo } = await services.familyFile.editMemberByStaff(
+        commune,
+        req.user!,
+        familyId,
+        memberId,
+        parsed.data as Record<string, FieldValue>,
       );
+      const name = `${member.firstName} ${member.lastName}`;
+      const parts: string[] = [];
+      if (changes.length) {
+        parts.push(`Fiche de ${name} modifiée : ${changes.map((change) => change.label.toLowerCase()).join(', ')}. La modification est inscrite au journal.`);
+      }
+      if (confirmationSentTo) parts.push(signInAddressChangeMessage(confirmationSentTo));
+      setFlash(req, 'success', parts.join(' ') || `Aucune modification pour ${name} : les informations sont identiques.`);
       res.redirect(303, `/${commune.slug}/admin/familles/${familyId}#membre-${memberId}`);
     } catch (error) {
       const errors = fieldErrorsOf(error);

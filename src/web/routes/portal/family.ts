@@ -10,7 +10,13 @@ import { email, optionalPhone, optionalPostcode, optionalText } from '../../form
 import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { memberFormSchema, newMemberSchema, toFormValues } from '../../member-form.ts';
 import { requireParent } from '../../middleware/auth.ts';
-import { displayValue, presentMemberFields, presentMembers } from '../../presenters/family-presenter.ts';
+import {
+  displayValue,
+  presentMemberFields,
+  presentMembers,
+  signInAddressChangeMessage,
+  signInAddressNote,
+} from '../../presenters/family-presenter.ts';
 
 function memberIdOf(req: Request): number {
   const id = Number(req.params.memberId);
@@ -27,6 +33,7 @@ function outcomeMessage(result: SubmissionResult): string {
       `Envoyé au service pour validation : ${result.requested.map((c) => c.label.toLowerCase()).join(', ')}. Vous recevrez un e-mail à sa décision.`,
     );
   }
+  if (result.confirmationSentTo) parts.push(signInAddressChangeMessage(result.confirmationSentTo));
   return parts.join(' ') || 'Aucune modification : les informations sont identiques.';
 }
 
@@ -50,9 +57,15 @@ export function familyRouter(services: Services): Router {
     const commune = res.locals.commune!;
     const member = await services.familyFile.getMember(commune.id, req.user!.familyId!, memberId);
     const pending = (await services.familyFile.listFamilyRequests(commune.id, member.familyId)).filter((r) => r.status === 'pending');
+    const address = await services.familyFile.signInAddressOf(commune.id, memberId);
+    // Another person's sign-in address is theirs alone to change: the form does not offer it.
+    const othersAddress = address !== undefined && address.holder.id !== req.user!.id;
+    const modeOf = (field: string) =>
+      field === 'email' && othersAddress ? 'locked' : services.familyFile.memberFieldMode(commune, field);
+    const note = signInAddressNote(address, { userId: req.user!.id, mode: modeOf('email') });
     res.status(status).render('pages/portal/member', {
       member: presentMembers([member], services.clock.now())[0],
-      groups: presentMemberFields(member, (field) => services.familyFile.memberFieldMode(commune, field), pending),
+      groups: presentMemberFields(member, modeOf, pending, { email: note }),
       values: toFormValues(memberValues(member)),
       ...extra,
     });
@@ -121,6 +134,10 @@ export function familyRouter(services: Services): Router {
     );
     const modeOf = (field: string) => services.familyFile.contactFieldMode(commune, field);
     const pendingByField = new Map(pending.flatMap((r) => (r.payload.kind === 'changes' ? r.payload.changes : [])).map((c) => [c.field, c.after]));
+    const address = await services.familyFile.signInAddressOf(commune.id, member.id);
+    const notes: Record<string, string | undefined> = {
+      email: signInAddressNote(address, { userId: req.user!.id, mode: modeOf('email') }),
+    };
     const fields = [
       { key: 'email', label: 'Adresse e-mail', type: 'email', kind: 'email' as const },
       { key: 'phone', label: 'Téléphone', type: 'tel', kind: 'phone' as const },
@@ -132,6 +149,7 @@ export function familyRouter(services: Services): Router {
       mode: modeOf(field.key),
       display: displayValue(field.kind, memberValues(member)[field.key]),
       pending: pendingByField.has(field.key) ? displayValue(field.kind, pendingByField.get(field.key)!) : undefined,
+      note: notes[field.key],
     }));
     res.status(status).render('pages/portal/contact-details', {
       fields,

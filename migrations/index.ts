@@ -16,6 +16,7 @@ import * as createRegistrations from './20261123_14_create_registrations.ts';
 import * as createBookings from './20261124_15_create_bookings.ts';
 import * as createAttendance from './20261124_16_create_attendance.ts';
 import * as createAbsences from './20261124_17_create_absences.ts';
+import * as createFormSubmissions from './20261201_20_create_form_submissions.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -39,6 +40,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_15_create_bookings': createBookings,
   '20261124_16_create_attendance': createAttendance,
   '20261124_17_create_absences': createAbsences,
+  '20261201_20_create_form_submissions': createFormSubmissions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

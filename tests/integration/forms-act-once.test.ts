@@ -1,0 +1,166 @@
+import PDFDocument from 'pdfkit';
+import type request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
+import { addChild, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
+import { hiddenFieldsOf, twice, TWICE } from '../support/repeated-forms.ts';
+import { buildTestApp, html, type TestApp } from '../support/test-app.ts';
+
+// Thursday 26 November 2026 at 10:59: the 2026-2027 school year is open to registrations, and next
+// week (2026-W49) can still be booked at Échirolles.
+const NOW = new Date('2026-11-26T10:59:00+01:00');
+const MESNIL = 'lemesnilsaintdenis';
+
+let t: TestApp;
+beforeAll(() => {
+  t = buildTestApp(NOW);
+});
+afterAll(() => t.close());
+
+const count = async (table: string, where: Record<string, unknown>) =>
+  Number((await t.runtime.db(table).where(where).count<{ count: string }[]>('* as count'))[0]!.count);
+
+/** Status and Location of each answer: a repeated form answers as the first did. */
+const answersOf = (responses: request.Response[]) => responses.map((response) => [response.status, response.headers.location]);
+
+/** The flash message the page after a redirect shows. */
+const flashAfter = async (agent: request.Agent, response: request.Response) =>
+  html((await agent.get(response.headers.location!)).text)('[role="status"]').text();
+
+async function mesnilFamily(): Promise<FreshFamily & { agent: request.Agent; childId: number }> {
+  const family = await freshFamily(t, MESNIL, { prefix: 'Double' });
+  return { ...family, agent: family.parents[0]!.agent, childId: await addChild(t, family, 'Tom') };
+}
+
+describe('POST /:commune/famille/ajouter-un-enfant', () => {
+  it.each(TWICE)('posted twice %s, sends one request and answers both times as the first', async (how) => {
+    const { agent, familyId } = await mesnilFamily();
+    const page = `/${MESNIL}/famille/ajouter-un-enfant`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const answers = await twice(how, () =>
+      agent.post(page).type('form').send({ ...hidden, firstName: 'Lina', lastName: 'Fontaine', birthDate: '2021-02-14', hasPai: 'non' }),
+    );
+    expect(answersOf(answers)).toEqual([
+      [303, `/${MESNIL}/famille`],
+      [303, `/${MESNIL}/famille`],
+    ]);
+    expect(await flashAfter(agent, answers[1]!)).toContain("Votre demande d'ajout de Lina est envoyée au service.");
+    expect(await count('requests', { family_id: familyId, type: 'new_child' })).toBe(1);
+  });
+});
+
+describe('POST /:commune/famille/:memberId', () => {
+  it.each(TWICE)('posted twice %s, changes once, asks once, and shows the first outcome both times', async (how) => {
+    const { agent, familyId, childId } = await mesnilFamily();
+    const page = `/${MESNIL}/famille/${childId}`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    // Le Mesnil: the allergies change directly, the class goes to the service.
+    const answers = await twice(how, () => agent.post(page).type('form').send({ ...hidden, allergies: 'Arachide', schoolLevel: 'CM1' }));
+    expect(answersOf(answers)).toEqual([
+      [303, page],
+      [303, page],
+    ]);
+    const flash = await flashAfter(agent, answers[1]!);
+    expect(flash).toContain('Modifié : allergies et régime alimentaire.');
+    expect(flash).toContain('Envoyé au service pour validation : classe.');
+    expect(await count('requests', { family_id: familyId, type: 'member_change' })).toBe(1);
+  });
+});
+
+describe('POST /:commune/coordonnees', () => {
+  it.each(TWICE)('posted twice %s, sends one request', async (how) => {
+    const { agent, familyId } = await mesnilFamily();
+    const page = `/${MESNIL}/coordonnees`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const answers = await twice(how, () =>
+      agent.post(page).type('form').send({ ...hidden, addressLine: '2 place de la Mairie', postcode: '78320', city: 'Le Mesnil-Saint-Denis' }),
+    );
+    expect(answersOf(answers)).toEqual([
+      [303, page],
+      [303, page],
+    ]);
+    expect(await count('requests', { family_id: familyId, type: 'contact_change' })).toBe(1);
+  });
+});
+
+describe('POST /:commune/inscriptions/nouvelle', () => {
+  const page = `/${MESNIL}/inscriptions/nouvelle`;
+  const activityId = async (code: string) =>
+    (await t.runtime.repositories.activities.findByCode((await t.runtime.services.communes.findBySlug(MESNIL))!.id, code))!.id;
+
+  it.each(TWICE)('posted twice %s, asks once and answers both times as the first', async (how) => {
+    const { agent, familyId, childId } = await mesnilFamily();
+    const hidden = await hiddenFieldsOf(agent, page);
+    const fields = { ...hidden, enfant: String(childId), activite: String(await activityId('restauration')), anneeScolaire: '2026-2027' };
+    const answers = await twice(how, () => agent.post(page).type('form').send(fields));
+    expect(answersOf(answers)).toEqual([
+      [303, `/${MESNIL}/inscriptions`],
+      [303, `/${MESNIL}/inscriptions`],
+    ]);
+    expect(await flashAfter(agent, answers[1]!)).toContain("Votre demande d'inscription est envoyée au service.");
+    expect(await count('registrations', { family_id: familyId })).toBe(1);
+    expect(await count('requests', { family_id: familyId, type: 'registration' })).toBe(1);
+  });
+
+  it('asked from two forms at the same moment: one request, the other form says it is already asked, never a 500', async () => {
+    const { agent, familyId, childId } = await mesnilFamily();
+    const activite = String(await activityId('etude'));
+    const forms = [await hiddenFieldsOf(agent, page), await hiddenFieldsOf(agent, page)];
+    const answers = await Promise.all(
+      forms.map((hidden) => agent.post(page).type('form').send({ ...hidden, enfant: String(childId), activite, anneeScolaire: '2026-2027' })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([303, 400]);
+    const refused = answers.find((answer) => answer.status === 400)!;
+    expect(html(refused.text)('.error-summary').text()).toContain('une demande est en cours');
+    expect(await count('registrations', { family_id: familyId })).toBe(1);
+    expect(await count('requests', { family_id: familyId, type: 'registration' })).toBe(1);
+  });
+});
+
+describe('POST /:commune/reservations/:memberId/absence', () => {
+  const SLUG = 'echirolles';
+  const [MON, TUE] = ['2026-11-30', '2026-12-01'];
+
+  function smallPdf(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const doc = new PDFDocument({ size: 'A4' });
+      const chunks: Buffer[] = [];
+      doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.on('error', reject);
+      doc.text('Certificat médical.');
+      doc.end();
+    });
+  }
+
+  async function bookedFamily(): Promise<FamilyWithChild> {
+    const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Absent' });
+    const canteen = family.activities.restauration!;
+    expect((await postWeek(family.parents[0]!.agent, SLUG, family.childId, '2026-W49', [cell(canteen, MON), cell(canteen, TUE)])).status).toBe(303);
+    return family;
+  }
+
+  it.each(TWICE)('posted twice %s with its certificate, stores one request, one file and its days once', async (how) => {
+    const family = await bookedFamily();
+    const agent = family.parents[0]!.agent;
+    const canteen = family.activities.restauration!;
+    const page = `/${SLUG}/reservations/${family.childId}/absence`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const pdf = await smallPdf();
+    const send = () => {
+      // Multipart as a browser sends it: the hidden fields first, the file last.
+      let req = agent.post(page);
+      for (const [name, value] of Object.entries(hidden)) req = req.field(name, value);
+      req = req.field('jours', cell(canteen, MON)).field('jours', cell(canteen, TUE)).field('motif', 'maladie').field('precisions', 'Angine');
+      return req.attach('justificatif', pdf, { filename: 'certificat.pdf', contentType: 'application/pdf' });
+    };
+    const answers = await twice(how, send);
+    expect(answersOf(answers)).toEqual([
+      [303, `/${SLUG}/reservations/${family.childId}`],
+      [303, `/${SLUG}/reservations/${family.childId}`],
+    ]);
+    expect(await count('requests', { family_id: family.familyId, type: 'absence' })).toBe(1);
+    expect(await count('stored_files', { family_id: family.familyId })).toBe(1);
+    expect(await count('absences', { family_id: family.familyId })).toBe(2);
+  });
+});

@@ -164,3 +164,58 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
     expect(await count('absences', { family_id: family.familyId })).toBe(2);
   });
 });
+
+describe("a form's one-time key", () => {
+  const addChildPage = `/${MESNIL}/famille/ajouter-un-enfant`;
+  const registrationPage = `/${MESNIL}/inscriptions/nouvelle`;
+  const lina = { firstName: 'Lina', lastName: 'Fontaine', birthDate: '2021-02-14', hasPai: 'non' };
+  const canteenId = async () =>
+    String((await t.runtime.repositories.activities.findByCode((await t.runtime.services.communes.findBySlug(MESNIL))!.id, 'restauration'))!.id);
+
+  it('is new at each rendering of the form', async () => {
+    const { agent } = await mesnilFamily();
+    const [first, second] = [await hiddenFieldsOf(agent, addChildPage), await hiddenFieldsOf(agent, addChildPage)];
+    expect(first.idempotency_key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(second.idempotency_key).not.toBe(first.idempotency_key);
+  });
+
+  it('is used up only by an action that happened: the same form refused, then corrected, acts', async () => {
+    const { agent, familyId, childId } = await mesnilFamily();
+    const hidden = await hiddenFieldsOf(agent, registrationPage);
+    const fields = { ...hidden, enfant: String(childId), activite: await canteenId() };
+    const refused = await agent.post(registrationPage).type('form').send({ ...fields, anneeScolaire: '2019-2020' });
+    expect(refused.status).toBe(400);
+    const corrected = await agent.post(registrationPage).type('form').send({ ...fields, anneeScolaire: '2026-2027' });
+    expect(corrected.status).toBe(303);
+    expect(await count('registrations', { family_id: familyId })).toBe(1);
+  });
+
+  it("is one person's: another family's parent posting the same key acts for their own family", async () => {
+    const [first, second] = [await mesnilFamily(), await mesnilFamily()];
+    const hidden = await hiddenFieldsOf(first.agent, addChildPage);
+    await first.agent.post(addChildPage).type('form').send({ ...hidden, ...lina }).expect(303);
+    const { idempotency_key } = hidden;
+    const _csrf = (await hiddenFieldsOf(second.agent, addChildPage))._csrf;
+    await second.agent.post(addChildPage).type('form').send({ _csrf, idempotency_key, ...lina, firstName: 'Noé' }).expect(303);
+    const asked = await t.runtime.db('requests').whereIn('family_id', [first.familyId, second.familyId]).orderBy('id');
+    expect(asked.map((row) => [row.family_id, row.payload.child.firstName])).toEqual([
+      [first.familyId, 'Lina'],
+      [second.familyId, 'Noé'],
+    ]);
+  });
+
+  it('is refused when malformed or sent with another form, and nothing is written', async () => {
+    const { agent, familyId, childId } = await mesnilFamily();
+    const hidden = await hiddenFieldsOf(agent, addChildPage);
+    await agent.post(addChildPage).type('form').send({ ...hidden, ...lina }).expect(303);
+    const reused = await agent
+      .post(registrationPage)
+      .type('form')
+      .send({ ...hidden, enfant: String(childId), activite: await canteenId(), anneeScolaire: '2026-2027' });
+    expect(reused.status).toBe(400);
+    const malformed = await agent.post(addChildPage).type('form').send({ ...hidden, idempotency_key: 'pas-une-cle', ...lina });
+    expect(malformed.status).toBe(400);
+    expect(await count('registrations', { family_id: familyId })).toBe(0);
+    expect(await count('requests', { family_id: familyId })).toBe(1);
+  });
+});

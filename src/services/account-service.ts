@@ -11,6 +11,7 @@ import type { TokenPurpose } from '../data/token-repository.ts';
 import type { PendingActivation, User } from '../data/user-repository.ts';
 import type { MailContent, MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { formatDateTime } from '../i18n/format.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { capitalise, theService } from '../i18n/service-name.ts';
 
@@ -72,6 +73,7 @@ function fullName(person: { firstName: string; lastName: string }): string {
 
 export function accountService(repositories: Repositories, hasher: PasswordHasher, clock: Clock, mail: MailRenderer) {
   const { db, users, families, tokens, outbox, sessions, audit } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   async function queueMail(trx: Executor, commune: Commune, content: MailContent) {
     await outbox.enqueue(commune.id, mail.render(commune, content), clock.now(), trx);
@@ -123,8 +125,9 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
 
   return {
     /** Staff or an import create a family and one account per guardian, each sent its activation link. */
-    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User) {
-      return db.transaction(async (trx) => {
+    /** `formKey`: the staff form's one-time key; the same form posted twice creates one family. */
+    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User, formKey?: string) {
+      return forms.transaction(staff && submissionOf(commune, staff, 'new_family', formKey), async (trx) => {
         const emails = input.guardians.map((guardian) => guardian.email.trim().toLowerCase());
         const errors: { field: string; message: string }[] = [];
         if (new Set(emails).size !== emails.length) {

@@ -2,9 +2,9 @@ import PDFDocument from 'pdfkit';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
-import { addChild, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
+import { addChild, demoAgent, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
 import { hiddenFieldsOf, twice, TWICE } from '../support/repeated-forms.ts';
-import { buildTestApp, html, type TestApp } from '../support/test-app.ts';
+import { buildTestApp, countMailsTo, html, unique, type TestApp } from '../support/test-app.ts';
 
 // Thursday 26 November 2026 at 10:59: the 2026-2027 school year is open to registrations, and next
 // week (2026-W49) can still be booked at Échirolles.
@@ -217,5 +217,60 @@ describe("a form's one-time key", () => {
     expect(malformed.status).toBe(400);
     expect(await count('registrations', { family_id: familyId })).toBe(0);
     expect(await count('requests', { family_id: familyId })).toBe(1);
+  });
+});
+
+describe('POST /:commune/admin/familles/nouvelle', () => {
+  it.each(TWICE)('posted twice %s, creates one family, e-mails one activation link, and answers both times as the first', async (how) => {
+    const { agent } = await demoAgent(t, 'echirolles');
+    const page = '/echirolles/admin/familles/nouvelle';
+    const name = unique('Doublon');
+    const email = `${name.toLowerCase()}@example.org`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const answers = await twice(how, () =>
+      agent.post(page).type('form').send({ ...hidden, famille: name, civilite1: 'madame', nom1: name, prenom1: 'Inès', courriel1: email }),
+    );
+    expect(answersOf(answers)).toEqual([
+      [303, '/echirolles/admin'],
+      [303, '/echirolles/admin'],
+    ]);
+    expect(await flashAfter(agent, answers[1]!)).toContain(`Famille ${name} créée`);
+    expect(await count('families', { name })).toBe(1);
+    expect(await countMailsTo(t, email, 'activation')).toBe(1);
+  });
+});
+
+describe('POST /:commune/admin/actualites', () => {
+  const NEWS = '/villennes/admin/actualites';
+
+  it.each(TWICE)('posted twice %s, publishes one news item', async (how) => {
+    const { agent } = await demoAgent(t, 'villennes');
+    const titre = unique('Fermeture');
+    const hidden = await hiddenFieldsOf(agent, NEWS);
+    const answers = await twice(how, () =>
+      agent.post(NEWS).type('form').send({ ...hidden, titre, texte: 'Le centre ferme le 11 décembre.', publication: '2026-11-26', fin: '' }),
+    );
+    expect(answersOf(answers)).toEqual([
+      [303, NEWS],
+      [303, NEWS],
+    ]);
+    expect(await count('news', { title: titre })).toBe(1);
+  });
+
+  it.each(TWICE)('« Supprimer » posted twice %s removes the item and answers both times as the first, not « page introuvable »', async (how) => {
+    const { agent, user } = await demoAgent(t, 'villennes');
+    const commune = (await t.runtime.services.communes.findBySlug('villennes'))!;
+    const title = unique('Sortie');
+    const newsId = await t.runtime.services.news.publish(commune, user, { title, body: 'Sortie au musée.', publishedOn: '2026-11-26', endsOn: null });
+    const page = `${NEWS}/${newsId}/supprimer`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const answers = await twice(how, () => agent.post(page).type('form').send(hidden));
+    expect(answersOf(answers)).toEqual([
+      [303, NEWS],
+      [303, NEWS],
+    ]);
+    expect(await flashAfter(agent, answers[1]!)).toContain(`Actualité « ${title} » supprimée.`);
+    expect(await count('news', { id: newsId })).toBe(0);
+    expect(await count('audit_log', { entity: 'news', entity_id: newsId, action: 'news_removed' })).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ const auditedFields = ({ title, body, publishedOn, endsOn }: NewsInput) => ({ ti
 
 /** News staff publish in the back-office (DESIGN §8), shown to families on their current days (§6). */
 export function newsService(repositories: Repositories, clock: Clock) {
-  const { db, news, audit } = repositories;
+  const { news, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
 
   function requireFeature(commune: Commune) {
@@ -75,9 +75,10 @@ export function newsService(repositories: Repositories, clock: Clock) {
       });
     },
 
-    async update(commune: Commune, staff: User, newsId: number, input: NewsInput): Promise<void> {
+    /** `formKey`: the form's one-time key; posted twice, the change is made and audited once. */
+    async update(commune: Commune, staff: User, newsId: number, input: NewsInput, formKey?: string): Promise<void> {
       requireFeature(commune);
-      await db.transaction(async (trx) => {
+      await forms.transaction(submissionOf(commune, staff, 'news_update', formKey), async (trx) => {
         const before = await lockOrFail(commune.id, newsId, trx);
         await news.update(commune.id, newsId, input, trx);
         await audit.record(

@@ -257,6 +257,22 @@ describe('POST /:commune/admin/actualites', () => {
     expect(await count('news', { title: titre })).toBe(1);
   });
 
+  it.each(TWICE)('« Modifier » posted twice %s changes the item once and writes one line to the audit log', async (how) => {
+    const { agent, user } = await demoAgent(t, 'villennes');
+    const commune = (await t.runtime.services.communes.findBySlug('villennes'))!;
+    const newsId = await t.runtime.services.news.publish(commune, user, { title: unique('Sortie'), body: 'Sortie au musée.', publishedOn: '2026-11-26', endsOn: null });
+    const page = `${NEWS}/${newsId}/modifier`;
+    const hidden = await hiddenFieldsOf(agent, page);
+    const titre = unique('Sortie reportée');
+    const answers = await twice(how, () => agent.post(page).type('form').send({ ...hidden, titre, texte: 'Sortie au musée, reportée.', publication: '2026-11-26', fin: '' }));
+    expect(answersOf(answers)).toEqual([
+      [303, NEWS],
+      [303, NEWS],
+    ]);
+    expect(await count('news', { id: newsId, title: titre })).toBe(1);
+    expect(await count('audit_log', { entity: 'news', entity_id: newsId, action: 'news_updated' })).toBe(1);
+  });
+
   it.each(TWICE)('« Supprimer » posted twice %s removes the item and answers both times as the first, not « page introuvable »', async (how) => {
     const { agent, user } = await demoAgent(t, 'villennes');
     const commune = (await t.runtime.services.communes.findBySlug('villennes'))!;

@@ -97,7 +97,7 @@ export function adminNewsRouter(services: Services): Router {
       renderWithErrors(res, 400, EDIT_VIEW, parsed.errors, parsed.values, { newsId: item.id });
       return;
     }
-    await services.news.update(commune, req.user!, item.id, toInput(parsed.data));
+    await services.news.update(commune, req.user!, item.id, toInput(parsed.data), formKeyOf(req.body));
     setFlash(req, 'success', `Actualité « ${parsed.data.titre} » modifiée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });

@@ -17,6 +17,7 @@ import * as createBookings from './20261124_15_create_bookings.ts';
 import * as createAttendance from './20261124_16_create_attendance.ts';
 import * as createAbsences from './20261124_17_create_absences.ts';
 import * as emailChangeTokens from './20261201_19_email_change_tokens.ts';
+import * as createFormSubmissions from './20261201_20_create_form_submissions.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_16_create_attendance': createAttendance,
   '20261124_17_create_absences': createAbsences,
   '20261201_19_email_change_tokens': emailChangeTokens,
+  '20261201_20_create_form_submissions': createFormSubmissions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

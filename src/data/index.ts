@@ -1,6 +1,7 @@
 import { communeRepository } from './commune-repository.ts';
 import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
+import { formSubmissionRepository } from './form-submission-repository.ts';
 import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import { attendanceRepository } from './attendance-repository.ts';
@@ -33,6 +34,7 @@ export function createRepositories(db: Database) {
     registrations: registrationRepository(db),
     bookings: bookingRepository(db),
     counters: counterRepository(db),
+    formSubmissions: formSubmissionRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),
     ...communicationRepositories(db),

@@ -73,6 +73,17 @@ const toRegistration = (row: RegistrationRow): Registration => ({
   reason: row.reason,
 });
 
+interface NewRegistration {
+  familyId: number;
+  memberId: number;
+  activityId: number;
+  schoolYear: string;
+  startsOn: string;
+  endsOn: string;
+  requestId: number | null;
+  createdAt: Date;
+}
+
 export function registrationRepository(db: Executor) {
   const base = (executor: Executor, communeId: number) =>
     executor('registrations as r')
@@ -85,26 +96,37 @@ export function registrationRepository(db: Executor) {
       .where('r.commune_id', communeId)
       .select('r.*', 'm.first_name', 'm.last_name', 'm.birth_date', 'a.code as activity_code', 'a.name as activity_name');
 
+  const rowOf = (communeId: number, registration: NewRegistration) => ({
+    commune_id: communeId,
+    family_id: registration.familyId,
+    member_id: registration.memberId,
+    activity_id: registration.activityId,
+    school_year: registration.schoolYear,
+    starts_on: registration.startsOn,
+    ends_on: registration.endsOn,
+    request_id: registration.requestId,
+    created_at: registration.createdAt,
+  });
+
   return {
-    async insert(
-      communeId: number,
-      registration: { familyId: number; memberId: number; activityId: number; schoolYear: string; startsOn: string; endsOn: string; requestId: number | null; createdAt: Date },
-      executor: Executor = db,
-    ): Promise<number> {
-      const [row] = await executor('registrations')
-        .insert({
-          commune_id: communeId,
-          family_id: registration.familyId,
-          member_id: registration.memberId,
-          activity_id: registration.activityId,
-          school_year: registration.schoolYear,
-          starts_on: registration.startsOn,
-          ends_on: registration.endsOn,
-          request_id: registration.requestId,
-          created_at: registration.createdAt,
-        })
-        .returning<{ id: number }[]>('id');
+    async insert(communeId: number, registration: NewRegistration, executor: Executor = db): Promise<number> {
+      const [row] = await executor('registrations').insert(rowOf(communeId, registration)).returning<{ id: number }[]>('id');
       return row!.id;
+    },
+
+    /**
+     * Inserts a pending registration unless the child already has a live one (pending or
+     * validated) for this activity and year — the unique index `registrations_one_live` decides,
+     * so two requests at the same moment cannot both pass; undefined then. An insert racing an
+     * uncommitted one waits for its transaction to end.
+     */
+    async insertUnlessLive(communeId: number, registration: NewRegistration, executor: Executor): Promise<number | undefined> {
+      const [row] = await executor('registrations')
+        .insert(rowOf(communeId, registration))
+        .onConflict(executor.raw(`(commune_id, member_id, activity_id, school_year) WHERE status IN ('pending', 'validated')`))
+        .ignore()
+        .returning<{ id: number }[]>('id');
+      return row?.id;
     },
 
     async listForFamily(communeId: number, familyId: number, filters: RegistrationFilters = {}, executor: Executor = db) {

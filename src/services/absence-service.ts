@@ -10,6 +10,7 @@ import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import type { FamilyRequest } from '../data/request-repository.ts';
 import type { User } from '../data/user-repository.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
 
 /** How far back and ahead a parent can justify booked days. */
 export const ABSENCE_DAYS_BACK = 30;
@@ -62,7 +63,8 @@ export interface AbsenceInput {
 
 /** Absence justification (DESIGN §7 Absences): a parent's request with an optional certificate. */
 export function absenceService(repositories: Repositories, clock: Clock) {
-  const { db, families, bookings, activities, requests, absences } = repositories;
+  const { families, bookings, activities, requests, absences } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.absenceJustification) throw new NotFoundError(`absences are off in ${commune.slug}`);
@@ -96,12 +98,18 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       return { child, days: await bookedDays(commune, memberId) };
     },
 
-    /** Checks everything, then writes the file, the request and its days in one transaction. */
-    async submit(commune: Commune, user: User, memberId: number, input: AbsenceInput): Promise<number> {
+    /**
+     * Checks everything, then writes the file, the request and its days in one transaction. The
+     * same form posted twice (`formKey`) answers the first request and stores nothing more.
+     */
+    async submit(commune: Commune, user: User, memberId: number, input: AbsenceInput, formKey?: string): Promise<number> {
       requireFeature(commune);
       const familyId = user.familyId;
       if (!familyId) throw new NotFoundError('only a parent justifies an absence');
       const child = await requireChild(commune.id, familyId, memberId);
+      const submission = submissionOf(commune, user, 'absence', formKey);
+      const earlier = await forms.replay<number>(submission);
+      if (earlier) return earlier.outcome;
       const offered = new Map((await bookedDays(commune, memberId)).map((day) => [day.key, day]));
       const errors: { field: string; message: string }[] = [];
       const chosen = [...new Set(input.days)].map((key) => offered.get(key));
@@ -126,7 +134,7 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       }
       if (errors.length) throw new ValidationError(errors);
       const days = chosen as BookedDay[];
-      return db.transaction(async (trx) => {
+      return forms.transaction(submission, async (trx) => {
         const fileId = file
           ? await absences.insertFile(
               commune.id,

@@ -12,6 +12,7 @@ import type { PendingActivation, User } from '../data/user-repository.ts';
 import type { MailContent, MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import { formatDateTime } from '../i18n/format.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { capitalise, theService } from '../i18n/service-name.ts';
 
@@ -82,6 +83,7 @@ function fullName(person: { firstName: string; lastName: string }): string {
 
 export function accountService(repositories: Repositories, hasher: PasswordHasher, clock: Clock, mail: MailRenderer, mailThrottle: MailThrottle) {
   const { db, users, families, tokens, outbox, sessions, audit } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   /** Counts a request for mail to `address` from `source` (the client's IP); refused over the limits. */
   async function throttle(commune: Commune, address: string, source: string | null): Promise<Throttled | undefined> {
@@ -139,8 +141,9 @@ export function accountService(repositories: Repositories, hasher: PasswordHashe
 
   return {
     /** Staff or an import create a family and one account per guardian, each sent its activation link. */
-    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User) {
-      return db.transaction(async (trx) => {
+    /** `formKey`: the staff form's one-time key; the same form posted twice creates one family. */
+    async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User, formKey?: string) {
+      return forms.transaction(staff && submissionOf(commune, staff, 'new_family', formKey), async (trx) => {
         const emails = input.guardians.map((guardian) => guardian.email.trim().toLowerCase());
         const errors: { field: string; message: string }[] = [];
         if (new Set(emails).size !== emails.length) {

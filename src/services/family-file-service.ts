@@ -20,6 +20,7 @@ import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { formatDate, formatDateTime } from '../i18n/format.ts';
 import { theService } from '../i18n/service-name.ts';
 import type { EmailChangeService, PendingEmailChange } from './email-change-service.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
 
 export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   member_change: "Modification d'un membre de la famille",
@@ -113,6 +114,7 @@ export function familyFileService(
   emailChanges: EmailChangeService,
 ) {
   const { db, families, requests, users, outbox, audit } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   async function requireMember(communeId: number, familyId: number, memberId: number): Promise<Member> {
     const member = await families.findMember(communeId, familyId, memberId);
@@ -144,7 +146,13 @@ export function familyFileService(
     type: RequestType,
     proposed: Record<string, FieldValue>,
     modeOf: (field: string) => FieldMode,
+    formKey: string | undefined,
   ): Promise<SubmissionResult> {
+    // The same form posted again answers what the first did: its direct changes are no longer
+    // changes, and its request must not be sent twice.
+    const submission = submissionOf(commune, user, type, formKey);
+    const earlier = await forms.replay<SubmissionResult>(submission);
+    if (earlier) return earlier.outcome;
     const changes = diffValues(memberValues(member), proposed, labelOf);
     const holder = changes.some((change) => change.field === 'email') ? await users.findByMember(commune.id, member.id) : undefined;
     if (holder && holder.id !== user.id) {
@@ -154,7 +162,7 @@ export function familyFileService(
     // A sign-in address the commune lets change directly still waits for its confirmation link.
     const newSignInAddress = holder ? direct.find((change) => change.field === 'email' && typeof change.after === 'string') : undefined;
     const applied = direct.filter((change) => change !== newSignInAddress);
-    return db.transaction(async (trx) => {
+    return forms.transaction(submission, async (trx) => {
       if (applied.length) {
         await families.updateMemberFields(
           commune.id,
@@ -232,32 +240,40 @@ export function familyFileService(
       return commune.settings.familyEdits.contactFields[field] ?? 'locked';
     },
 
-    async submitMemberChanges(commune: Commune, user: User, memberId: number, proposed: Record<string, FieldValue>) {
+    /** `formKey`: the form's one-time key; the same form posted twice changes and asks once. */
+    async submitMemberChanges(commune: Commune, user: User, memberId: number, proposed: Record<string, FieldValue>, formKey?: string) {
       const member = await requireMember(commune.id, user.familyId!, memberId);
       for (const key of Object.keys(proposed)) {
         if (!fieldDefinition(key)?.roles.includes(member.role)) {
           throw new ValidationError([{ field: key, message: 'Ce champ ne concerne pas ce membre de la famille' }]);
         }
       }
-      return submit(commune, user, member, 'member_change', proposed, (field) => this.memberFieldMode(commune, field));
+      return submit(commune, user, member, 'member_change', proposed, (field) => this.memberFieldMode(commune, field), formKey);
     },
 
-    async submitContactChanges(commune: Commune, user: User, proposed: Record<string, FieldValue>) {
+    async submitContactChanges(commune: Commune, user: User, proposed: Record<string, FieldValue>, formKey?: string) {
       if (!user.memberId) throw new ForbiddenError('account without a member');
       const member = await requireMember(commune.id, user.familyId!, user.memberId);
-      return submit(commune, user, member, 'contact_change', proposed, (field) => this.contactFieldMode(commune, field));
+      return submit(commune, user, member, 'contact_change', proposed, (field) => this.contactFieldMode(commune, field), formKey);
     },
 
-    async requestNewChild(commune: Commune, user: User, child: Record<string, FieldValue>): Promise<number> {
+    /** `formKey`: the form's one-time key; the same form posted twice sends one request. */
+    async requestNewChild(commune: Commune, user: User, child: Record<string, FieldValue>, formKey?: string): Promise<number> {
       if (!commune.settings.features.addChild) throw new NotFoundError('adding a child is off in this commune');
-      return requests.insert(commune.id, {
-        familyId: user.familyId!,
-        type: 'new_child',
-        memberId: null,
-        submittedBy: user.id,
-        submittedAt: clock.now(),
-        payload: { kind: 'new_child', child },
-      });
+      return forms.transaction(submissionOf(commune, user, 'new_child', formKey), (trx) =>
+        requests.insert(
+          commune.id,
+          {
+            familyId: user.familyId!,
+            type: 'new_child',
+            memberId: null,
+            submittedBy: user.id,
+            submittedAt: clock.now(),
+            payload: { kind: 'new_child', child },
+          },
+          trx,
+        ),
+      );
     },
 
     listFamilyRequests(communeId: number, familyId: number, since?: Date) {

@@ -6,6 +6,7 @@ import type { Executor } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import type { News, NewsInput } from '../data/news-repository.ts';
 import type { User } from '../data/user-repository.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
 
 /** Enough for a dashboard or a home page; older items stay in the back-office list. */
 export const NEWS_SHOWN_TO_FAMILIES = 10;
@@ -14,7 +15,8 @@ const auditedFields = ({ title, body, publishedOn, endsOn }: NewsInput) => ({ ti
 
 /** News staff publish in the back-office (DESIGN §8), shown to families on their current days (§6). */
 export function newsService(repositories: Repositories, clock: Clock) {
-  const { db, news, audit } = repositories;
+  const { news, audit } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.news) throw new NotFoundError(`news are off in ${commune.slug}`);
@@ -50,9 +52,10 @@ export function newsService(repositories: Repositories, clock: Clock) {
       return item;
     },
 
-    async publish(commune: Commune, staff: User, input: NewsInput): Promise<number> {
+    /** `formKey`: the form's one-time key; the same form posted twice publishes once. */
+    async publish(commune: Commune, staff: User, input: NewsInput, formKey?: string): Promise<number> {
       requireFeature(commune);
-      return db.transaction(async (trx) => {
+      return forms.transaction(submissionOf(commune, staff, 'news_publish', formKey), async (trx) => {
         const newsId = await news.insert(commune.id, { ...input, createdBy: staff.id, createdAt: clock.now() }, trx);
         await audit.record(
           commune.id,
@@ -72,9 +75,10 @@ export function newsService(repositories: Repositories, clock: Clock) {
       });
     },
 
-    async update(commune: Commune, staff: User, newsId: number, input: NewsInput): Promise<void> {
+    /** `formKey`: the form's one-time key; posted twice, the change is made and audited once. */
+    async update(commune: Commune, staff: User, newsId: number, input: NewsInput, formKey?: string): Promise<void> {
       requireFeature(commune);
-      await db.transaction(async (trx) => {
+      await forms.transaction(submissionOf(commune, staff, 'news_update', formKey), async (trx) => {
         const before = await lockOrFail(commune.id, newsId, trx);
         await news.update(commune.id, newsId, input, trx);
         await audit.record(
@@ -94,9 +98,13 @@ export function newsService(repositories: Repositories, clock: Clock) {
       });
     },
 
-    async remove(commune: Commune, staff: User, newsId: number): Promise<News> {
+    /**
+     * Answers what was removed. `formKey`: the form's one-time key; posted twice, the second answer
+     * is the first's (« supprimée »), not an unknown item.
+     */
+    async remove(commune: Commune, staff: User, newsId: number, formKey?: string): Promise<Pick<News, 'id' | 'title'>> {
       requireFeature(commune);
-      return db.transaction(async (trx) => {
+      return forms.transaction(submissionOf(commune, staff, 'news_remove', formKey), async (trx) => {
         const before = await lockOrFail(commune.id, newsId, trx);
         await news.remove(commune.id, newsId, trx);
         await audit.record(
@@ -113,7 +121,7 @@ export function newsService(repositories: Repositories, clock: Clock) {
           },
           trx,
         );
-        return before;
+        return { id: before.id, title: before.title };
       });
     },
   };

@@ -8,10 +8,18 @@ import type { Registration, RegistrationFilters } from '../data/registration-rep
 import type { User } from '../data/user-repository.ts';
 import { renderRegistrationAttestation } from '../integrations/pdf/attestation-pdf.ts';
 import type { CalendarService } from './calendar-service.ts';
+import { formSubmissions, submissionOf } from './form-submissions.ts';
+
+/** A live registration or request exists: the form says so next to the activity. */
+const alreadyAsked = (childFirstName: string, activityName: string, schoolYear: string) =>
+  new ValidationError([
+    { field: 'activite', message: `${childFirstName} est déjà inscrit·e, ou une demande est en cours, pour « ${activityName} » en ${schoolYear}` },
+  ]);
 
 /** Registrations of children to activities (DESIGN §7 Registrations): asked by parents, decided by staff. */
 export function registrationService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
-  const { db, registrations, activities, families, requests, counters } = repositories;
+  const { registrations, activities, families, requests, counters } = repositories;
+  const forms = formSubmissions(repositories, clock);
 
   return {
     listActivities(commune: Commune) {
@@ -27,9 +35,22 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
       };
     },
 
-    /** A parent asks; the request and the pending registration are written together. */
-    async request(commune: Commune, user: User, input: { memberId: number; activityId: number; schoolYear: string }): Promise<number> {
+    /**
+     * A parent asks; the request and the pending registration are written together. The same form
+     * posted twice (`formKey`) answers the first registration; two forms asking the same child,
+     * activity and year at the same moment make one registration, the other is told it exists.
+     */
+    async request(
+      commune: Commune,
+      user: User,
+      input: { memberId: number; activityId: number; schoolYear: string },
+      formKey?: string,
+    ): Promise<number> {
       const familyId = user.familyId!;
+      const submission = submissionOf(commune, user, 'registration', formKey);
+      // Before the rules: the first submission made « already asked » true for this one.
+      const earlier = await forms.replay<number>(submission);
+      if (earlier) return earlier.outcome;
       const child = await families.findMember(commune.id, familyId, input.memberId);
       if (!child || child.role !== 'child') {
         throw new ValidationError([{ field: 'enfant', message: 'Choisissez un enfant de votre famille' }]);
@@ -38,12 +59,8 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
       if (!activity || !activity.active) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité de la liste' }]);
       const year = calendars.openSchoolYears(commune).find((candidate) => candidate.name === input.schoolYear);
       if (!year) throw new ValidationError([{ field: 'anneeScolaire', message: "Choisissez une année scolaire ouverte aux inscriptions" }]);
-      if (await registrations.findLive(commune.id, child.id, activity.id, year.name)) {
-        throw new ValidationError([
-          { field: 'activite', message: `${child.firstName} est déjà inscrit·e, ou une demande est en cours, pour « ${activity.name} » en ${year.name}` },
-        ]);
-      }
-      return db.transaction(async (trx) => {
+      if (await registrations.findLive(commune.id, child.id, activity.id, year.name)) throw alreadyAsked(child.firstName, activity.name, year.name);
+      return forms.transaction(submission, async (trx) => {
         const requestId = await requests.insert(
           commune.id,
           {
@@ -63,11 +80,14 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
           },
           trx,
         );
-        return registrations.insert(
+        const registrationId = await registrations.insertUnlessLive(
           commune.id,
           { familyId, memberId: child.id, activityId: activity.id, schoolYear: year.name, startsOn: year.startsOn, endsOn: year.endsOn, requestId, createdAt: clock.now() },
           trx,
         );
+        // Asked meanwhile from another form: the request written above goes with the rollback.
+        if (registrationId === undefined) throw alreadyAsked(child.firstName, activity.name, year.name);
+        return registrationId;
       });
     },
 

@@ -53,3 +53,16 @@ export function setFlash(req: Request, kind: 'success' | 'info', message: string
 export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
   return error instanceof ValidationError ? error.errors : undefined;
 }
+
+const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one-time key the `formKeyField` macro puts in a form (`idempotency_key`): services act once
+ * per key. A form without one (an old page) acts as before; a malformed one is a bad request.
+ */
+export function formKeyOf(body: unknown): string | undefined {
+  const value = (body as Record<string, unknown> | undefined)?.idempotency_key;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !FORM_KEY.test(value)) throw Object.assign(new Error('malformed form key'), { status: 400 });
+  return value.toLowerCase();
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
@@ -36,5 +37,7 @@ export function configureViews(app: Express): nunjucks.Environment {
   app.set('view engine', 'njk');
 
   addFilters(env);
+  // The `formKeyField` macro's one-time key: a new one for every form rendered.
+  env.addGlobal('newFormKey', () => randomUUID());
   return env;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import type { GuardianInput } from '../../../services/account-service.ts';
 import { civility, email, optionalPhone, optionalPostcode, optionalText, requiredText } from '../../form-fields.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 
 const VIEW = 'pages/admin/new-family';
 
@@ -62,7 +62,7 @@ export function adminFamiliesRouter(services: Services): Router {
         postcode: form.codePostal,
         city: form.ville,
         guardians,
-      }, req.user!);
+      }, req.user!, formKeyOf(req.body));
       setFlash(
         req,
         'success',

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../domain/errors.ts';
 import type { NewsInput } from '../../../data/news-repository.ts';
 import type { Services } from '../../../services/index.ts';
 import { requiredText } from '../../form-fields.ts';
-import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { newsFormValues, presentNewsForStaff } from '../../presenters/news-presenter.ts';
 
 const LIST_VIEW = 'pages/admin/news';
@@ -79,7 +79,7 @@ export function adminNewsRouter(services: Services): Router {
       renderWithErrors(res, 400, LIST_VIEW, parsed.errors, parsed.values, await listContext(res));
       return;
     }
-    await services.news.publish(commune, req.user!, toInput(parsed.data));
+    await services.news.publish(commune, req.user!, toInput(parsed.data), formKeyOf(req.body));
     setFlash(req, 'success', `Actualité « ${parsed.data.titre} » enregistrée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });
@@ -97,7 +97,7 @@ export function adminNewsRouter(services: Services): Router {
       renderWithErrors(res, 400, EDIT_VIEW, parsed.errors, parsed.values, { newsId: item.id });
       return;
     }
-    await services.news.update(commune, req.user!, item.id, toInput(parsed.data));
+    await services.news.update(commune, req.user!, item.id, toInput(parsed.data), formKeyOf(req.body));
     setFlash(req, 'success', `Actualité « ${parsed.data.titre} » modifiée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });
@@ -109,7 +109,7 @@ export function adminNewsRouter(services: Services): Router {
 
   router.post('/actualites/:newsId/supprimer', async (req, res) => {
     const commune = res.locals.commune!;
-    const removed = await services.news.remove(commune, req.user!, newsIdOf(req));
+    const removed = await services.news.remove(commune, req.user!, newsIdOf(req), formKeyOf(req.body));
     setFlash(req, 'success', `Actualité « ${removed.title} » supprimée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });

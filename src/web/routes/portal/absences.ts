@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../domain/errors.ts';
 import type { StoredFile } from '../../../data/absence-repository.ts';
 import { ABSENCE_REASONS, CERTIFICATE_MAX_BYTES, EXTENSIONS, type AbsenceInput } from '../../../services/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, renderWithErrors, setFlash } from '../../forms.ts';
+import { fieldErrorsOf, formKeyOf, renderWithErrors, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 
 const VIEW = 'pages/portal/absence';
@@ -112,7 +112,7 @@ export function absencesRouter(services: Services): Router {
           : {}),
     };
     try {
-      await services.absences.submit(commune, req.user!, memberId, input);
+      await services.absences.submit(commune, req.user!, memberId, input, formKeyOf(body));
     } catch (error) {
       const errors = fieldErrorsOf(error);
       if (!errors) throw error;

@@ -7,7 +7,7 @@ import type { SubmissionResult } from '../../../services/family-file-service.ts'
 import { memberValues } from '../../../services/family-file-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, optionalPhone, optionalPostcode, optionalText } from '../../form-fields.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { memberFormSchema, newMemberSchema, toFormValues } from '../../member-form.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import {
@@ -96,7 +96,7 @@ export function familyRouter(services: Services): Router {
       renderWithErrors(res, 400, 'pages/portal/add-child', parsed.errors, parsed.values, { fields: fieldsFor('child') });
       return;
     }
-    await services.familyFile.requestNewChild(commune, req.user!, parsed.data as Record<string, FieldValue>);
+    await services.familyFile.requestNewChild(commune, req.user!, parsed.data as Record<string, FieldValue>, formKeyOf(req.body));
     setFlash(req, 'success', `Votre demande d'ajout de ${parsed.data.firstName} est envoyée au service. Vous recevrez un e-mail à sa décision.`);
     res.redirect(303, `/${commune.slug}/famille`);
   });
@@ -116,7 +116,7 @@ export function familyRouter(services: Services): Router {
       return;
     }
     try {
-      const result = await services.familyFile.submitMemberChanges(commune, req.user!, memberId, parsed.data as Record<string, FieldValue>);
+      const result = await services.familyFile.submitMemberChanges(commune, req.user!, memberId, parsed.data as Record<string, FieldValue>, formKeyOf(body));
       setFlash(req, 'success', outcomeMessage(result));
       res.redirect(303, `/${commune.slug}/famille/${memberId}`);
     } catch (error) {
@@ -176,7 +176,7 @@ export function familyRouter(services: Services): Router {
     }
     const proposed = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in posted)) as Record<string, FieldValue>;
     try {
-      const result = await services.familyFile.submitContactChanges(commune, req.user!, proposed);
+      const result = await services.familyFile.submitContactChanges(commune, req.user!, proposed, formKeyOf(body));
       setFlash(req, 'success', outcomeMessage(result));
       res.redirect(303, `/${commune.slug}/coordonnees`);
     } catch (error) {

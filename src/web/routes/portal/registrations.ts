@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
 
@@ -63,7 +63,7 @@ export function registrationsRouter(services: Services): Router {
         memberId: parsed.data.enfant,
         activityId: parsed.data.activite,
         schoolYear: parsed.data.anneeScolaire,
-      });
+      }, formKeyOf(req.body));
     } catch (error) {
       const errors = fieldErrorsOf(error);
       if (!errors) throw error;

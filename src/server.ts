@@ -78,6 +78,7 @@ async function main(started: Started) {
     sessionSecret: env.SESSION_SECRET ?? localSessionSecret(env.DATA_DIR),
     production,
     devMailbox: tools.devMailbox,
+    reloadTemplates: env.NODE_ENV === 'development',
     trustProxy: env.TRUST_PROXY,
   });
 

@@ -34,8 +34,6 @@ const PASSWORD = 'espace-famille-local';
  */
 export const SHARED_ROOT = '/var/lib/espace-famille';
 const START_TIMEOUT_MS = 60_000;
-// English messages from PostgreSQL: we read its output to know when it is ready and why it failed.
-const POSTGRES_ENV = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' };
 
 interface RunAs {
   uid: number;
@@ -196,7 +194,7 @@ function failed(what: string, output: RecentOutput, dataDir: string): StartupErr
 }
 
 function spawnAs(program: string, args: string[], user: RunAs | undefined): ChildProcess {
-  return spawn(program, args, { ...(user ?? {}), env: POSTGRES_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(program, args, { ...(user ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function spawnFailure(error: NodeJS.ErrnoException, program: string): StartupError {
@@ -226,7 +224,7 @@ async function initialise(binaries: Binaries, dataDir: string, user: RunAs | und
     await new Promise<void>((resolve, reject) => {
       const child = spawnAs(
         binaries.initdb,
-        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--lc-messages=C'],
         user,
       );
       child.stdout!.on('data', (chunk: Buffer) => output.add(chunk));
@@ -275,7 +273,8 @@ function startServer(binaries: Binaries, dataDir: string, port: number, user: Ru
   return new Promise((resolve, reject) => {
     const child = spawnAs(
       binaries.postgres,
-      ['-D', dataDir, '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
+      // English messages (lc_messages): its output tells when it is ready and why it failed.
+      ['-D', dataDir, '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'lc_messages=C'],
       user,
     );
     const timer = setTimeout(() => {

@@ -1,23 +1,7 @@
-/** The only source of "now" for rules and services; tests and FAKE_NOW replace it. */
+/**
+ * The only source of "now" for services; rules are given `now` as an argument. The system clock
+ * and the test clocks are in integrations/clock.
+ */
 export interface Clock {
   now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock that starts at `start` and then runs on at the real pace (DESIGN §10, FAKE_NOW). */
-export function clockStartingAt(start: Date, realClock: Clock = systemClock): Clock {
-  const offset = start.getTime() - realClock.now().getTime();
-  return { now: () => new Date(realClock.now().getTime() + offset) };
-}
-
-/** A clock that stands still until told to move; for tests. */
-export function fixedClock(start: Date): Clock & { set(instant: Date): void } {
-  let current = new Date(start);
-  return {
-    now: () => new Date(current),
-    set(instant: Date) {
-      current = new Date(instant);
-    },
-  };
 }

@@ -42,16 +42,18 @@ export interface AppOptions {
   production: boolean;
   /** `/_dev/mails`: only on a developer's own machine (see `developmentTools` in config/env). */
   devMailbox?: boolean;
+  /** Development: templates are read again at each page, so edits show without a restart. */
+  reloadTemplates?: boolean;
   trustProxy?: boolean;
 }
 
 const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 
-export function createApp({ services, logger, sessionPool, sessionSecret, production, devMailbox = false, trustProxy }: AppOptions): Express {
+export function createApp({ services, logger, sessionPool, sessionSecret, production, devMailbox = false, reloadTemplates = false, trustProxy }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy) app.set('trust proxy', 1);
-  configureViews(app);
+  configureViews(app, reloadTemplates);
 
   app.use(
     pinoHttp({

@@ -27,12 +27,13 @@ export function addFilters(env: nunjucks.Environment): void {
   );
 }
 
-export function configureViews(app: Express): nunjucks.Environment {
+/** `reloadTemplates`: read the templates again at each page (development: edits show at once). */
+export function configureViews(app: Express, reloadTemplates = false): nunjucks.Environment {
   const env = nunjucks.configure(VIEWS_DIR, {
     autoescape: true,
     express: app,
     throwOnUndefined: false,
-    noCache: process.env.NODE_ENV === 'development',
+    noCache: reloadTemplates,
   });
   app.set('view engine', 'njk');
 

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/bootstrap.ts';
-import { fixedClock } from '../../src/domain/clock.ts';
+import { fixedClock } from '../../src/integrations/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/web/app.ts';
 import { testEnv } from './test-env.ts';

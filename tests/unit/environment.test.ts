@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clockFor } from '../../src/bootstrap.ts';
 import { developmentTools, isLoopback, parseEnv } from '../../src/config/env.ts';
 import { maskUrlSecrets } from '../../src/logger.ts';
-import { clockStartingAt, fixedClock } from '../../src/domain/clock.ts';
+import { clockStartingAt, fixedClock } from '../../src/integrations/clock.ts';
 import { contrastRatio } from '../../src/domain/contrast.ts';
 import { safeReturnPath } from '../../src/web/middleware/auth.ts';
 

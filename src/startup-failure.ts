@@ -1,3 +1,5 @@
+import { CommuneFileError } from './config/commune-file.ts';
+
 /**
  * Start-up failures end with one sentence for the person who typed `npm start`: what failed and
  * what to do, in French like the rest of what town IT reads. Never a stack trace (it is logged at
@@ -69,6 +71,9 @@ function explainDatabaseConnection(error: SystemError, where: string): string | 
 /** The one sentence printed when `npm start` cannot start. */
 export function explainStartupFailure(error: unknown, context: StartupContext): string {
   if (error instanceof StartupError) return error.message;
+  if (error instanceof CommuneFileError) {
+    return `Un fichier de commune (seeds/communes) est invalide : corrigez ce qui suit, puis relancez.\n${error.message}`;
+  }
   const failure = asSystemError(error);
 
   if (failure.syscall === 'listen' || failure.code === 'EADDRINUSE') {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CommuneFileError } from '../../src/config/commune-file.ts';
 import { explainStartupFailure, StartupError } from '../../src/startup-failure.ts';
 
 const context = { port: 3000, host: '127.0.0.1', dataDir: '/srv/espace-famille/.data' };
@@ -23,6 +24,13 @@ describe('explainStartupFailure', () => {
     const sentence = explainStartupFailure(error, ctx);
     expect(sentence).toMatch(expected);
     expect(sentence).not.toContain('\n');
+  });
+
+  it('names each broken field of a commune file, one per line', () => {
+    const error = new CommuneFileError('echirolles.json: contacts.phones.0.number: numéro attendu au format 04 76 20 63 40');
+    expect(explainStartupFailure(error, context)).toBe(
+      'Un fichier de commune (seeds/communes) est invalide : corrigez ce qui suit, puis relancez.\nechirolles.json: contacts.phones.0.number: numéro attendu au format 04 76 20 63 40',
+    );
   });
 
   it('never prints the password of DATABASE_URL', () => {

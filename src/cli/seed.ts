@@ -1,0 +1,40 @@
+import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../bootstrap.ts';
+import { developmentTools, parseEnv } from '../config/env.ts';
+import type { EmbeddedServer } from '../data/embedded-postgres.ts';
+import { createLogger } from '../logger.ts';
+import { explainStartupFailure } from '../startup-failure.ts';
+
+/*
+ * npm run seed — what `npm start` does to the database before it listens, and nothing else:
+ * migrations, the commune files of seeds/communes (checked, then applied: a broken file is named
+ * with its field) and, in development on this machine, the demo data. For town IT after editing a
+ * commune file, and for a deployment's release step.
+ */
+async function main(): Promise<number> {
+  const env = parseEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
+  let embedded: EmbeddedServer | undefined;
+  let runtime: Runtime | undefined;
+  try {
+    const opened = await openDatabase(env, logger);
+    embedded = opened.embedded;
+    runtime = createRuntime(opened.connectionString, env, undefined, logger);
+    await prepareDatabase(runtime, env, logger);
+    const communes = await runtime.services.communes.listAll();
+    console.log(`Communes à jour : ${communes.map((commune) => `${commune.name} (/${commune.slug})`).join(', ')}.`);
+    if (developmentTools(env).demoData) console.log('Données de démonstration présentes (développement sur cette machine).');
+    return 0;
+  } finally {
+    await runtime?.close();
+    await embedded?.stop().catch(() => {});
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const env = process.env;
+    console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
+    process.exit(1);
+  },
+);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../services/index.ts';
+import { parseRowId } from '../row-id.ts';
 
 /**
  * `/_dev/mails`: the development mailbox, mounted only outside production. It reads the outbox,
@@ -13,8 +14,8 @@ export function devMailboxRouter(services: Services): Router {
   });
 
   router.get('/_dev/mails/:id', async (req, res, next) => {
-    const id = Number(req.params.id);
-    const mail = Number.isInteger(id) ? await services.outbox.findById(id) : undefined;
+    const id = parseRowId(req.params.id);
+    const mail = id === undefined ? undefined : await services.outbox.findById(id);
     if (!mail) return next();
     // Split on URLs so the template can link them while escaping everything else.
     const parts = mail.text.split(/(https?:\/\/[^\s]+)/g).map((text) => ({ text, isLink: /^https?:\/\//.test(text) }));

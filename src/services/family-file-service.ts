@@ -4,6 +4,7 @@ import {
   conflictsOf,
   diffValues,
   fieldDefinition,
+  parentEditMode,
   splitByMode,
   type FieldChange,
   type FieldMode,
@@ -183,12 +184,12 @@ export function familyFileService(
 
     /** What a parent may do with each field of the member page, from the commune file. */
     memberFieldMode(commune: Commune, field: string): FieldMode {
-      return commune.settings.familyEdits.memberFields[field] ?? 'locked';
+      return parentEditMode(commune.settings.familyEdits.memberFields[field], commune.settings.features.directEdits);
     },
 
     contactFieldMode(commune: Commune, field: string): FieldMode {
       if (field === 'email') return commune.settings.familyEdits.emailChange === 'request' ? 'request' : 'locked';
-      return commune.settings.familyEdits.contactFields[field] ?? 'locked';
+      return parentEditMode(commune.settings.familyEdits.contactFields[field], commune.settings.features.directEdits);
     },
 
     async submitMemberChanges(commune: Commune, user: User, memberId: number, proposed: Record<string, FieldValue>) {

@@ -16,6 +16,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/database-setup.ts'],
+          setupFiles: ['tests/support/no-queued-queries.ts'],
           // The suites share one database: run the files one after another.
           fileParallelism: false,
           // Generous: CI machines are shared, and a few tests race many requests on purpose.

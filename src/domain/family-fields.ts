@@ -94,6 +94,16 @@ export function conflictsOf(changes: FieldChange[], current: Record<string, Fiel
   return changes.filter((change) => !same(change.before, current[change.field]));
 }
 
+/**
+ * What a parent's change to a field does: the commune file marks each field `direct`, `request` or
+ * `locked`, and a `direct` field changes at once only where the commune allows direct edits
+ * (`features.directEdits`, DESIGN §6); elsewhere it goes to the service as a request.
+ */
+export function parentEditMode(marked: FieldMode | undefined, directEdits: boolean): FieldMode {
+  if (!marked) return 'locked';
+  return marked === 'direct' && !directEdits ? 'request' : marked;
+}
+
 /** Splits changes by what the commune allows; `locked` ones must be refused by the caller. */
 export function splitByMode(changes: FieldChange[], modeOf: (field: string) => FieldMode) {
   return {

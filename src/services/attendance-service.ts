@@ -182,10 +182,9 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
       refuseIfClosed(commune, activity, day);
       return db.transaction(async (trx) => {
         await attendance.lockSheet(commune.id, activity.id, day, trx);
-        const [lines, registered] = await Promise.all([
-          attendance.listLines(commune.id, activity.id, day, day, trx),
-          registrations.validatedOn(commune.id, activity.id, day, trx),
-        ]);
+        // One after another: the queries of a transaction share its one connection.
+        const lines = await attendance.listLines(commune.id, activity.id, day, day, trx);
+        const registered = await registrations.validatedOn(commune.id, activity.id, day, trx);
         const registration = registered.find((candidate) => candidate.memberId === memberId);
         if (!registration) {
           throw new ValidationError([{ field: 'enfant', message: `Choisissez un enfant inscrit à « ${activity.name} » ce jour-là` }]);

@@ -276,11 +276,10 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
     if (!dates.length) return [];
     const from = dates[0]!;
     const to = dates[dates.length - 1]!;
-    const [childRegistrations, current, places] = await Promise.all([
-      registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, executor),
-      bookings.listForMember(commune.id, memberId, from, to, executor, executor ? { lock: true } : undefined),
-      bookings.listActivityDays(commune.id, [activity.id], from, to, executor),
-    ]);
+    // One after another: inside the booking transaction they share one connection.
+    const childRegistrations = await registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, executor);
+    const current = await bookings.listForMember(commune.id, memberId, from, to, executor, executor ? { lock: true } : undefined);
+    const places = await bookings.listActivityDays(commune.id, [activity.id], from, to, executor);
     const calendar = calendars.calendarOf(commune);
     const byDay = new Map(current.filter((booking) => booking.activityId === activity.id).map((booking) => [booking.day, booking]));
     const full = new Set(places.filter((place) => place.booked >= place.capacity).map((place) => place.day));
@@ -448,10 +447,9 @@ export function bookingService(repositories: Repositories, clock: Clock, mail: M
           // then finds the week already as wanted and does nothing.
           const child = await families.lockMember(commune.id, familyId, memberId, trx);
           if (!child || child.role !== 'child') throw new NotFoundError(`no child ${memberId} in family ${familyId}`);
-          const [current, childRegistrations] = await Promise.all([
-            bookings.listForMember(commune.id, memberId, from, to, trx, { lock: true }),
-            registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, trx),
-          ]);
+          // One after another: the queries of a transaction share its one connection.
+          const current = await bookings.listForMember(commune.id, memberId, from, to, trx, { lock: true });
+          const childRegistrations = await registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }, trx);
           const held = new Map(current.filter((booking) => booking.status !== 'cancelled').map((booking) => [cellKey(booking.activityId, booking.day), booking]));
           const byKey = new Map(current.map((booking) => [cellKey(booking.activityId, booking.day), booking]));
 

@@ -4,6 +4,7 @@ import {
   conflictsOf,
   diffValues,
   fieldDefinition,
+  parentEditMode,
   splitByMode,
   type FieldChange,
   type FieldMode,
@@ -232,12 +233,12 @@ export function familyFileService(
 
     /** What a parent may do with each field of the member page, from the commune file. */
     memberFieldMode(commune: Commune, field: string): FieldMode {
-      return commune.settings.familyEdits.memberFields[field] ?? 'locked';
+      return parentEditMode(commune.settings.familyEdits.memberFields[field], commune.settings.features.directEdits);
     },
 
     contactFieldMode(commune: Commune, field: string): FieldMode {
       if (field === 'email') return commune.settings.familyEdits.emailChange === 'request' ? 'request' : 'locked';
-      return commune.settings.familyEdits.contactFields[field] ?? 'locked';
+      return parentEditMode(commune.settings.familyEdits.contactFields[field], commune.settings.features.directEdits);
     },
 
     /** `formKey`: the form's one-time key; the same form posted twice changes and asks once. */

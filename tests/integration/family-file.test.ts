@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFeature } from '../support/fresh-family.ts';
 import { buildTestApp, csrfTokenFrom, DEMO, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -140,6 +141,55 @@ describe('POST /:commune/famille/:memberId', () => {
     const row = await member(childId);
     expect([row.first_name, row.doctor_name]).toEqual(['Tom', null]);
     expect(await t.runtime.db('requests').where({ family_id: familyId })).toHaveLength(0);
+  });
+});
+
+describe('a field marked « direct » in the commune file', () => {
+  const flashAfter = async (agent: request.Agent, response: request.Response) =>
+    html((await agent.get(response.headers.location!)).text)('[role="status"]').text().trim();
+
+  it('becomes a request for the service where the commune does not allow direct edits (Échirolles), and changes nothing yet', async () => {
+    // Échirolles marks the doctor and the phone `direct`, but its file says `directEdits: false`.
+    const { agent, childId, familyId } = await familyAt('echirolles');
+    const page = html((await agent.get(`/echirolles/famille/${childId}`)).text);
+    expect(page('#hint-doctorName').text()).toBe('Envoyé au service pour validation');
+
+    const response = await post(agent, `/echirolles/famille/${childId}`, { doctorName: 'Dr Leblanc' });
+    expect(response.status).toBe(303);
+    expect(await flashAfter(agent, response)).toBe(
+      'Envoyé au service pour validation : médecin traitant. Vous recevrez un e-mail à sa décision.',
+    );
+    expect((await member(childId)).doctor_name).toBeNull();
+    const [sent] = await t.runtime.db('requests').where({ family_id: familyId, type: 'member_change' });
+    expect(sent.payload.changes).toEqual([{ field: 'doctorName', label: 'Médecin traitant', before: null, after: 'Dr Leblanc' }]);
+
+    const contact = await post(agent, '/echirolles/coordonnees', { phone: '06 12 34 56 78', preferredContact: 'telephone' });
+    expect(contact.status).toBe(303);
+    const guardian = await t.runtime.db('members').where({ family_id: familyId, role: 'guardian' }).first();
+    expect([guardian.phone, guardian.preferred_contact]).toEqual([null, 'email']);
+    const [asked] = await t.runtime.db('requests').where({ family_id: familyId, type: 'contact_change' });
+    expect(asked.payload.changes.map((change: { field: string }) => change.field)).toEqual(['phone', 'preferredContact']);
+  });
+
+  it('changes at once where the commune allows direct edits', async () => {
+    const { agent, childId, familyId } = await familyAt('echirolles');
+    await withFeature(t, 'echirolles', 'directEdits', true, async () => {
+      expect(html((await agent.get(`/echirolles/famille/${childId}`)).text)('#hint-doctorName').text()).toBe('Modifié immédiatement');
+      const response = await post(agent, `/echirolles/famille/${childId}`, { doctorName: 'Dr Leblanc', schoolLevel: 'CM1' });
+      expect(response.status).toBe(303);
+      expect(await flashAfter(agent, response)).toBe(
+        'Modifié : médecin traitant. Envoyé au service pour validation : classe. Vous recevrez un e-mail à sa décision.',
+      );
+      const contact = await post(agent, '/echirolles/coordonnees', { phone: '06 12 34 56 78' });
+      expect(contact.status).toBe(303);
+    });
+    const row = await member(childId);
+    expect([row.doctor_name, row.school_level]).toEqual(['Dr Leblanc', 'CE2']);
+    const guardian = await t.runtime.db('members').where({ family_id: familyId, role: 'guardian' }).first();
+    expect(guardian.phone).toBe('06 12 34 56 78');
+    // Only the class, marked `request`, went to the service.
+    const requests = await t.runtime.db('requests').where({ family_id: familyId });
+    expect(requests.map((row) => row.payload.changes.map((change: { field: string }) => change.field))).toEqual([['schoolLevel']]);
   });
 });
 

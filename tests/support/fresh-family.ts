@@ -76,7 +76,12 @@ export async function postForm(agent: request.Agent, formPage: string, action: s
  * Runs `body` with one feature of a commune switched off in its stored settings, then puts it
  * back as it was. The integration suites run one file at a time, so no other suite sees the change.
  */
-export async function withFeatureOff<T>(t: TestApp, slug: string, feature: string, body: () => Promise<T>): Promise<T> {
+export function withFeatureOff<T>(t: TestApp, slug: string, feature: string, body: () => Promise<T>): Promise<T> {
+  return withFeature(t, slug, feature, false, body);
+}
+
+/** Runs `body` with one feature of a commune switched on or off, then puts it back as it was. */
+export async function withFeature<T>(t: TestApp, slug: string, feature: string, on: boolean, body: () => Promise<T>): Promise<T> {
   const set = (value: boolean) =>
     t.runtime.db.raw(`UPDATE communes SET settings = jsonb_set(settings, ?::text[], ?::jsonb) WHERE slug = ?`, [
       `{features,${feature}}`,
@@ -84,7 +89,7 @@ export async function withFeatureOff<T>(t: TestApp, slug: string, feature: strin
       slug,
     ]);
   const before = await t.runtime.db('communes').where({ slug }).first(t.runtime.db.raw(`settings->'features'->? AS value`, [feature]));
-  await set(false);
+  await set(on);
   try {
     return await body();
   } finally {

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { isLoopback } from '../../config/env.ts';
 import type { Services } from '../../services/index.ts';
+import { parseRowId } from '../row-id.ts';
 
 /**
  * Only a browser on this machine, straight to the app: a reverse proxy on the same machine would
@@ -26,8 +27,8 @@ export function devMailboxRouter(services: Services): Router {
   });
 
   router.get('/_dev/mails/:id', async (req, res, next) => {
-    const id = Number(req.params.id);
-    const mail = Number.isInteger(id) ? await services.outbox.findById(id) : undefined;
+    const id = parseRowId(req.params.id);
+    const mail = id === undefined ? undefined : await services.outbox.findById(id);
     if (!mail) return next();
     // Split on URLs so the template can link them while escaping everything else.
     const parts = mail.text.split(/(https?:\/\/[^\s]+)/g).map((text) => ({ text, isLink: /^https?:\/\//.test(text) }));

@@ -3,13 +3,11 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { presentPendingActivations } from '../../presenters/account-presenter.ts';
+import { rowIdList } from '../../row-id.ts';
 
 const decisionSchema = z
   .object({
-    comptes: z
-      .union([z.string(), z.array(z.string())], { error: 'Cochez au moins une demande' })
-      .transform((value) => (Array.isArray(value) ? value : [value]).map(Number))
-      .pipe(z.array(z.number().int().positive('Demande inconnue')).min(1, 'Cochez au moins une demande')),
+    comptes: rowIdList('Demande inconnue', 'Cochez au moins une demande'),
     decision: z.enum(['activer', 'refuser'], { error: 'Choisissez « Activer » ou « Refuser »' }),
     motif: z.string().trim().max(1000, '1 000 caractères au maximum').optional(),
   })

@@ -9,12 +9,12 @@ import type { Activity } from '../../../data/activity-repository.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, setFlash, type FieldError } from '../../forms.ts';
 import { attendanceCsv, dayWords, mealsCsv, presentMeals, presentSheet } from '../../presenters/attendance-presenter.ts';
+import { parseRowId, rowId } from '../../row-id.ts';
 
 const SHEET_VIEW = 'pages/admin/attendance';
 const MEALS_VIEW = 'pages/admin/attendance-meals';
-const PG_INT_MAX = 2_147_483_647;
 const BAD_DAY = 'Saisissez une date valide, par exemple 26/11/2026';
-const MARK_FIELD = /^presence-(\d{1,10})$/;
+const MARK_FIELD = 'presence-';
 
 const calendarDay = (message: string) =>
   z
@@ -31,11 +31,7 @@ const sheetTarget = {
 
 const addSchema = z.object({
   ...sheetTarget,
-  enfant: z.coerce
-    .number({ error: 'Choisissez un enfant dans la liste' })
-    .int('Choisissez un enfant dans la liste')
-    .positive('Choisissez un enfant dans la liste')
-    .max(PG_INT_MAX, 'Choisissez un enfant dans la liste'),
+  enfant: rowId('Choisissez un enfant dans la liste'),
 });
 
 /**
@@ -46,10 +42,9 @@ function parseMarks(body: Record<string, unknown>): { ok: true; marks: { memberI
   const marks: { memberId: number; status: 'present' | 'absent' }[] = [];
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(body)) {
-    if (!key.startsWith('presence-')) continue;
-    const match = MARK_FIELD.exec(key);
-    const memberId = match ? Number(match[1]) : NaN;
-    if (!match || memberId < 1 || memberId > PG_INT_MAX) {
+    if (!key.startsWith(MARK_FIELD)) continue;
+    const memberId = parseRowId(key.slice(MARK_FIELD.length));
+    if (memberId === undefined) {
       errors.push({ field: 'pointage', message: "Un enfant de la feuille est inconnu : rechargez la page" });
       continue;
     }

@@ -1,7 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
-import { NotFoundError } from '../../../domain/errors.ts';
 import { fieldsFor, type FieldValue } from '../../../domain/family-fields.ts';
 import { memberValues } from '../../../services/family-file-service.ts';
 import type { Services } from '../../../services/index.ts';
@@ -11,19 +10,11 @@ import { presentAuditEntries } from '../../presenters/audit-presenter.ts';
 import { presentMemberFields, presentMembers, signInAddressChangeMessage, signInAddressNote } from '../../presenters/family-presenter.ts';
 import { presentAccounts, presentMemberFiles } from '../../presenters/staff-family-presenter.ts';
 import { presentRequest } from '../../presenters/staff-request-presenter.ts';
+import { idParam } from '../../row-id.ts';
 
 const SEARCH_VIEW = 'pages/admin/family-search';
 const FILE_VIEW = 'pages/admin/family-file';
 const MEMBER_VIEW = 'pages/admin/member-edit';
-
-const PG_INT_MAX = 2_147_483_647;
-
-/** An id from the URL; anything else is a page that does not exist. */
-function idParam(req: Request, name: 'familyId' | 'memberId'): number {
-  const id = Number(req.params[name]);
-  if (!Number.isInteger(id) || id <= 0 || id > PG_INT_MAX) throw new NotFoundError(`bad ${name} ${req.params[name]}`);
-  return id;
-}
 
 const searchSchema = z.object({ q: z.string().trim().max(200).catch('') });
 

@@ -6,10 +6,11 @@ import type { Services } from '../../../services/index.ts';
 import { requiredText } from '../../form-fields.ts';
 import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { presentSentMessages } from '../../presenters/message-presenter.ts';
+import { rowId } from '../../row-id.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 
-const familyQuery = z.object({ famille: z.coerce.number().int().positive() });
+const familyQuery = z.object({ famille: rowId() });
 
 const messageSchema = z.object({
   objet: requiredText("Saisissez l'objet du message", 150),

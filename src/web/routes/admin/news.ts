@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
-import { NotFoundError } from '../../../domain/errors.ts';
 import type { NewsInput } from '../../../data/news-repository.ts';
 import type { Services } from '../../../services/index.ts';
 import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { newsFormValues, presentNewsForStaff } from '../../presenters/news-presenter.ts';
+import { idParam } from '../../row-id.ts';
 
 const LIST_VIEW = 'pages/admin/news';
 const EDIT_VIEW = 'pages/admin/news-edit';
@@ -53,12 +53,6 @@ const toInput = (form: z.infer<typeof newsSchema>): NewsInput => ({
   endsOn: form.fin ?? null,
 });
 
-function newsIdOf(req: Request): number {
-  const id = Number(req.params.newsId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(`bad news id ${req.params.newsId}`);
-  return id;
-}
-
 /** « Actualités »: staff publish, change and remove the commune's news; each action is audited. */
 export function adminNewsRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
@@ -85,13 +79,13 @@ export function adminNewsRouter(services: Services): Router {
   });
 
   router.get('/actualites/:newsId/modifier', async (req, res) => {
-    const item = await services.news.get(res.locals.commune!, newsIdOf(req));
+    const item = await services.news.get(res.locals.commune!, idParam(req, 'newsId'));
     res.render(EDIT_VIEW, { newsId: item.id, values: newsFormValues(item) });
   });
 
   router.post('/actualites/:newsId/modifier', async (req, res) => {
     const commune = res.locals.commune!;
-    const item = await services.news.get(commune, newsIdOf(req));
+    const item = await services.news.get(commune, idParam(req, 'newsId'));
     const parsed = parseForm(newsSchema, req.body);
     if (!parsed.ok) {
       renderWithErrors(res, 400, EDIT_VIEW, parsed.errors, parsed.values, { newsId: item.id });
@@ -103,13 +97,13 @@ export function adminNewsRouter(services: Services): Router {
   });
 
   router.get('/actualites/:newsId/supprimer', async (req, res) => {
-    const item = await services.news.get(res.locals.commune!, newsIdOf(req));
+    const item = await services.news.get(res.locals.commune!, idParam(req, 'newsId'));
     res.render('pages/admin/news-remove', { item: presentNewsForStaff([item], services.news.today())[0] });
   });
 
   router.post('/actualites/:newsId/supprimer', async (req, res) => {
     const commune = res.locals.commune!;
-    const removed = await services.news.remove(commune, req.user!, newsIdOf(req), formKeyOf(req.body));
+    const removed = await services.news.remove(commune, req.user!, idParam(req, 'newsId'), formKeyOf(req.body));
     setFlash(req, 'success', `Actualité « ${removed.title} » supprimée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });

@@ -5,7 +5,8 @@ import { REQUEST_TYPE_LABELS } from '../../../services/family-file-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, parseForm, renderWithErrors, setFlash, type FieldError } from '../../forms.ts';
 import { decisionSummary, presentQueue } from '../../presenters/staff-request-presenter.ts';
-import { requestIdOf, sendCertificate } from '../portal/absences.ts';
+import { idParam, rowIdList } from '../../row-id.ts';
+import { sendCertificate } from '../portal/absences.ts';
 
 const VIEW = 'pages/admin/requests';
 
@@ -35,14 +36,9 @@ const filterSchema = z.object({
 });
 type Filter = z.infer<typeof filterSchema>;
 
-const PG_INT_MAX = 2_147_483_647;
-
 const decisionSchema = z
   .object({
-    demandes: z
-      .union([z.string(), z.array(z.string())], { error: 'Cochez au moins une demande' })
-      .transform((value) => (Array.isArray(value) ? value : [value]).map(Number))
-      .pipe(z.array(z.number().int('Demande inconnue').positive('Demande inconnue').max(PG_INT_MAX, 'Demande inconnue')).min(1, 'Cochez au moins une demande')),
+    demandes: rowIdList('Demande inconnue', 'Cochez au moins une demande'),
     decision: z.enum(['accepter', 'refuser'], { error: 'Choisissez « Accepter » ou « Refuser »' }),
     motif: z.string().trim().max(1000, '1 000 caractères au maximum').optional(),
   })
@@ -117,7 +113,7 @@ export function adminRequestsRouter(services: Services): Router {
 
   /** The certificate of an absence request: a download, never shown inline (DESIGN §11 Files). */
   router.get('/demandes/:requestId/justificatif', async (req, res) => {
-    const requestId = requestIdOf(req.params.requestId);
+    const requestId = idParam(req, 'requestId');
     sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId), requestId);
   });
 

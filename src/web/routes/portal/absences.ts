@@ -1,15 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import multer from 'multer';
-import { NotFoundError } from '../../../domain/errors.ts';
 import type { StoredFile } from '../../../data/absence-repository.ts';
 import { ABSENCE_REASONS, CERTIFICATE_MAX_BYTES, EXTENSIONS, type AbsenceInput } from '../../../services/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, formKeyOf, renderWithErrors, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { idParam } from '../../row-id.ts';
 
 const VIEW = 'pages/portal/absence';
-const PATH = /^\/reservations\/\d{1,9}\/absence\/?$/;
+// Any id: the route itself answers 404 for one that names no row, once the form is read.
+const PATH = /^\/reservations\/[^/]+\/absence\/?$/;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -43,20 +44,6 @@ export function absenceUploadParser() {
   };
 }
 
-function memberIdOf(req: Request): number {
-  const raw = String(req.params.memberId);
-  const id = Number(raw);
-  if (!/^\d{1,9}$/.test(raw) || id <= 0) throw new NotFoundError(`bad member id ${raw}`);
-  return id;
-}
-
-/** The id of a request in a URL; anything else is unknown (404). */
-export function requestIdOf(raw: unknown): number {
-  const text = String(raw);
-  if (!/^\d{1,9}$/.test(text) || Number(text) <= 0) throw new NotFoundError(`bad request id ${text}`);
-  return Number(text);
-}
-
 /** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
 export function sendCertificate(res: Response, file: StoredFile, requestId: number) {
   res.attachment(`justificatif-demande-${requestId}.${EXTENSIONS[file.detectedType]}`);
@@ -76,7 +63,7 @@ export function absencesRouter(services: Services): Router {
 
   /** The family's own certificate; another family's request is unknown here (404). */
   router.get('/justificatifs/:requestId', async (req, res) => {
-    const requestId = requestIdOf(req.params.requestId);
+    const requestId = idParam(req, 'requestId');
     sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId, req.user!.familyId!), requestId);
   });
 
@@ -94,12 +81,12 @@ export function absencesRouter(services: Services): Router {
   }
 
   router.get('/reservations/:memberId/absence', async (req, res) => {
-    await render(req, res, memberIdOf(req));
+    await render(req, res, idParam(req, 'memberId'));
   });
 
   router.post('/reservations/:memberId/absence', async (req, res) => {
     const commune = res.locals.commune!;
-    const memberId = memberIdOf(req);
+    const memberId = idParam(req, 'memberId');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input: AbsenceInput = {
       days: listOf(body.jours),

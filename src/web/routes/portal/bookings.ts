@@ -2,10 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isoWeekOf, parseIsoWeek, shiftWeek, weekFromInput, type IsoWeek } from '../../../domain/booking-grid.ts';
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
-import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { CELL_MARKS, CELL_STATES, presentChildSummaries, presentWeekGrid, presentWeekOutcome } from '../../presenters/booking-presenter.ts';
+import { idParam } from '../../row-id.ts';
 
 /** More cells than any week can have (7 days × every activity of a commune): a bigger form is crafted. */
 const MAX_CELLS = 200;
@@ -25,14 +25,6 @@ const weekChangeSchema = z.object({
 });
 
 const WEEK_ERROR = 'Saisissez une date, par exemple 26/11/2026, ou une semaine, par exemple 2026-W48';
-
-function memberIdOf(req: Request): number {
-  const id = Number(req.params.memberId);
-  if (!/^\d+$/.test(String(req.params.memberId)) || !Number.isSafeInteger(id) || id <= 0) {
-    throw new NotFoundError(`bad member id ${String(req.params.memberId)}`);
-  }
-  return id;
-}
 
 function badRequest(): Error {
   return Object.assign(new Error('malformed booking form'), { status: 400 });
@@ -82,7 +74,7 @@ export function bookingsRouter(services: Services): Router {
 
   router.get('/reservations/:memberId', async (req, res) => {
     const commune = res.locals.commune!;
-    const memberId = memberIdOf(req);
+    const memberId = idParam(req, 'memberId');
     const asked = typeof req.query.semaine === 'string' ? req.query.semaine.trim() : '';
     if (!asked) {
       await renderWeek(req, res, memberId, defaultWeek());
@@ -106,7 +98,7 @@ export function bookingsRouter(services: Services): Router {
 
   router.post('/reservations/:memberId', async (req, res) => {
     const commune = res.locals.commune!;
-    const memberId = memberIdOf(req);
+    const memberId = idParam(req, 'memberId');
     const parsed = weekChangeSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw badRequest();
     const week = parseIsoWeek(parsed.data.semaine)!;

@@ -17,12 +17,7 @@ import {
   signInAddressChangeMessage,
   signInAddressNote,
 } from '../../presenters/family-presenter.ts';
-
-function memberIdOf(req: Request): number {
-  const id = Number(req.params.memberId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(`bad member id ${req.params.memberId}`);
-  return id;
-}
+import { idParam } from '../../row-id.ts';
 
 /** The flash after a change: what changed at once, what went to the service. */
 function outcomeMessage(result: SubmissionResult): string {
@@ -102,12 +97,12 @@ export function familyRouter(services: Services): Router {
   });
 
   router.get('/famille/:memberId', async (req, res) => {
-    await renderMember(req, res, 200, memberIdOf(req));
+    await renderMember(req, res, 200, idParam(req, 'memberId'));
   });
 
   router.post('/famille/:memberId', async (req, res) => {
     const commune = res.locals.commune!;
-    const memberId = memberIdOf(req);
+    const memberId = idParam(req, 'memberId');
     const member = await services.familyFile.getMember(commune.id, req.user!.familyId!, memberId);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseForm(memberFormSchema(fieldsFor(member.role), member.role, body, today), body);

@@ -1,14 +1,8 @@
-import { Router, type Request } from 'express';
-import { NotFoundError } from '../../../domain/errors.ts';
+import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentMessage, presentMessageList, unreadInWords } from '../../presenters/message-presenter.ts';
-
-function messageIdOf(req: Request): number {
-  const id = Number(req.params.messageId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(`bad message id ${req.params.messageId}`);
-  return id;
-}
+import { idParam } from '../../row-id.ts';
 
 /** « Messages »: what the service wrote to the family; where the commune has them (else 404). */
 export function messagesRouter(services: Services): Router {
@@ -24,7 +18,7 @@ export function messagesRouter(services: Services): Router {
 
   router.get('/messages/:messageId', async (req, res) => {
     const commune = res.locals.commune!;
-    const message = await services.messages.read(commune, req.user!, messageIdOf(req));
+    const message = await services.messages.read(commune, req.user!, idParam(req, 'messageId'));
     res.render('pages/portal/message', { message: presentMessage(message) });
   });
 

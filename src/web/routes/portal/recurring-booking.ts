@@ -12,18 +12,12 @@ import { recurringWords } from '../../../services/booking-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, renderWithErrors, setFlash, type FieldError } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { idParam, parseRowId } from '../../row-id.ts';
 
 const FORM_VIEW = 'pages/portal/recurring-booking';
 const PREVIEW_VIEW = 'pages/portal/recurring-booking-preview';
 
 const RHYTHM_CHOICES = RHYTHMS.map((every) => ({ value: String(every), label: every === 1 ? 'Chaque semaine' : `Une semaine sur ${every}` }));
-
-function memberIdOf(req: Request): number {
-  const raw = String(req.params.memberId);
-  const id = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(`bad member id ${raw}`);
-  return id;
-}
 
 const listOf = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 const textOf = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
@@ -45,8 +39,8 @@ function readPattern(
   today: string,
 ): { ok: true; activityId: number; pattern: RecurringPattern } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const activityId = Number(textOf(body.activite));
-  if (!activities.some((activity) => activity.id === activityId)) errors.push({ field: 'activite', message: "Choisissez l'activité" });
+  const activityId = parseRowId(body.activite);
+  if (activityId === undefined || !activities.some((activity) => activity.id === activityId)) errors.push({ field: 'activite', message: "Choisissez l'activité" });
 
   const chosen = listOf(body.jours);
   const weekdays = FRENCH_WEEKDAYS.filter((weekday) => chosen.includes(weekday));
@@ -80,7 +74,7 @@ function readPattern(
     errors.push({ field: 'periode', message: 'Choisissez la période' });
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, activityId, pattern: { weekdays, every: every as Rhythm, from: from!, until: until! } };
+  return { ok: true, activityId: activityId!, pattern: { weekdays, every: every as Rhythm, from: from!, until: until! } };
 }
 
 function presentLine(line: RecurringLine) {
@@ -118,7 +112,7 @@ export function recurringBookingRouter(services: Services): Router {
   async function context(req: Request, res: Response) {
     const commune = res.locals.commune!;
     if (!commune.settings.features.recurringBookings) throw new NotFoundError(`recurring bookings are off in ${commune.slug}`);
-    const memberId = memberIdOf(req);
+    const memberId = idParam(req, 'memberId');
     const { child, activities } = await services.bookings.recurringChoices(commune, req.user!.familyId!, memberId);
     const years = services.calendars.openSchoolYears(commune);
     const shownDays = FRENCH_WEEKDAYS.filter(

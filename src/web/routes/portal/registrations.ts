@@ -1,20 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
+import { idParam, rowId } from '../../row-id.ts';
 
 const filtersSchema = z.object({
-  enfant: z.coerce.number().int().positive().optional().catch(undefined),
+  enfant: rowId().optional().catch(undefined),
   statut: z.enum(['validated', 'pending', 'refused']).optional().catch(undefined),
   annee: z.string().regex(/^\d{4}-\d{4}$/).optional().catch(undefined),
 });
 
 const requestSchema = z.object({
-  enfant: z.coerce.number({ error: 'Choisissez un enfant' }).int().positive('Choisissez un enfant'),
-  activite: z.coerce.number({ error: 'Choisissez une activité' }).int().positive('Choisissez une activité'),
+  enfant: rowId('Choisissez un enfant'),
+  activite: rowId('Choisissez une activité'),
   anneeScolaire: z.string({ error: 'Choisissez une année scolaire' }).regex(/^\d{4}-\d{4}$/, 'Choisissez une année scolaire'),
 });
 
@@ -76,8 +76,7 @@ export function registrationsRouter(services: Services): Router {
 
   router.get('/inscriptions/:id/attestation.pdf', async (req, res) => {
     const commune = res.locals.commune!;
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError('bad registration id');
+    const id = idParam(req, 'id');
     const { filename, pdf } = await services.registrations.attestation(commune, req.user!.familyId!, id);
     res
       .type('application/pdf')

@@ -13,9 +13,16 @@ export class ForbiddenError extends DomainError {}
 
 export class ProductionRefusedError extends DomainError {}
 
-/** Input that breaks a rule only the server can check (a taken e-mail, a weak password…). */
+/**
+ * Input that breaks a rule: a form field the schema refused, or a rule only the server can check
+ * (a taken e-mail, a weak password…). `status` is the answer's, 400 unless a rule says otherwise
+ * (429 for a throttled request, 403 for a locked sign-in).
+ */
 export class ValidationError extends DomainError {
-  constructor(readonly errors: { field: string; message: string }[]) {
+  constructor(
+    readonly errors: { field: string; message: string }[],
+    readonly status = 400,
+  ) {
     super(errors.map((error) => `${error.field}: ${error.message}`).join('; '));
   }
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 
 export interface FieldError {
@@ -32,6 +32,53 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): Parsed
   return { ok: false, errors, values };
 }
 
+/** What a form shows again after a refusal: each field's message, and what was typed. */
+export interface FormState {
+  status: number;
+  errors: FieldError[];
+  values: Record<string, unknown>;
+}
+
+/** The body parsed by the form's schema; a ValidationError (one French message per field) otherwise. */
+export function validate<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = parseForm(schema, body);
+  if (!parsed.ok) throw new ValidationError(parsed.errors);
+  return parsed.data;
+}
+
+/** What was typed, to fill the form in again: never a password or the CSRF token. */
+export function keptValues(body: unknown): Record<string, unknown> {
+  const values = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !/mot.?de.?passe|password|_csrf/i.test(key)));
+}
+
+interface FormPost<S extends z.ZodType> {
+  /** The form's schema, or one built for this request (fields that depend on the commune or the family). */
+  schema: S | ((req: Request, res: Response) => S | Promise<S>);
+  /** The action: one service call, then a flash and a redirect (303). */
+  act: (data: z.infer<S>, req: Request, res: Response) => Promise<void>;
+  /** The form again, at `state.status`, with its errors and values. */
+  render: (req: Request, res: Response, state: FormState) => Promise<void> | void;
+}
+
+/**
+ * The POST of a form, the one path from input to refusal: the body is parsed by the schema, then
+ * the action runs; a ValidationError — the schema's or a service's — renders the form again with
+ * each field's message next to it and in the summary, and what was typed. Any other error goes to
+ * the error handler.
+ */
+export function formPost<S extends z.ZodType>({ schema, act, render }: FormPost<S>): RequestHandler {
+  return async (req, res) => {
+    try {
+      const resolved = typeof schema === 'function' ? await (schema as (req: Request, res: Response) => S | Promise<S>)(req, res) : schema;
+      await act(validate(resolved, req.body), req, res);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await render(req, res, { status: error.status, errors: error.errors, values: keptValues(req.body) });
+    }
+  };
+}
+
 /** Renders a form again with its errors and what was typed (never the password fields). */
 export function renderWithErrors(
   res: Response,
@@ -41,8 +88,7 @@ export function renderWithErrors(
   values: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ) {
-  const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !/mot.?de.?passe|password|_csrf/i.test(key)));
-  res.status(status).render(view, { ...extra, errors, values: kept });
+  res.status(status).render(view, { ...extra, errors, values: keptValues(values) });
 }
 
 export function setFlash(req: Request, kind: 'success' | 'info', message: string) {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formKeyOf, formPost, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
@@ -51,28 +51,20 @@ export function registrationsRouter(services: Services): Router {
     await renderForm(res, 200, { values: { anneeScolaire: options.schoolYears[0]?.name, enfant: req.query.enfant } });
   });
 
-  router.post('/inscriptions/nouvelle', async (req, res) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(requestSchema, req.body);
-    if (!parsed.ok) {
-      await renderForm(res, 400, { errors: parsed.errors, values: parsed.values });
-      return;
-    }
-    try {
-      await services.registrations.request(commune, req.user!, {
-        memberId: parsed.data.enfant,
-        activityId: parsed.data.activite,
-        schoolYear: parsed.data.anneeScolaire,
-      }, formKeyOf(req.body));
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      await renderForm(res, 400, { errors, values: req.body });
-      return;
-    }
-    setFlash(req, 'success', "Votre demande d'inscription est envoyée au service. Vous recevrez un e-mail à sa décision.");
-    res.redirect(303, `/${commune.slug}/inscriptions`);
-  });
+  router.post(
+    '/inscriptions/nouvelle',
+    formPost({
+      schema: requestSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const request = { memberId: form.enfant, activityId: form.activite, schoolYear: form.anneeScolaire };
+        await services.registrations.request(commune, req.user!, request, formKeyOf(req.body));
+        setFlash(req, 'success', "Votre demande d'inscription est envoyée au service. Vous recevrez un e-mail à sa décision.");
+        res.redirect(303, `/${commune.slug}/inscriptions`);
+      },
+      render: (_req, res, { status, errors, values }) => renderForm(res, status, { errors, values }),
+    }),
+  );
 
   router.get('/inscriptions/:id/attestation.pdf', async (req, res) => {
     const commune = res.locals.commune!;

@@ -183,27 +183,44 @@ export function familyRepository(db: Executor) {
       return rows.map(toMember);
     },
 
-    /** One query for the whole list, whatever its length. */
-    async listFamilies(communeId: number, executor: Executor = db): Promise<FamilySummary[]> {
-      const rows = await executor('families as f')
-        .leftJoin('members as m', function joinMembers() {
-          this.on('m.commune_id', 'f.commune_id').andOn('m.family_id', 'f.id');
-        })
-        .where('f.commune_id', communeId)
-        .groupBy('f.id')
-        .orderBy(['f.name', 'f.reference'])
-        .select<(FamilyRow & { guardian_names: string[] | null; child_count: number })[]>(
-          'f.*',
-          executor.raw(
-            `array_agg(m.first_name || ' ' || m.last_name ORDER BY m.first_name) FILTER (WHERE m.role = 'guardian') AS guardian_names`,
-          ),
-          executor.raw(`count(m.id) FILTER (WHERE m.role = 'child')::int AS child_count`),
-        );
-      return rows.map((row) => ({
-        ...toFamily(row),
-        guardianNames: row.guardian_names ?? [],
-        childCount: row.child_count,
-      }));
+    /**
+     * One page of the commune's families by name, and how many there are: the page is taken first
+     * (the (commune, name, reference) index), then only its members are read.
+     */
+    async listFamiliesPage(
+      communeId: number,
+      page: { limit: number; offset: number },
+      executor: Executor = db,
+    ): Promise<{ families: FamilySummary[]; total: number }> {
+      const rows = await executor<FamilyRow>('families')
+        .where('commune_id', communeId)
+        .orderBy(['name', 'reference', 'id'])
+        .limit(page.limit)
+        .offset(page.offset);
+      const members = rows.length
+        ? await executor('members')
+            .where('commune_id', communeId)
+            .whereIn(
+              'family_id',
+              rows.map((row) => row.id),
+            )
+            .groupBy('family_id')
+            .select<{ family_id: number; guardian_names: string[] | null; child_count: number }[]>(
+              'family_id',
+              executor.raw(`array_agg(first_name || ' ' || last_name ORDER BY first_name) FILTER (WHERE role = 'guardian') AS guardian_names`),
+              executor.raw(`count(*) FILTER (WHERE role = 'child')::int AS child_count`),
+            )
+        : [];
+      const [count] = await executor('families').where('commune_id', communeId).count<{ count: number }[]>('* as count');
+      const byFamily = new Map(members.map((row) => [row.family_id, row]));
+      return {
+        families: rows.map((row) => ({
+          ...toFamily(row),
+          guardianNames: byFamily.get(row.id)?.guardian_names ?? [],
+          childCount: byFamily.get(row.id)?.child_count ?? 0,
+        })),
+        total: Number(count?.count ?? 0),
+      };
     },
 
     async insertFamily(communeId: number, family: NewFamily, executor: Executor = db): Promise<number> {

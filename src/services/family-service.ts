@@ -7,6 +7,16 @@ export interface FamilyOverview {
   members: Member[];
 }
 
+export const FAMILIES_PER_PAGE = 50;
+
+export interface FamilyPage {
+  families: FamilySummary[];
+  total: number;
+  /** 1 = the first page. */
+  page: number;
+  pageCount: number;
+}
+
 export function familyService(repositories: Repositories) {
   return {
     async getOverview(communeId: number, familyId: number): Promise<FamilyOverview> {
@@ -16,8 +26,16 @@ export function familyService(repositories: Repositories) {
       return { family, members };
     },
 
-    listFamilies(communeId: number): Promise<FamilySummary[]> {
-      return repositories.families.listFamilies(communeId);
+    /** A page of the commune's families by name; a page past the last gives the last. */
+    async listFamilies(communeId: number, page: number): Promise<FamilyPage> {
+      const read = (number: number) => repositories.families.listFamiliesPage(communeId, { limit: FAMILIES_PER_PAGE, offset: (number - 1) * FAMILIES_PER_PAGE });
+      let { families, total } = await read(page);
+      const pageCount = Math.max(1, Math.ceil(total / FAMILIES_PER_PAGE));
+      if (page > pageCount) {
+        page = pageCount;
+        ({ families, total } = await read(page));
+      }
+      return { families, total, page, pageCount };
     },
   };
 }

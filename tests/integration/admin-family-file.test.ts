@@ -1,3 +1,4 @@
+import type * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backOfficeFamily, staffAgent } from '../support/back-office-fixtures.ts';
@@ -60,11 +61,55 @@ describe('GET /:commune/admin/familles?q=', () => {
 });
 
 describe('GET /:commune/admin', () => {
+  /** Every page of the staff home, following « Page suivante » as a person would. */
+  async function allPages(agent: request.Agent, slug: string) {
+    const pages: cheerio.CheerioAPI[] = [];
+    for (let path: string | undefined = `/${slug}/admin`; path; ) {
+      const $ = html((await agent.get(path).expect(200)).text);
+      pages.push($);
+      path = $('a[rel="next"]').attr('href');
+      expect(pages.length).toBeLessThan(1_000);
+    }
+    return pages;
+  }
+
   it('links each family to its file', async () => {
     const family = await backOfficeFamily(t, 'echirolles', { guardians: 1 });
     const { agent } = await staffAgent(t, 'echirolles');
-    const $ = html((await agent.get('/echirolles/admin').expect(200)).text);
-    expect($(`a[href="/echirolles/admin/familles/${family.familyId}"]`).text()).toBe(family.name);
+    const links = (await allPages(agent, 'echirolles')).map(($) => $(`a[href="/echirolles/admin/familles/${family.familyId}"]`).text());
+    expect(links.filter(Boolean)).toEqual([family.name]);
+  });
+
+  it('lists the families 50 to a page, by name, every family once, with the total', async () => {
+    const commune = (await t.runtime.services.communes.findBySlug('lemesnilsaintdenis'))!;
+    const prefix = unique('Pagination');
+    await t.runtime.db('families').insert(
+      Array.from({ length: 120 }, (_, index) => ({ commune_id: commune.id, reference: `${prefix}-${index}`, name: `${prefix} ${String(index).padStart(3, '0')}` })),
+    );
+    const count = (await t.runtime.db('families').where({ commune_id: commune.id }).count<{ count: number }[]>('* as count'))[0]!.count;
+    const { agent } = await staffAgent(t, 'lemesnilsaintdenis');
+
+    const pages = await allPages(agent, 'lemesnilsaintdenis');
+    expect(pages).toHaveLength(Math.ceil(Number(count) / 50));
+    const rows = pages.map(($) => $('#families-title').closest('section').find('tbody tr').length);
+    expect(rows.slice(0, -1).every((length) => length === 50)).toBe(true);
+    expect(rows.reduce((sum, length) => sum + length, 0)).toBe(Number(count));
+    expect(pages[0]!('#families-title').text()).toContain(`${Number(count).toLocaleString('fr-FR')} familles, page 1 sur ${pages.length}`);
+    const ours = pages.flatMap(($) => $('tbody tr td:nth-child(2)').map((_, cell) => $(cell).text()).get()).filter((name) => name.startsWith(prefix));
+    expect(ours).toEqual(Array.from({ length: 120 }, (_, index) => `${prefix} ${String(index).padStart(3, '0')}`));
+  });
+
+  it.each([['1e3'], ['0'], ['-1'], ['02'], ['abc']])('shows the first page for ?page=%s', async (page) => {
+    const { agent } = await staffAgent(t, 'lemesnilsaintdenis');
+    const $ = html((await agent.get('/lemesnilsaintdenis/admin').query({ page }).expect(200)).text);
+    expect($('a[rel="prev"]')).toHaveLength(0);
+  });
+
+  it('shows the last page for a page past the end', async () => {
+    const { agent } = await staffAgent(t, 'lemesnilsaintdenis');
+    const $ = html((await agent.get('/lemesnilsaintdenis/admin').query({ page: '9999' }).expect(200)).text);
+    expect($('a[rel="next"]')).toHaveLength(0);
+    expect($('tbody tr').length).toBeGreaterThan(0);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { FamilyPage } from '../../services/family-service.ts';
+import { pageLinks } from '../paging.ts';
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyAccount, Member } from '../../data/family-repository.ts';
 import { memberValues } from '../../services/family-file-service.ts';
@@ -55,4 +57,14 @@ export function presentAccounts(accounts: FamilyAccount[]): AccountView[] {
     statusLabel: ACCOUNT_STATUS_LABELS[account.status],
     lastSignInAt: account.lastSignInAt,
   }));
+}
+
+/** The staff home's list of families, a page at a time. */
+export function presentFamilyPage({ families, total, page, pageCount }: FamilyPage) {
+  return {
+    families,
+    total,
+    ...pageLinks(page, pageCount),
+    totalWords: total > 1 ? `${total.toLocaleString('fr-FR')} familles` : `${total} famille`,
+  };
 }

@@ -1,10 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { requireRole } from '../../middleware/auth.ts';
+import { pageQuery } from '../../paging.ts';
 import { presentAuditEntries } from '../../presenters/audit-presenter.ts';
-
-const pageSchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) });
 
 /** « Journal »: every staff action of the commune, newest first; admins only (DESIGN §8). */
 export function adminAuditRouter(services: Services): Router {
@@ -12,7 +10,7 @@ export function adminAuditRouter(services: Services): Router {
 
   router.get('/journal', requireRole('admin'), async (req, res) => {
     const commune = res.locals.commune!;
-    const { page } = pageSchema.parse(req.query);
+    const { page } = pageQuery.parse(req.query);
     const { entries, hasOlder } = await services.familyFile.listJournal(commune.id, page);
     res.render('pages/admin/journal', {
       entries: presentAuditEntries(entries),

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireStaff } from '../../middleware/auth.ts';
+import { pageQuery } from '../../paging.ts';
+import { presentFamilyPage } from '../../presenters/staff-family-presenter.ts';
 import { adminAccountsRouter } from './accounts.ts';
 import { adminAttendanceRouter } from './attendance.ts';
 import { adminRegistrationsRouter } from './registrations.ts';
@@ -15,9 +17,10 @@ export function adminRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
   router.use(requireStaff);
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
     const commune = res.locals.commune!;
-    res.render('pages/admin/home', { families: await services.families.listFamilies(commune.id) });
+    const { page } = pageQuery.parse(req.query);
+    res.render('pages/admin/home', presentFamilyPage(await services.families.listFamilies(commune.id, page)));
   });
 
   router.use(adminAccountsRouter(services));

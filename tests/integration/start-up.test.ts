@@ -29,9 +29,9 @@ interface Ended {
 }
 
 /** Runs the server until it exits (it must, within `timeoutMs`). */
-function runUntilExit(env: NodeJS.ProcessEnv, cwd = PROJECT, timeoutMs = 60_000): Promise<Ended> {
+function runUntilExit(env: NodeJS.ProcessEnv, cwd = PROJECT, timeoutMs = 60_000, user?: { uid: number; gid: number }): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['src/server.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, ['src/server.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
     child.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
@@ -91,6 +91,26 @@ describe('npm start when something is wrong', () => {
       expectOneSentence(output);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  // An ordinary user (nobody) given a data folder only root may read: what a wrong DATA_DIR or a
+  // clone copied with root's ownership looks like.
+  it.skipIf(!isRoot)('says the data folder cannot be read, as an ordinary user', async () => {
+    const privateData = fs.mkdtempSync(path.join(os.tmpdir(), 'ef-unreadable-')); // 0700, root's
+    const nobody = { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) };
+    try {
+      const { code, output } = await runUntilExit(
+        shellEnv({ NODE_ENV: 'development', PORT: String(await getPort()), DATA_DIR: path.join(privateData, 'data'), HOME: os.tmpdir() }),
+        PROJECT,
+        60_000,
+        nobody,
+      );
+      expect(code).not.toBe(0);
+      expect(output).toContain(`Accès refusé à ${privateData}/data`);
+      expectOneSentence(output);
+    } finally {
+      fs.rmSync(privateData, { recursive: true, force: true });
     }
   });
 

@@ -85,8 +85,9 @@ describe('GET /:commune/reservations/:memberId', () => {
 
   it('puts the days first: above them only the deadline in words and the week links; the rule, the week picker and the legend follow', async () => {
     const $ = html((await agentOf(family).get(`/${SLUG}/reservations/${family.childId}`).expect(200)).text);
-    const order = $('.week-deadline, .week-nav, .week-day, .week-rule, .week-picker, .booking-legend')
-      .map((_, element) => $(element).attr('class')!.split(' ')[0])
+    const parts = ['week-deadline', 'week-nav', 'week-day', 'week-rule', 'week-picker', 'booking-legend'];
+    const order = $(parts.map((part) => `.${part}`).join(', '))
+      .map((_, element) => parts.find((part) => $(element).hasClass(part)))
       .get();
     expect(order).toEqual(['week-deadline', 'week-nav', ...Array(5).fill('week-day'), 'week-rule', 'week-picker', 'booking-legend']);
     // The cutoff stays in words above the days, short: no rule or legend before them.

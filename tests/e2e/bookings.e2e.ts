@@ -50,6 +50,15 @@ describe('weekly booking grid', () => {
       await follow(page, page.getByRole('link', { name: 'Semaine prochaine de Léa' }));
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Réservations de Léa Martin');
 
+      // At the Thursday rush the days come first: the first day starts at the end of the first
+      // screen, below only the header, the deadline in words and the week links (it was 2.5 screens
+      // down, below the rule, the week picker and the legend, which now follow the grid).
+      const topOf = (locator: Locator) => locator.first().evaluate((element) => element.getBoundingClientRect().top + window.scrollY);
+      const firstDay = await topOf(page.locator('.week-day'));
+      expect(firstDay).toBeLessThanOrEqual(MOBILE.height * 1.2);
+      expect(await topOf(page.locator('.week-deadline .deadline'))).toBeLessThan(firstDay);
+      expect(await topOf(page.getByRole('heading', { name: 'Légende' }))).toBeGreaterThan(firstDay);
+
       // The first week from here on that still has a free day.
       const free = page.locator('.cell--available input[type="checkbox"]');
       for (let tries = 0; (await free.count()) === 0; tries += 1) {

@@ -83,6 +83,18 @@ describe('GET /:commune/reservations/:memberId', () => {
     expect($(`nav a[href="/${SLUG}/reservations"][aria-current="page"]`).text()).toBe('Réservations');
   });
 
+  it('puts the days first: above them only the deadline in words and the week links; the rule, the week picker and the legend follow', async () => {
+    const $ = html((await agentOf(family).get(`/${SLUG}/reservations/${family.childId}`).expect(200)).text);
+    const parts = ['week-deadline', 'week-nav', 'week-day', 'week-rule', 'week-picker', 'booking-legend'];
+    const order = $(parts.map((part) => `.${part}`).join(', '))
+      .map((_, element) => parts.find((part) => $(element).hasClass(part)))
+      .get();
+    expect(order).toEqual(['week-deadline', 'week-nav', ...Array(5).fill('week-day'), 'week-rule', 'week-picker', 'booking-legend']);
+    // The cutoff stays in words above the days, short: no rule or legend before them.
+    expect(squash($('.week-deadline').text())).toBe("Cette semaine est modifiable jusqu'au jeudi 26 novembre 2026 à 11h00. Encore 1 minute.");
+    expect(squash($('.week-rule').text())).toBe('Réservations et annulations : le jeudi 11h au plus tard pour toute la semaine suivante.');
+  });
+
   it('says why a day is closed: public holiday, school holidays', async () => {
     const christmas = cellsOf((await agentOf(family).get(gridPath(family, '2026-W52')).expect(200)).text);
     expect(christmas.filter((c) => c.day === 'Vendredi 25 décembre').map((c) => c.reason)).toEqual(['Jour férié : Noël', 'Jour férié : Noël']);

@@ -38,7 +38,7 @@ describe('semaine type and absences', () => {
       await follow(page, page.getByRole('button', { name: 'Voir les dates' }));
       expect(await page.locator('main').textContent()).toMatch(/jeudi \d{1,2} \S+ 202\d/);
 
-      await page.goBack();
+      // (Not Back: signed-in pages are never kept, so Back to a form's answer would post it again.)
       await page.goto(`${COMMUNE}/reservations`);
       await follow(page, page.locator('main a[href*="/reservations/"]').first());
       await follow(page, page.getByRole('link', { name: 'Justifier une absence' }));

@@ -67,6 +67,20 @@ for (const { label, viewport } of VIEWPORTS) {
       await checkPage(page);
     });
 
+    test('Back after signing out on a shared computer shows nothing of the family', async ({ page }) => {
+      await goto(page, '/echirolles');
+      await signIn(page, PARENT.identifier, PARENT.password);
+      await goto(page, '/echirolles/famille');
+      expect(await page.getByRole('main').getByText('Léa Martin').count()).toBeGreaterThan(0);
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Se déconnecter' }).click()]);
+
+      // The browser kept nothing: Back fetches the page again, and the server asks to sign in.
+      await page.goBack();
+      expect(new URL(page.url()).pathname).toBe('/echirolles/connexion');
+      expect(await page.content()).not.toContain('Léa Martin');
+      await checkPage(page);
+    });
+
     test('a wrong password shows the error summary and keeps the identifier', async ({ page }) => {
       await goto(page, '/echirolles');
       await signIn(page, PARENT.identifier, 'not-the-password');

@@ -1,6 +1,6 @@
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyAccount, Member } from '../../data/family-repository.ts';
-import { memberValues } from '../../services/family-file-service.ts';
+import { memberValues } from '../../services/family-members.ts';
 import { displayValue, presentMembers } from './family-presenter.ts';
 
 const ACCOUNT_STATUS_LABELS: Record<FamilyAccount['status'], string> = {
@@ -55,4 +55,9 @@ export function presentAccounts(accounts: FamilyAccount[]): AccountView[] {
     statusLabel: ACCOUNT_STATUS_LABELS[account.status],
     lastSignInAt: account.lastSignInAt,
   }));
+}
+
+/** « 3 familles trouvées pour « zoé » » */
+export function searchResultsTitle(count: number, query: string): string {
+  return count > 1 ? `${count} familles trouvées pour « ${query} »` : `${count} famille trouvée pour « ${query} »`;
 }

@@ -87,6 +87,25 @@ export interface FieldView {
   pending?: string;
   /** In place of the usual hint: what changing the field involves (a sign-in address). */
   note?: string;
+  /** Under a field the parent may change: how the change goes, and a request still waiting. */
+  hint?: string;
+}
+
+const MODE_HINTS: Record<Exclude<FieldMode, 'locked'>, string> = {
+  direct: 'Modifié immédiatement',
+  request: 'Envoyé au service pour validation',
+};
+
+/** « Envoyé au service pour validation. Demande en attente : « CM1 » » */
+function hintOf(mode: FieldMode, note: string | undefined, pending: string | undefined): string | undefined {
+  if (mode === 'locked') return undefined;
+  const hint = note || MODE_HINTS[mode];
+  return pending ? `${hint}${note ? ' ' : '. '}Demande en attente : « ${pending} »` : hint;
+}
+
+/** A field view with its hint, from what the field allows, its note and the value waiting for the service. */
+function withHint<T extends { mode: FieldMode; note?: string; pending?: string }>(field: T): T & { hint?: string } {
+  return { ...field, hint: hintOf(field.mode, field.note, field.pending) };
 }
 
 export interface FieldGroupView {
@@ -110,16 +129,18 @@ export function presentMemberFields(
   const groups = new Map<FieldGroup, FieldView[]>();
   for (const field of fieldsFor(member.role)) {
     const views = groups.get(field.group) ?? [];
-    views.push({
-      key: field.key,
-      label: field.label,
-      kind: field.kind,
-      mode: modeOf(field.key),
-      required: field.requiredFor.includes(member.role),
-      display: displayValue(field.kind, values[field.key]),
-      pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
-      note: notes[field.key],
-    });
+    views.push(
+      withHint({
+        key: field.key,
+        label: field.label,
+        kind: field.kind,
+        mode: modeOf(field.key),
+        required: field.requiredFor.includes(member.role),
+        display: displayValue(field.kind, values[field.key]),
+        pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
+        note: notes[field.key],
+      }),
+    );
     groups.set(field.group, views);
   }
   return [...groups.entries()].map(([group, fields]) => ({ label: GROUP_LABELS[group], fields }));
@@ -145,13 +166,33 @@ export function presentContactFields(
   const pending = new Map(
     pendingRequests.flatMap((request) => (request.payload.kind === 'changes' ? request.payload.changes : [])).map((change) => [change.field, change.after]),
   );
-  return CONTACT_FIELDS.map((field) => ({
-    ...field,
-    mode: modeOf(field.key),
-    display: displayValue(field.kind, values[field.key]),
-    pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)!) : undefined,
-    note: notes[field.key],
-  }));
+  return CONTACT_FIELDS.map((field) =>
+    withHint({
+      ...field,
+      mode: modeOf(field.key),
+      display: displayValue(field.kind, values[field.key]),
+      pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)!) : undefined,
+      note: notes[field.key],
+    }),
+  );
+}
+
+/** « Mes coordonnées »: how the sign-in address changes, and the hint of the preferred contact way. */
+export function contactPageWords(modeOf: (field: string) => FieldMode) {
+  return {
+    emailIntro:
+      modeOf('email') === 'locked'
+        ? 'seul le service peut la changer, contactez-le.'
+        : "son changement est vérifié par le service, puis vous le confirmez par un lien envoyé à la nouvelle adresse ; d'ici là, vous vous connectez avec l'adresse actuelle.",
+    preferredContactHint: hintOf(modeOf('preferredContact'), undefined, undefined),
+  };
+}
+
+/** « Ajouter un enfant »: every field of a child, each sent to the service with the request. */
+export function presentNewChildFields(): FieldView[] {
+  return fieldsFor('child').map((field) =>
+    withHint({ key: field.key, label: field.label, kind: field.kind, mode: 'request', required: field.requiredFor.includes('child'), display: '' }),
+  );
 }
 
 export function changeInWords(change: FieldChange): string {

@@ -9,12 +9,14 @@ import { memberFormSchema, newMemberSchema, toFormValues } from '../../member-fo
 import { requireParent } from '../../middleware/auth.ts';
 import {
   changeOutcomeMessage,
+  contactPageWords,
   displayValue,
   newChildRequestedMessage,
   pendingRequestsNotice,
   presentContactFields,
   presentMemberFields,
   presentMembers,
+  presentNewChildFields,
   signInAddressNote,
 } from '../../presenters/family-presenter.ts';
 import { idParam } from '../../row-id.ts';
@@ -46,7 +48,7 @@ export function familyRouter(services: Services): Router {
   });
 
   const renderAddChild = (_req: Request, res: Response, state?: FormState) => {
-    res.status(state?.status ?? 200).render('pages/portal/add-child', { fields: fieldsFor('child'), errors: state?.errors, values: state?.values });
+    res.status(state?.status ?? 200).render('pages/portal/add-child', { fields: presentNewChildFields(), errors: state?.errors, values: state?.values });
   };
 
   router.get('/famille/ajouter-un-enfant', (req, res) => {
@@ -109,6 +111,7 @@ export function familyRouter(services: Services): Router {
     const notes = { email: signInAddressNote(address, { userId: req.user!.id, mode: modeOf('email') }) };
     res.status(state?.status ?? 200).render('pages/portal/contact-details', {
       fields: presentContactFields(member, modeOf, pending, notes),
+      ...contactPageWords(modeOf),
       preferredContactMode: modeOf('preferredContact'),
       preferredContactDisplay: displayValue('contactWay', member.preferredContact ?? null),
       // Refused, the form shows what was typed.

@@ -141,9 +141,6 @@ export function familyEditService(repositories: Repositories, clock: Clock, emai
   }
 
   return {
-    memberFieldMode,
-    contactFieldMode,
-
     async familyPage(commune: Commune, familyId: number): Promise<FamilyPage> {
       const family = await families.findById(commune.id, familyId);
       if (!family) throw new NotFoundError(`family ${familyId} not in commune ${commune.id}`);

@@ -52,6 +52,7 @@ export function familyRouter(services: Services): Router {
   };
 
   router.get('/famille/ajouter-un-enfant', (req, res) => {
+    // 404 where the commune does not let parents add a child.
     services.familyEdits.newChildForm(res.locals.commune!);
     renderAddChild(req, res);
   });

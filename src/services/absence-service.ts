@@ -6,9 +6,7 @@ import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { StoredFileType } from '../data/absence-repository.ts';
 import type { Commune } from '../data/commune-repository.ts';
-import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
-import type { FamilyRequest } from '../data/request-repository.ts';
 import type { User } from '../data/user-repository.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
 
@@ -61,7 +59,10 @@ export interface AbsenceInput {
   file?: { content: Buffer; originalName: string } | { tooLarge: true };
 }
 
-/** Absence justification (DESIGN §7 Absences): a parent's request with an optional certificate. */
+/**
+ * Absence justification (DESIGN §7 Absences): a parent's request with an optional certificate,
+ * decided by staff through the request queue (src/services/requests/absence.ts).
+ */
 export function absenceService(repositories: Repositories, clock: Clock) {
   const { families, bookings, activities, requests, absences } = repositories;
   const forms = formSubmissions(repositories, clock);
@@ -172,11 +173,6 @@ export function absenceService(repositories: Repositories, clock: Clock) {
         await absences.insertDays(commune.id, { requestId, familyId, memberId: child.id, days }, trx);
         return requestId;
       });
-    },
-
-    /** The staff decision, inside the decision's transaction: an accepted request justifies its days. */
-    async decide(trx: Transaction, commune: Commune, _staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }) {
-      if (decision.accept) await absences.markJustified(commune.id, request.id, trx);
     },
 
     /**

@@ -6,7 +6,7 @@ import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { accountService } from './account-service.ts';
 import { emailChangeService } from './email-change-service.ts';
-import { familyFileService } from './family-file-service.ts';
+import { familyEditService } from './family-edit-service.ts';
 import { attendanceService } from './attendance-service.ts';
 import { absenceService } from './absence-service.ts';
 import { authService } from './auth-service.ts';
@@ -17,8 +17,12 @@ import { communeService } from './commune-service.ts';
 import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
+import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { requestQueueService } from './request-queue-service.ts';
+import { requestTypeRegistry } from './requests/registry.ts';
 import { seedService } from './seed-service.ts';
+import { staffFamilyFileService } from './staff-family-file-service.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -40,6 +44,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const absences = absenceService(repositories, clock);
   const accounts = accountService(repositories, hasher, clock, mail, mailThrottle);
   const emailChanges = emailChangeService(repositories, clock, mail, accounts);
+  const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   return {
     clock,
     communes: communeService(repositories),
@@ -52,7 +57,10 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     registrations,
     bookings,
     absences,
-    familyFile: familyFileService(repositories, clock, mail, registrations, absences, emailChanges),
+    familyEdits: familyEditService(repositories, clock, emailChanges),
+    requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
+    staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),
+    journal: journalService(repositories),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),

@@ -1,9 +1,7 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Commune } from '../data/commune-repository.ts';
-import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
-import type { FamilyRequest } from '../data/request-repository.ts';
 import type { Registration, RegistrationFilters } from '../data/registration-repository.ts';
 import type { User } from '../data/user-repository.ts';
 import { renderRegistrationAttestation } from '../integrations/pdf/attestation-pdf.ts';
@@ -16,9 +14,12 @@ const alreadyAsked = (childFirstName: string, activityName: string, schoolYear: 
     { field: 'activite', message: `${childFirstName} est déjà inscrit·e, ou une demande est en cours, pour « ${activityName} » en ${schoolYear}` },
   ]);
 
-/** Registrations of children to activities (DESIGN §7 Registrations): asked by parents, decided by staff. */
+/**
+ * Registrations of children to activities (DESIGN §7 Registrations): asked by parents, decided by
+ * staff through the request queue (src/services/requests/registration.ts).
+ */
 export function registrationService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
-  const { registrations, activities, families, requests, counters } = repositories;
+  const { registrations, activities, families, requests } = repositories;
   const forms = formSubmissions(repositories, clock);
 
   return {
@@ -93,27 +94,6 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
 
     listForFamily(commune: Commune, familyId: number, filters: RegistrationFilters): Promise<Registration[]> {
       return registrations.listForFamily(commune.id, familyId, filters);
-    },
-
-    /**
-     * Applies a staff decision on a registration request, inside the decision's transaction. A
-     * validated registration gets its reference from the commune's gap-free counter.
-     */
-    async decide(trx: Transaction, commune: Commune, staff: User, request: FamilyRequest, decision: { accept: boolean; reason: string | null }) {
-      const registration = await registrations.findByRequest(commune.id, request.id, trx);
-      if (!registration) throw new NotFoundError(`no registration for request ${request.id}`);
-      let reference: string | null = null;
-      if (decision.accept) {
-        const year = Number(registration.schoolYear.slice(0, 4));
-        const number = await counters.next(commune.id, 'registration', year, trx);
-        reference = `INS-${year}-${String(number).padStart(5, '0')}`;
-      }
-      await registrations.recordDecision(
-        commune.id,
-        registration.id,
-        { status: decision.accept ? 'validated' : 'refused', reference, decidedBy: staff.id, decidedAt: clock.now(), reason: decision.reason },
-        trx,
-      );
     },
 
     /** The « attestation d'inscription » of a validated registration of the family; 404 otherwise. */

@@ -116,12 +116,12 @@ describe('GET /:commune/admin', () => {
 describe('GET /:commune/admin/familles/:familyId', () => {
   it('shows members with all their fields in words, accounts, requests with their outcome, and staff actions', async () => {
     const family = await backOfficeFamily(t, 'echirolles', { guardians: 2, active: 1 });
-    const services = t.runtime.services.familyFile;
+    const services = t.runtime.services;
     const { agent, user } = await staffAgent(t, 'echirolles');
-    const first = await services.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { schoolLevel: 'CM1' });
+    const first = await services.familyEdits.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { schoolLevel: 'CM1' });
     t.clock.set(new Date('2026-11-23T10:30:00+01:00'));
-    const second = await services.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { hasPai: true });
-    await services.decideRequests(family.commune, user, [first.requestId!], { accept: false, reason: 'Classe non confirmée par l’école' });
+    const second = await services.familyEdits.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { hasPai: true });
+    await services.requestQueue.decideRequests(family.commune, user, [first.requestId!], { accept: false, reason: 'Classe non confirmée par l’école' });
     t.clock.set(new Date('2026-11-23T09:00:00+01:00'));
 
     const page = await agent.get(`/echirolles/admin/familles/${family.familyId}`).expect(200);
@@ -284,13 +284,13 @@ describe('GET /:commune/admin/journal', () => {
   it('shows the admin every staff action, newest first: who, when, what, which family, before → after', async () => {
     const family = await backOfficeFamily(t, 'villennes', { guardians: 1 });
     const { user: staff } = await staffAgent(t, 'villennes');
-    const services = t.runtime.services.familyFile;
+    const services = t.runtime.services;
     // Far ahead of what other suites write, so these two entries come first.
     t.clock.set(new Date('2030-06-03T08:00:00+02:00'));
-    await services.updateMemberByStaff(family.commune, staff, family.familyId, family.childId, { schoolLevel: 'CM2' });
+    await services.staffFamilyFile.updateMemberByStaff(family.commune, staff, family.familyId, family.childId, { schoolLevel: 'CM2' });
     t.clock.set(new Date('2030-06-03T08:05:00+02:00'));
-    const { requestId } = await services.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { allergies: 'Kiwi' });
-    await services.decideRequests(family.commune, staff, [requestId!], { accept: true });
+    const { requestId } = await services.familyEdits.submitMemberChanges(family.commune, family.guardians[0]!.user, family.childId, { allergies: 'Kiwi' });
+    await services.requestQueue.decideRequests(family.commune, staff, [requestId!], { accept: true });
     t.clock.set(new Date('2026-11-23T09:00:00+01:00'));
 
     const { agent: admin } = await staffAgent(t, 'villennes', 'admin');

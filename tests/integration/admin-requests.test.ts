@@ -16,7 +16,7 @@ const requestRow = (id: number) => t.runtime.db('requests').where({ id }).first(
 
 /** A change request of the family's first guardian, sent through the service as the parent page does. */
 async function askChange(family: BackOfficeFamily, proposed: Record<string, string | boolean | null>, memberId = family.childId) {
-  const result = await t.runtime.services.familyFile.submitMemberChanges(family.commune, family.guardians[0]!.user, memberId, proposed);
+  const result = await t.runtime.services.familyEdits.submitMemberChanges(family.commune, family.guardians[0]!.user, memberId, proposed);
   if (!result.requestId) throw new Error('no request was created');
   return result.requestId;
 }
@@ -183,7 +183,7 @@ describe('GET /:commune/admin/demandes', () => {
     const family = await backOfficeFamily(t, 'echirolles', { guardians: 1 });
     const requestId = await askChange(family, { schoolLevel: 'CM1' });
     const { agent, user } = await staffAgent(t, 'echirolles');
-    await t.runtime.services.familyFile.updateMemberByStaff(family.commune, user, family.familyId, family.childId, { schoolLevel: 'CE1' });
+    await t.runtime.services.staffFamilyFile.updateMemberByStaff(family.commune, user, family.familyId, family.childId, { schoolLevel: 'CE1' });
 
     const card = html((await agent.get(QUEUE('echirolles')).expect(200)).text)(`#demande-${requestId}`);
     const conflict = card.find('.conflict').text().replace(/\s+/g, ' ');
@@ -195,10 +195,10 @@ describe('GET /:commune/admin/demandes', () => {
     // Villennes allows adding a child (a request) and sends allergies by request.
     const family = await backOfficeFamily(t, 'villennes', { guardians: 1 });
     const parent = family.guardians[0]!.user;
-    const services = t.runtime.services.familyFile;
+    const services = t.runtime.services;
     const change = await askChange(family, { allergies: 'Lactose' });
     t.clock.set(new Date('2026-11-23T10:00:00+01:00'));
-    const child = await services.requestNewChild(family.commune, parent, {
+    const child = await services.familyEdits.requestNewChild(family.commune, parent, {
       lastName: family.name,
       firstName: 'Lina',
       birthDate: '2021-03-14',
@@ -212,7 +212,7 @@ describe('GET /:commune/admin/demandes', () => {
     const refused = await askChange(family, { allergies: 'Œufs' });
     t.clock.set(new Date('2026-11-23T09:00:00+01:00'));
     const { agent, user } = await staffAgent(t, 'villennes');
-    await services.decideRequests(family.commune, user, [refused], { accept: false, reason: 'Certificat médical manquant' });
+    await services.requestQueue.decideRequests(family.commune, user, [refused], { accept: false, reason: 'Certificat médical manquant' });
 
     const ids = async (query: string) => {
       const $ = html((await agent.get(`${QUEUE('villennes')}${query}`).expect(200)).text);

@@ -37,7 +37,7 @@ describe('GET /:commune/tableau-de-bord', () => {
     family = await freshFamily(t, SLUG, { guardians: 2, prefix: 'Mercier' });
     anne = `Anne ${family.name}`;
     t.clock.set(new Date('2026-11-23T08:30:00+01:00'));
-    await t.runtime.services.familyFile.submitContactChanges(family.commune, family.parents[0]!.user, { city: 'Le Mesnil-Saint-Denis' });
+    await t.runtime.services.familyEdits.submitContactChanges(family.commune, family.parents[0]!.user, { city: 'Le Mesnil-Saint-Denis' });
     t.clock.set(NOW);
   });
 
@@ -57,9 +57,9 @@ describe('GET /:commune/tableau-de-bord', () => {
   });
 
   it('drops a request from the pending list once the service has decided it', async () => {
-    const [request] = await t.runtime.services.familyFile.listFamilyRequests(family.commune.id, family.familyId);
+    const [request] = await t.runtime.services.familyEdits.listFamilyRequests(family.commune.id, family.familyId);
     const { user: agent } = await demoAgent(t, SLUG);
-    await t.runtime.services.familyFile.decideRequests(family.commune, agent, [request!.id], { accept: true });
+    await t.runtime.services.requestQueue.decideRequests(family.commune, agent, [request!.id], { accept: true });
     const $ = html((await family.parents[1]!.agent.get(DASHBOARD).expect(200)).text);
     expect(await pendingOn(family.parents[1]!.agent)).toEqual([]);
     expect($('section[aria-labelledby="pending-title"]').text()).toContain('Aucune démarche en attente.');
@@ -67,7 +67,7 @@ describe('GET /:commune/tableau-de-bord', () => {
 
   it("never shows another family's requests", async () => {
     const other = await freshFamily(t, SLUG, { prefix: 'Autre' });
-    await t.runtime.services.familyFile.requestNewChild(other.commune, other.parents[0]!.user, {
+    await t.runtime.services.familyEdits.requestNewChild(other.commune, other.parents[0]!.user, {
       firstName: 'Zoé',
       lastName: other.name,
       birthDate: '2020-02-02',

@@ -83,7 +83,7 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
 
     // Through the service too: the rule does not depend on the form.
     await expect(
-      t.runtime.services.familyFile.submitMemberChanges(family.commune, julie!.user, marc!.memberId, { email: attacker }),
+      t.runtime.services.familyEdits.submitMemberChanges(family.commune, julie!.user, marc!.memberId, { email: attacker }),
     ).rejects.toThrow(/seule cette personne/);
     expect(await t.runtime.db('requests').where({ family_id: family.familyId })).toHaveLength(0);
   });

@@ -40,7 +40,7 @@ async function at<T>(instant: Date, action: () => Promise<T>): Promise<T> {
 }
 
 async function newestRequestId(): Promise<number> {
-  const [newest] = await t.runtime.services.familyFile.listFamilyRequests(family.commune.id, family.familyId);
+  const [newest] = await t.runtime.services.familyEdits.listFamilyRequests(family.commune.id, family.familyId);
   return newest!.id;
 }
 
@@ -51,22 +51,22 @@ beforeAll(async () => {
   anne = `Anne ${family.name}`;
   marc = `Marc ${family.name}`;
   const [anneUser, marcUser] = family.parents.map((parent) => parent.user) as [User, User];
-  const familyFile = t.runtime.services.familyFile;
+  const { familyEdits, requestQueue } = t.runtime.services;
   const decide = (id: number, decision: { accept: true } | { accept: false; reason: string }) =>
-    familyFile.decideRequests(family.commune, staff, [id], decision);
+    requestQueue.decideRequests(family.commune, staff, [id], decision);
 
   // January: sent and refused in January — outside February's views.
-  await at(paris('2027-01-12T10:00'), () => familyFile.requestNewChild(family.commune, anneUser, { firstName: 'Tom', lastName: family.name, birthDate: '2019-05-04' }));
+  await at(paris('2027-01-12T10:00'), () => familyEdits.requestNewChild(family.commune, anneUser, { firstName: 'Tom', lastName: family.name, birthDate: '2019-05-04' }));
   await at(paris('2027-01-13T15:00'), async () => decide(await newestRequestId(), { accept: false, reason: 'Acte de naissance manquant' }));
   // Sent in January, accepted on Wednesday 10 February: news of this week.
-  await at(paris('2027-01-26T10:00'), () => familyFile.submitContactChanges(family.commune, anneUser, { city: 'Le Mesnil-Saint-Denis' }));
+  await at(paris('2027-01-26T10:00'), () => familyEdits.submitContactChanges(family.commune, anneUser, { city: 'Le Mesnil-Saint-Denis' }));
   const januaryChange = await newestRequestId();
   // Sent and refused early February: this month, not this week.
-  await at(paris('2027-02-02T10:00'), () => familyFile.requestNewChild(family.commune, anneUser, { firstName: 'Léna', lastName: family.name, birthDate: '2021-09-30' }));
+  await at(paris('2027-02-02T10:00'), () => familyEdits.requestNewChild(family.commune, anneUser, { firstName: 'Léna', lastName: family.name, birthDate: '2021-09-30' }));
   await at(paris('2027-02-03T11:00'), async () => decide(await newestRequestId(), { accept: false, reason: 'Merci de joindre le livret de famille' }));
   await at(paris('2027-02-10T16:00'), () => decide(januaryChange, { accept: true }));
   // Sent this week by the other guardian, still pending.
-  await at(paris('2027-02-09T10:00'), () => familyFile.submitContactChanges(family.commune, marcUser, { addressLine: '3 rue des Lilas' }));
+  await at(paris('2027-02-09T10:00'), () => familyEdits.submitContactChanges(family.commune, marcUser, { addressLine: '3 rue des Lilas' }));
   t.clock.set(VIEWING);
 });
 afterAll(() => t.close());
@@ -124,7 +124,7 @@ describe('GET /:commune/historique?vue=demarches', () => {
 
   it("never shows another family's requests", async () => {
     const other = await freshFamily(t, SLUG, { prefix: 'Ailleurs' });
-    await t.runtime.services.familyFile.requestNewChild(other.commune, other.parents[0]!.user, { firstName: 'Noé', lastName: other.name, birthDate: '2020-01-01' });
+    await t.runtime.services.familyEdits.requestNewChild(other.commune, other.parents[0]!.user, { firstName: 'Noé', lastName: other.name, birthDate: '2020-01-01' });
     const page = await get(family.parents[0]!.agent, '?vue=demarches&periode=semaine');
     expect(page.text).not.toContain(other.name);
     expect(rowsOf((await get(other.parents[0]!.agent, '?vue=demarches&periode=semaine')).text)).toHaveLength(1);

@@ -137,7 +137,7 @@ describe('registering a child to an activity', () => {
     const requestIds = await Promise.all(families.map((family) => requestOf(family.familyId)));
     const commune = (await t.runtime.services.communes.findBySlug('villennes'))!;
     const { user: staff } = await demoAgent(t, 'villennes');
-    await Promise.all(requestIds.map((id) => t.runtime.services.familyFile.decideRequests(commune, staff, [id], { accept: true })));
+    await Promise.all(requestIds.map((id) => t.runtime.services.requestQueue.decideRequests(commune, staff, [id], { accept: true })));
 
     const references = (await t.runtime.db('registrations').where({ commune_id: commune.id, status: 'validated', school_year: '2026-2027' }).pluck('reference')) as string[];
     const numbers = references.map((reference) => Number(reference.slice(-5))).sort((a, b) => a - b);

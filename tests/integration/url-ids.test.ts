@@ -50,7 +50,7 @@ beforeAll(async () => {
     body: 'Bonjour',
     formToken: randomUUID(),
   });
-  const change = await services.familyFile.submitMemberChanges(family.commune, guardian, family.childId, { schoolLevel: 'CM1' });
+  const change = await services.familyEdits.submitMemberChanges(family.commune, guardian, family.childId, { schoolLevel: 'CM1' });
   const registration = await db('registrations').where({ member_id: family.childId }).first();
   Object.assign(ids, {
     child: family.childId,

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { FamilyRequest } from '../../src/data/request-repository.ts';
 import { auditChanges } from '../../src/web/presenters/audit-presenter.ts';
-import { decisionSummary, presentRequest } from '../../src/web/presenters/staff-request-presenter.ts';
+import { pendingRequestsWords } from '../../src/web/presenters/dashboard-presenter.ts';
+import {
+  contactPageWords,
+  pendingRequestsNotice,
+  presentNewChildFields,
+  staffEditMessage,
+} from '../../src/web/presenters/family-presenter.ts';
+import { searchResultsTitle } from '../../src/web/presenters/staff-family-presenter.ts';
+import { decisionSummary, presentQueueFilter, presentRequest } from '../../src/web/presenters/staff-request-presenter.ts';
 
 const change = (id: number, memberName = 'Tom Martin'): FamilyRequest => ({
   id,
@@ -64,5 +72,66 @@ describe('decisionSummary', () => {
     expect(decisionSummary({ decided: [], alreadyDecided: [5] }, false)).toBe(
       "Déjà traitée par un autre agent, rien n'a été changé : demande n° 5.",
     );
+  });
+});
+
+describe('presentRequest', () => {
+  it.each([
+    ['pending', 'En attente', 'pending'],
+    ['accepted', 'Acceptée', 'ok'],
+    ['refused', 'Refusée', 'late'],
+  ] as const)('gives a %s request its label and its badge style', (status, label, kind) => {
+    const view = presentRequest({ ...change(7), status });
+    expect([view.statusLabel, view.statusKind]).toEqual([label, kind]);
+  });
+});
+
+describe('presentQueueFilter', () => {
+  it.each([
+    [0, '0 demande (En attente · Tous les types).'],
+    [1, '1 demande (En attente · Tous les types).'],
+    [2, '2 demandes (En attente · Tous les types).'],
+  ])('counts %i in words', (count, line) => {
+    expect(presentQueueFilter({ type: 'tous', statut: 'en-attente' }, count).countLine).toBe(line);
+  });
+
+  it('names each filter value', () => {
+    const { typeOptions, statusOptions, countLine } = presentQueueFilter({ type: 'coordonnees', statut: 'refusees' }, 3);
+    expect(countLine).toBe('3 demandes (Refusées · Modification des coordonnées).');
+    expect(typeOptions.map((option) => option.value)).toEqual(['tous', 'membre', 'coordonnees', 'enfant', 'inscription', 'absence']);
+    expect(statusOptions.map((option) => option.label)).toEqual(['En attente', 'Acceptées', 'Refusées', 'Toutes']);
+  });
+});
+
+describe('family words', () => {
+  it.each([
+    [1, '1 demande en attente de réponse du service.', '1 demande attend'],
+    [2, '2 demandes en attente de réponse du service.', '2 demandes attendent'],
+  ])('says %i pending request(s) in words', (count, notice, dashboard) => {
+    expect(pendingRequestsNotice(count)).toBe(notice);
+    expect(pendingRequestsWords(count)).toBe(dashboard);
+  });
+
+  it.each([
+    [0, '0 famille trouvée pour « zoé »'],
+    [1, '1 famille trouvée pour « zoé »'],
+    [2, '2 familles trouvées pour « zoé »'],
+  ])('titles %i search result(s)', (count, title) => {
+    expect(searchResultsTitle(count, 'zoé')).toBe(title);
+  });
+
+  it('says what a staff edit changed, or that nothing did', () => {
+    const changes = [{ field: 'schoolLevel', label: 'Classe', before: 'CE2', after: 'CM1' }];
+    expect(staffEditMessage({ memberName: 'Tom Martin', changes })).toBe(
+      'Fiche de Tom Martin modifiée : classe. La modification est inscrite au journal.',
+    );
+    expect(staffEditMessage({ memberName: 'Tom Martin', changes: [] })).toBe('Aucune modification pour Tom Martin : les informations sont identiques.');
+  });
+
+  it('hints how each field changes, and what already waits for the service', () => {
+    const hints = presentNewChildFields().map((field) => field.hint);
+    expect(new Set(hints)).toEqual(new Set(['Envoyé au service pour validation']));
+    expect(contactPageWords(() => 'direct').preferredContactHint).toBe('Modifié immédiatement');
+    expect(contactPageWords(() => 'locked').preferredContactHint).toBeUndefined();
   });
 });

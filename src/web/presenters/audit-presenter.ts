@@ -1,7 +1,8 @@
 import { fieldDefinition, type FieldValue } from '../../domain/family-fields.ts';
 import type { JournalEntry } from '../../data/audit-repository.ts';
 import type { RequestStatus } from '../../data/request-repository.ts';
-import { fieldValueInWords, REQUEST_STATUS_LABELS } from './staff-request-presenter.ts';
+import { REQUEST_STATUS_LABELS } from '../../i18n/request-words.ts';
+import { fieldValueInWords } from './staff-request-presenter.ts';
 
 /** Staff actions in French; an action this list does not know yet shows its code rather than nothing. */
 const ACTION_LABELS: Record<string, string> = {

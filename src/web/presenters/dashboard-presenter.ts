@@ -22,3 +22,6 @@ export function shortcutsFor(features: CommuneSettings['features']): Shortcut[] 
   ];
   return shortcuts.filter((shortcut): shortcut is Shortcut => Boolean(shortcut));
 }
+
+/** « 2 demandes attendent » (la réponse du service…): the dashboard's pending requests line. */
+export const pendingRequestsWords = (count: number) => (count > 1 ? `${count} demandes attendent` : `${count} demande attend`);

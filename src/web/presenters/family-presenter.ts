@@ -10,7 +10,9 @@ import {
 } from '../../domain/family-fields.ts';
 import type { Member, MemberRole } from '../../data/family-repository.ts';
 import type { FamilyRequest } from '../../data/request-repository.ts';
-import { memberValues, type SignInAddress } from '../../services/family-file-service.ts';
+import type { SubmissionResult } from '../../services/family-edit-service.ts';
+import { memberValues, type SignInAddress } from '../../services/family-members.ts';
+import type { StaffEditOutcome } from '../../services/staff-family-file-service.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 
 const ROLE_LABELS: Record<MemberRole, string> = {
@@ -85,6 +87,25 @@ export interface FieldView {
   pending?: string;
   /** In place of the usual hint: what changing the field involves (a sign-in address). */
   note?: string;
+  /** Under a field the parent may change: how the change goes, and a request still waiting. */
+  hint?: string;
+}
+
+const MODE_HINTS: Record<Exclude<FieldMode, 'locked'>, string> = {
+  direct: 'Modifié immédiatement',
+  request: 'Envoyé au service pour validation',
+};
+
+/** « Envoyé au service pour validation. Demande en attente : « CM1 » » */
+function hintOf(mode: FieldMode, note: string | undefined, pending: string | undefined): string | undefined {
+  if (mode === 'locked') return undefined;
+  const hint = note || MODE_HINTS[mode];
+  return pending ? `${hint}${note ? ' ' : '. '}Demande en attente : « ${pending} »` : hint;
+}
+
+/** A field view with its hint, from what the field allows, its note and the value waiting for the service. */
+function withHint<T extends { mode: FieldMode; note?: string; pending?: string }>(field: T): T & { hint?: string } {
+  return { ...field, hint: hintOf(field.mode, field.note, field.pending) };
 }
 
 export interface FieldGroupView {
@@ -108,19 +129,70 @@ export function presentMemberFields(
   const groups = new Map<FieldGroup, FieldView[]>();
   for (const field of fieldsFor(member.role)) {
     const views = groups.get(field.group) ?? [];
-    views.push({
-      key: field.key,
-      label: field.label,
-      kind: field.kind,
-      mode: modeOf(field.key),
-      required: field.requiredFor.includes(member.role),
-      display: displayValue(field.kind, values[field.key]),
-      pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
-      note: notes[field.key],
-    });
+    views.push(
+      withHint({
+        key: field.key,
+        label: field.label,
+        kind: field.kind,
+        mode: modeOf(field.key),
+        required: field.requiredFor.includes(member.role),
+        display: displayValue(field.kind, values[field.key]),
+        pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)) : undefined,
+        note: notes[field.key],
+      }),
+    );
     groups.set(field.group, views);
   }
   return [...groups.entries()].map(([group, fields]) => ({ label: GROUP_LABELS[group], fields }));
+}
+
+/** The fields of « Mes coordonnées » other than the preferred contact way (radios of their own). */
+const CONTACT_FIELDS = [
+  { key: 'email', label: 'Adresse e-mail', type: 'email', kind: 'email' as const },
+  { key: 'phone', label: 'Téléphone', type: 'tel', kind: 'phone' as const },
+  { key: 'addressLine', label: 'Adresse', type: 'text', kind: 'text' as const },
+  { key: 'postcode', label: 'Code postal', type: 'text', kind: 'postcode' as const },
+  { key: 'city', label: 'Ville', type: 'text', kind: 'text' as const },
+];
+
+/** « Mes coordonnées »: each field with what the parent may do, its value and a change waiting for the service. */
+export function presentContactFields(
+  member: Member,
+  modeOf: (field: string) => FieldMode,
+  pendingRequests: FamilyRequest[],
+  notes: Record<string, string | undefined> = {},
+) {
+  const values = memberValues(member);
+  const pending = new Map(
+    pendingRequests.flatMap((request) => (request.payload.kind === 'changes' ? request.payload.changes : [])).map((change) => [change.field, change.after]),
+  );
+  return CONTACT_FIELDS.map((field) =>
+    withHint({
+      ...field,
+      mode: modeOf(field.key),
+      display: displayValue(field.kind, values[field.key]),
+      pending: pending.has(field.key) ? displayValue(field.kind, pending.get(field.key)!) : undefined,
+      note: notes[field.key],
+    }),
+  );
+}
+
+/** « Mes coordonnées »: how the sign-in address changes, and the hint of the preferred contact way. */
+export function contactPageWords(modeOf: (field: string) => FieldMode) {
+  return {
+    emailIntro:
+      modeOf('email') === 'locked'
+        ? 'seul le service peut la changer, contactez-le.'
+        : "son changement est vérifié par le service, puis vous le confirmez par un lien envoyé à la nouvelle adresse ; d'ici là, vous vous connectez avec l'adresse actuelle.",
+    preferredContactHint: hintOf(modeOf('preferredContact'), undefined, undefined),
+  };
+}
+
+/** « Ajouter un enfant »: every field of a child, each sent to the service with the request. */
+export function presentNewChildFields(): FieldView[] {
+  return fieldsFor('child').map((field) =>
+    withHint({ key: field.key, label: field.label, kind: field.kind, mode: 'request', required: field.requiredFor.includes('child'), display: '' }),
+  );
 }
 
 export function changeInWords(change: FieldChange): string {
@@ -159,3 +231,34 @@ export function signInAddressNote(
 export function signInAddressChangeMessage(newEmail: string): string {
   return `L'adresse de connexion ne change qu'après confirmation : un lien de confirmation est envoyé à ${newEmail}, et l'ancienne adresse est prévenue.`;
 }
+
+const lowerLabels = (changes: FieldChange[]) => changes.map((change) => change.label.toLowerCase()).join(', ');
+
+/** The flash after a parent's change: what changed at once, what went to the service. */
+export function changeOutcomeMessage(result: SubmissionResult): string {
+  const parts: string[] = [];
+  if (result.applied.length) parts.push(`Modifié : ${lowerLabels(result.applied)}.`);
+  if (result.requested.length) {
+    parts.push(`Envoyé au service pour validation : ${lowerLabels(result.requested)}. Vous recevrez un e-mail à sa décision.`);
+  }
+  if (result.confirmationSentTo) parts.push(signInAddressChangeMessage(result.confirmationSentTo));
+  return parts.join(' ') || 'Aucune modification : les informations sont identiques.';
+}
+
+/** The flash after a staff edit of a member's record. */
+export function staffEditMessage(outcome: StaffEditOutcome): string {
+  const parts: string[] = [];
+  if (outcome.changes.length) {
+    parts.push(`Fiche de ${outcome.memberName} modifiée : ${lowerLabels(outcome.changes)}. La modification est inscrite au journal.`);
+  }
+  if (outcome.confirmationSentTo) parts.push(signInAddressChangeMessage(outcome.confirmationSentTo));
+  return parts.join(' ') || `Aucune modification pour ${outcome.memberName} : les informations sont identiques.`;
+}
+
+/** The flash after « Ajouter un enfant ». */
+export const newChildRequestedMessage = (firstName: string) =>
+  `Votre demande d'ajout de ${firstName} est envoyée au service. Vous recevrez un e-mail à sa décision.`;
+
+/** « Ma famille »: « 2 demandes en attente de réponse du service. » */
+export const pendingRequestsNotice = (count: number) =>
+  `${count} ${count > 1 ? 'demandes' : 'demande'} en attente de réponse du service.`;

@@ -1,14 +1,17 @@
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyRequest, RequestStatus } from '../../data/request-repository.ts';
-import { REQUEST_TYPE_LABELS, absenceDaysInWords } from '../../services/family-file-service.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { absenceDaysInWords, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
 import { changeInWords, displayValue } from './family-presenter.ts';
 
-/** Status in words, with a kind for the badge's style: the words carry the meaning, not the colour. */
-const STATUS: Record<RequestStatus, { label: string; kind: 'pending' | 'ok' | 'late' }> = {
-  pending: { label: 'En attente', kind: 'pending' },
-  accepted: { label: 'Acceptée', kind: 'ok' },
-  refused: { label: 'Refusée', kind: 'late' },
+/**
+ * A request status's badge style (`tag--<kind>`, `request--<kind>`), for parents' and staff pages
+ * alike: the label carries the meaning, the colour only repeats it.
+ */
+export const REQUEST_STATUS_KINDS: Record<RequestStatus, 'pending' | 'ok' | 'late'> = {
+  pending: 'pending',
+  accepted: 'ok',
+  refused: 'late',
 };
 
 /** A family's request as the parents read it, on the dashboard and in the history. */
@@ -27,12 +30,12 @@ export interface FamilyRequestView {
   reason?: string;
 }
 
-/** A new child in words: each field the parent filled in. */
 /** « Restauration scolaire, année 2026-2027 (du … au …) » */
 export function registrationInWords(payload: { activityName: string; schoolYear: string; startsOn: string; endsOn: string }): string {
   return `${payload.activityName}, année ${payload.schoolYear} (du ${formatDate(payload.startsOn)} au ${formatDate(payload.endsOn)})`;
 }
 
+/** A new child in words: each field the parent filled in. */
 function childInWords(child: Record<string, unknown>): string[] {
   return fieldsFor('child')
     .filter((field) => child[field.key] !== undefined && child[field.key] !== null && child[field.key] !== '')
@@ -49,7 +52,6 @@ export function absenceInWords(payload: { days: { day: string; activityName: str
 }
 
 export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView {
-  const status = STATUS[request.status];
   const payload = request.payload;
   return {
     id: request.id,
@@ -70,8 +72,8 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
             : childInWords(payload.child),
     submittedAt: formatDateTime(request.submittedAt),
     submittedBy: request.submittedByName,
-    statusLabel: status.label,
-    statusKind: status.kind,
+    statusLabel: REQUEST_STATUS_LABELS[request.status],
+    statusKind: REQUEST_STATUS_KINDS[request.status],
     decidedOn: request.decidedAt ? formatDate(request.decidedAt) : undefined,
     reason: request.reason ?? undefined,
   };

@@ -2,7 +2,7 @@ import type { FamilyPage } from '../../services/family-service.ts';
 import { pageLinks } from '../paging.ts';
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyAccount, Member } from '../../data/family-repository.ts';
-import { memberValues } from '../../services/family-file-service.ts';
+import { memberValues } from '../../services/family-members.ts';
 import { displayValue, presentMembers } from './family-presenter.ts';
 
 const ACCOUNT_STATUS_LABELS: Record<FamilyAccount['status'], string> = {
@@ -67,4 +67,9 @@ export function presentFamilyPage({ families, total, page, pageCount }: FamilyPa
     ...pageLinks(page, pageCount),
     totalWords: total > 1 ? `${total.toLocaleString('fr-FR')} familles` : `${total} famille`,
   };
+}
+
+/** « 3 familles trouvées pour « zoé » » */
+export function searchResultsTitle(count: number, query: string): string {
+  return count > 1 ? `${count} familles trouvées pour « ${query} »` : `${count} famille trouvée pour « ${query} »`;
 }

@@ -1,14 +1,30 @@
 import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../../domain/family-fields.ts';
 import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../data/request-repository.ts';
-import { REQUEST_TYPE_LABELS, type DecisionOutcome, type QueueConflict } from '../../services/family-file-service.ts';
+import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
+import type { DecisionOutcome, QueueConflict } from '../../services/request-queue-service.ts';
 import { displayValue } from './family-presenter.ts';
-import { absenceInWords, registrationInWords } from './request-history-presenter.ts';
+import { absenceInWords, registrationInWords, REQUEST_STATUS_KINDS } from './request-history-presenter.ts';
 
-export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
-  pending: 'En attente',
-  accepted: 'Acceptée',
-  refused: 'Refusée',
-};
+/** The queue's type filter, by the value the URL carries (French, bookmarkable), in words. */
+export const QUEUE_TYPE_FILTERS = {
+  tous: 'Tous les types',
+  membre: REQUEST_TYPE_LABELS.member_change,
+  coordonnees: REQUEST_TYPE_LABELS.contact_change,
+  enfant: REQUEST_TYPE_LABELS.new_child,
+  inscription: REQUEST_TYPE_LABELS.registration,
+  absence: 'Absence',
+} as const;
+
+/** The queue's status filter, by the value the URL carries, in words. */
+export const QUEUE_STATUS_FILTERS = {
+  'en-attente': 'En attente',
+  acceptees: 'Acceptées',
+  refusees: 'Refusées',
+  toutes: 'Toutes',
+} as const;
+
+export type QueueTypeFilter = keyof typeof QUEUE_TYPE_FILTERS;
+export type QueueStatusFilter = keyof typeof QUEUE_STATUS_FILTERS;
 
 function kindOf(field: string): FieldKind | 'contactWay' {
   return fieldDefinition(field)?.kind ?? (field === 'preferredContact' ? 'contactWay' : 'text');
@@ -40,6 +56,8 @@ export interface RequestView {
   typeLabel: string;
   status: RequestStatus;
   statusLabel: string;
+  /** The badge's style: `tag--<statusKind>`. */
+  statusKind: string;
   /** Who the request is about: the member, or the child to add. */
   subject: string;
   submittedByName: string;
@@ -75,6 +93,7 @@ export function presentRequest(
     typeLabel: REQUEST_TYPE_LABELS[request.type],
     status: request.status,
     statusLabel: REQUEST_STATUS_LABELS[request.status],
+    statusKind: REQUEST_STATUS_KINDS[request.status],
     subject: subjectOf(request),
     submittedByName: request.submittedByName,
     submittedAt: request.submittedAt,
@@ -118,6 +137,16 @@ export function presentQueue(requests: QueuedRequest[], conflicts: Map<number, Q
 }
 
 const plural = (count: number, one: string, many: string) => (count > 1 ? many : one);
+
+/** The filter form's options and the queue's heading line: « 2 demandes (En attente · Tous les types). » */
+export function presentQueueFilter(filter: { type: QueueTypeFilter; statut: QueueStatusFilter }, count: number) {
+  const filterLabel = `${QUEUE_STATUS_FILTERS[filter.statut]} · ${QUEUE_TYPE_FILTERS[filter.type]}`;
+  return {
+    typeOptions: Object.entries(QUEUE_TYPE_FILTERS).map(([value, label]) => ({ value, label })),
+    statusOptions: Object.entries(QUEUE_STATUS_FILTERS).map(([value, label]) => ({ value, label })),
+    countLine: `${count} ${plural(count, 'demande', 'demandes')} (${filterLabel}).`,
+  };
+}
 
 /** The flash after a decision: what was decided, what it overrode, what another agent had decided. */
 export function decisionSummary(outcome: DecisionOutcome, accepted: boolean): string {

@@ -11,7 +11,7 @@ export function adminAuditRouter(services: Services): Router {
   router.get('/journal', requireRole('admin'), async (req, res) => {
     const commune = res.locals.commune!;
     const { page } = pageQuery.parse(req.query);
-    const { entries, hasOlder } = await services.familyFile.listJournal(commune.id, page);
+    const { entries, hasOlder } = await services.journal.listJournal(commune.id, page);
     res.render('pages/admin/journal', {
       entries: presentAuditEntries(entries),
       page,

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentChildSummaries } from '../../presenters/booking-presenter.ts';
-import { shortcutsFor } from '../../presenters/dashboard-presenter.ts';
+import { pendingRequestsWords, shortcutsFor } from '../../presenters/dashboard-presenter.ts';
 import { presentMembers } from '../../presenters/family-presenter.ts';
 import { unreadInWords } from '../../presenters/message-presenter.ts';
 import { presentNews } from '../../presenters/news-presenter.ts';
@@ -18,16 +18,18 @@ export function dashboardRouter(services: Services): Router {
     const now = services.clock.now();
     const [{ family, members }, requests, news, unread, bookings] = await Promise.all([
       services.families.getOverview(commune.id, familyId),
-      services.familyFile.listFamilyRequests(commune.id, familyId),
+      services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
       services.bookings.familySummary(commune, familyId, now),
     ]);
+    const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {
       family,
       members: presentMembers(members, now),
       bookings: presentChildSummaries(bookings, now),
-      pendingRequests: presentFamilyRequests(requests.filter((request) => request.status === 'pending')),
+      pendingRequests: presentFamilyRequests(pending),
+      pendingWords: pendingRequestsWords(pending.length),
       news: presentNews(news),
       unreadCount: unread,
       unreadWords: unreadInWords(unread),

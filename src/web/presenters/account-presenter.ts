@@ -11,8 +11,10 @@ export interface PendingActivationView {
   requestedAt: string;
   deadline: string;
   overdue: boolean;
-  /** « dans 5 h », « en retard de 2 h » — the state in words, not only by colour. */
+  /** « Reste 5 h », « ⚠ En retard de 2 h » — the state in words, not only by colour. */
   remaining: string;
+  /** The tag's colour class for that state. */
+  stateClass: 'tag--late' | 'tag--ok';
 }
 
 function hoursAndMinutes(ms: number): string {
@@ -36,7 +38,8 @@ export function presentPendingActivations({ asOf, pending }: PendingActivations)
       requestedAt: formatDateTime(item.requestedAt),
       deadline: formatDateTime(item.deadline),
       overdue: left < 0,
-      remaining: left < 0 ? `En retard de ${hoursAndMinutes(left)}` : `Reste ${hoursAndMinutes(left)}`,
+      remaining: left < 0 ? `⚠ En retard de ${hoursAndMinutes(left)}` : `Reste ${hoursAndMinutes(left)}`,
+      stateClass: left < 0 ? 'tag--late' : 'tag--ok',
     };
   });
 }

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../bootstrap.ts';
 import { parseEnv } from '../config/env.ts';
-import { createRepositories } from '../data/index.ts';
 import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
 import { explainStartupFailure } from '../startup-failure.ts';
-import { familyImportService, ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family-import-service.ts';
+import { ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family-import-service.ts';
 
 /*
  * npm run import:families -- <commune> <fichier.csv>
@@ -75,10 +74,9 @@ async function main(): Promise<number> {
     }
 
     console.log(`Import des familles de ${file} dans ${commune.name} (${commune.slug})`);
-    const importer = familyImportService(runtime.services.accounts, createRepositories(runtime.db).families, runtime.services.clock);
     let report: ImportReport;
     try {
-      report = await importer.importCsv(commune, fs.readFileSync(file));
+      report = await runtime.services.familyImport.importCsv(commune, fs.readFileSync(file));
     } catch (error) {
       if (!(error instanceof ImportFileRefusedError)) throw error;
       console.error("Fichier refusé, rien n'a été importé :");

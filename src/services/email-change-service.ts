@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
-import type { MailContent, MailRenderer } from '../integrations/mail/mail-renderer.ts';
-import { formatDateTime } from '../i18n/format.ts';
-import { capitalise, theService } from '../i18n/service-name.ts';
-import { hashToken } from './account-service.ts';
+import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import { accountLinks, hashToken } from './account-links.ts';
+import type { ActivationLinks } from './activation-service.ts';
+import { accountMails } from './mails/account-mails.ts';
+import { mailQueue } from './mails/index.ts';
 
 /** As long as an activation link: the person may read the mail days after staff made the change. */
 export const EMAIL_CHANGE_LINK_DAYS = 7;
@@ -34,11 +34,6 @@ export type EmailChangeConfirmation =
   /** Another account signs in with the address since the change was asked. */
   | { ok: false; reason: 'taken'; newEmail: string };
 
-/** Sends a new activation link: an account staff created and nobody activated yet has no password. */
-export interface ActivationLinks {
-  queueActivationLink(trx: Transaction, commune: Commune, user: Pick<User, 'id' | 'email' | 'identifier' | 'firstName' | 'lastName'>): Promise<void>;
-}
-
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -49,12 +44,10 @@ const UNIQUE_VIOLATION = '23505';
  * nothing.
  */
 export function emailChangeService(repositories: Repositories, clock: Clock, mail: MailRenderer, activation: ActivationLinks) {
-  const { db, users, families, tokens, outbox } = repositories;
-
-  const queueMail = (trx: Transaction, commune: Commune, content: MailContent) =>
-    outbox.enqueue(commune.id, mail.render(commune, content), clock.now(), trx);
-
-  const fullName = (user: User) => `${user.firstName} ${user.lastName}`;
+  const { db, users, families, tokens } = repositories;
+  const links = accountLinks(repositories, clock);
+  const mails = accountMails(mail);
+  const queueMail = mailQueue(repositories.outbox, mail, clock);
 
   async function linkState(commune: Commune, token: string): Promise<EmailChangeLinkState> {
     const found = await tokens.findByHash(commune.id, 'email_change', hashToken(token));
@@ -77,36 +70,10 @@ export function emailChangeService(repositories: Repositories, clock: Clock, mai
       if (taken && taken.id !== account.id) {
         throw new ValidationError([{ field: 'email', message: `L'adresse ${newEmail} est déjà celle d'un autre compte` }]);
       }
-      const now = clock.now();
-      await tokens.retireUnused(commune.id, account.id, 'email_change', now, trx);
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now.getTime() + EMAIL_CHANGE_LINK_DAYS * 86_400_000);
-      await tokens.insert(commune.id, { userId: account.id, purpose: 'email_change', tokenHash: hashToken(token), expiresAt, createdAt: now, newEmail }, trx);
-
-      const service = theService(commune.settings.contacts.service);
-      await queueMail(trx, commune, {
-        kind: 'email_change_requested',
-        to: account.email,
-        subject: 'Changement de l’adresse e-mail de votre espace',
-        greeting: `Bonjour ${fullName(account)},`,
-        paragraphs: [
-          `${origin === 'self' ? `À votre demande, ${service}` : capitalise(service)} a enregistré le ${formatDateTime(now)} le remplacement de l'adresse e-mail de votre espace (identifiant ${account.identifier}) par ${newEmail}.`,
-          `Ce changement ne prendra effet qu'une fois la nouvelle adresse confirmée par le lien qui vient d'y être envoyé, valable jusqu'au ${formatDateTime(expiresAt)}. D'ici là, vous vous connectez toujours avec l'adresse ${account.email}.`,
-        ],
-        afterAction: [`Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre ${service} : personne d'autre ne doit recevoir les messages de votre espace.`],
-      });
-      await queueMail(trx, commune, {
-        kind: 'email_change_confirmation',
-        to: newEmail,
-        subject: 'Confirmez votre nouvelle adresse e-mail',
-        greeting: `Bonjour ${fullName(account)},`,
-        paragraphs: [
-          `L'adresse ${newEmail} doit devenir celle de votre espace sur le portail ${commune.settings.portalName} de la commune de ${commune.name} (identifiant ${account.identifier}).`,
-          `Confirmez-la avec le lien ci-dessous. Il ne sert qu'une fois et reste valable ${EMAIL_CHANGE_LINK_DAYS} jours, jusqu'au ${formatDateTime(expiresAt)}. Tant qu'elle n'est pas confirmée, cette adresse ne permet pas de se connecter.`,
-        ],
-        action: { label: 'Confirmer mon adresse e-mail', url: mail.link(commune, `/confirmer-adresse/${token}`) },
-        afterAction: ["Si vous n'attendiez pas ce message, ignorez-le : rien ne changera."],
-      });
+      const link = await links.issue(trx, commune, account.id, 'email_change', EMAIL_CHANGE_LINK_DAYS * 86_400_000, newEmail);
+      const { expiresAt } = link;
+      await queueMail(trx, commune, mails.emailChangeRequested(commune, account, { newEmail, origin, recordedAt: clock.now(), expiresAt }));
+      await queueMail(trx, commune, mails.emailChangeConfirmation(commune, account, { newEmail, link, validDays: EMAIL_CHANGE_LINK_DAYS }));
       return { newEmail, expiresAt };
     },
 
@@ -143,19 +110,9 @@ export function emailChangeService(repositories: Repositories, clock: Clock, mai
           // Staff created the account and nobody chose its password yet: its activation link went
           // to the old address, so a new one goes to the confirmed address (and retires the old one).
           const activationSent = user.status === 'pending_activation' && user.activationDeadline === null;
-          if (activationSent) await activation.queueActivationLink(trx, commune, changed);
+          if (activationSent) await activation.queueLink(trx, commune, changed);
 
-          await queueMail(trx, commune, {
-            kind: 'email_changed',
-            to: user.email,
-            subject: 'L’adresse e-mail de votre espace a changé',
-            greeting: `Bonjour ${fullName(user)},`,
-            paragraphs: [
-              `Depuis le ${formatDateTime(now)}, l'adresse e-mail de votre espace (identifiant ${user.identifier}) est ${newEmail}, confirmée par le lien qui y avait été envoyé.`,
-              `L'adresse ${user.email} ne permet plus de vous connecter et ne reçoit plus les messages du portail.`,
-            ],
-            afterAction: [`Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre ${theService(commune.settings.contacts.service)}.`],
-          });
+          await queueMail(trx, commune, mails.emailChanged(commune, user, { newEmail, confirmedAt: now }));
           return { ok: true, user: changed, activationSent };
         });
       } catch (error) {

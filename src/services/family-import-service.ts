@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -6,7 +5,8 @@ import { isFrenchPostcode, normaliseFrenchPhone, parseCalendarDay } from '../dom
 import { DomainError, ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { FamilyRepository } from '../data/family-repository.ts';
-import type { AccountService, GuardianInput, NewFamilyInput } from './account-service.ts';
+import { readSpreadsheetCsv, UnreadableCsvError, type SpreadsheetCsv } from '../integrations/csv/spreadsheet-csv-reader.ts';
+import type { FamilyCreationService, GuardianInput, NewFamilyInput } from './family-creation-service.ts';
 
 /*
  * Import of the families of an older portal from a CSV file as a French spreadsheet saves it:
@@ -77,13 +77,6 @@ export function lineMessage(line: number, field: string, message: string): strin
 // Pure parsing and normalisation (unit-tested without a database)
 
 const stripDiacritics = (value: string) => value.normalize('NFD').replace(/\p{Diacritic}/gu, '');
-
-/** « Prénom 1 », « code-postal », « Date naissance 1 » → prenom_1, code_postal, date_naissance_1. */
-export function normaliseHeader(cell: string): string {
-  return stripDiacritics(cell.replace(/^\uFEFF/, '').trim().toLowerCase())
-    .replace(/[\s-]+/g, '_')
-    .replace(/_+/g, '_');
-}
 
 /**
  * madame / monsieur from Madame, Mme, Monsieur, M., M, Mr (any case); undefined otherwise.
@@ -240,15 +233,15 @@ export function parseFamilyLine(
   };
 }
 
-function decode(content: Buffer | string): string {
-  if (typeof content === 'string') return content.replace(/^\uFEFF/, '');
-  try {
-    // Strips the BOM; `fatal` refuses Windows-1252 files rather than importing mangled accents.
-    return new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    throw new ImportFileRefusedError([
-      "fichier : le fichier n'est pas en UTF-8 ; dans le tableur, enregistrez-le au format « CSV UTF-8 » avec le point-virgule comme séparateur",
-    ]);
+/** The spreadsheet reader's refusal, in the report's words. */
+function unreadableMessage(error: UnreadableCsvError): string {
+  switch (error.reason) {
+    case 'not_utf8':
+      return "fichier : le fichier n'est pas en UTF-8 ; dans le tableur, enregistrez-le au format « CSV UTF-8 » avec le point-virgule comme séparateur";
+    case 'empty':
+      return 'fichier : le fichier est vide';
+    case 'malformed':
+      return `${error.line ? `ligne ${error.line}` : 'fichier'} : fichier CSV illisible (${error.detail}) ; rien n'a été importé`;
   }
 }
 
@@ -273,51 +266,26 @@ function headerProblems(header: string[]): string[] {
 }
 
 /**
- * Reads the whole file and checks its header before any line is imported. Lines whose cells are
- * all empty (a spreadsheet's trailing `;;;;` rows) are left out.
+ * Reads the whole file (integrations/csv) and checks its header before any line is imported. Lines
+ * whose cells are all empty (a spreadsheet's trailing `;;;;` rows) are left out.
  */
 export function readFamilyCsv(content: Buffer | string): CsvLine[] {
-  // CRLF → LF first: csv-parse counts a CRLF inside a quoted cell as two lines.
-  let text = decode(content).replace(/\r\n?/g, '\n');
-  // Excel's « sep=; » hint line: blanked rather than removed, so line numbers stay those of the file.
-  text = text.replace(/^sep=;[^\n]*/i, '');
-  if (text.trim() === '') throw new ImportFileRefusedError(['fichier : le fichier est vide']);
-
-  let records: { record: string[]; info: { lines: number } }[];
+  let file: SpreadsheetCsv;
   try {
-    // csv-parse's typings do not follow `info: true`, which wraps each record with its line count.
-    records = parse(text, {
-      delimiter: ';',
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-    }) as unknown as typeof records;
+    file = readSpreadsheetCsv(content);
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new ImportFileRefusedError([
-      `${line ? `ligne ${line}` : 'fichier'} : fichier CSV illisible (${(error as Error).message}) ; rien n'a été importé`,
-    ]);
+    if (error instanceof UnreadableCsvError) throw new ImportFileRefusedError([unreadableMessage(error)]);
+    throw error;
   }
-  const [first, ...rest] = records;
-  const header = first!.record.map(normaliseHeader);
-  // A trailing `;` on the header line gives an empty last column name: ignore it.
-  while (header.length > 1 && header.at(-1) === '') header.pop();
+  const { header, records } = file;
   const problems = headerProblems(header);
   if (problems.length) throw new ImportFileRefusedError(problems);
 
-  const lines: CsvLine[] = [];
-  for (const { record, info } of rest) {
-    if (record.every((cell) => cell.trim() === '')) continue;
-    const newlinesInside = record.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
-    lines.push({
-      line: info.lines - newlinesInside,
-      values: Object.fromEntries(IMPORT_COLUMNS.map((column) => [column, record[header.indexOf(column)] ?? ''])),
-      extraCells: record.slice(header.length).filter((cell) => cell.trim() !== '').length,
-    });
-  }
-  return lines;
+  return records.map(({ line, cells }) => ({
+    line,
+    values: Object.fromEntries(IMPORT_COLUMNS.map((column) => [column, cells[header.indexOf(column)] ?? ''])),
+    extraCells: cells.slice(header.length).filter((cell) => cell.trim() !== '').length,
+  }));
 }
 
 /** Every line's outcome as `ligne N : champ : message`, in file order. */
@@ -339,7 +307,7 @@ export function reportMessages(report: ImportReport): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The account service's field names for a family form, as the file's columns. */
+/** The family creation service's field names (those of the staff form), as the file's columns. */
 function columnOf(field: string): string {
   if (field === 'reference') return 'dossier';
   const email = /^courriel(\d)$/.exec(field);
@@ -350,10 +318,10 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
-export function familyImportService(accounts: AccountService, families: Pick<FamilyRepository, 'findByReference'>, clock: Clock) {
+export function familyImportService(familyCreation: FamilyCreationService, families: Pick<FamilyRepository, 'findByReference'>, clock: Clock) {
   return {
     /**
-     * Imports every line in its own transaction (through the account service, which also queues
+     * Imports every line in its own transaction (through the family creation service, which also queues
      * each guardian's activation e-mail); a refused line leaves nothing behind and never stops
      * the others. Throws ImportFileRefusedError, before writing anything, for a file it cannot read.
      */
@@ -399,7 +367,7 @@ export function familyImportService(accounts: AccountService, families: Pick<Fam
           continue;
         }
         try {
-          const created = await accounts.createFamilyWithGuardians(commune, family);
+          const created = await familyCreation.createFamilyWithGuardians(commune, family);
           report.createdFamilies += 1;
           report.createdAccounts += created.guardians.length;
           report.lines.push({

@@ -4,9 +4,11 @@ import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
-import { accountService } from './account-service.ts';
+import { activationService } from './activation-service.ts';
 import { emailChangeService } from './email-change-service.ts';
+import { familyCreationService } from './family-creation-service.ts';
 import { familyEditService } from './family-edit-service.ts';
+import { familyImportService } from './family-import-service.ts';
 import { attendanceService } from './attendance-service.ts';
 import { absenceService } from './absence-service.ts';
 import { authService } from './auth-service.ts';
@@ -19,9 +21,11 @@ import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { passwordService } from './password-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
 import { seedService } from './seed-service.ts';
+import { selfRegistrationService } from './self-registration-service.ts';
 import { staffFamilyFileService } from './staff-family-file-service.ts';
 
 export interface ServiceDependencies {
@@ -42,8 +46,9 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const registrations = registrationService(repositories, clock, calendars);
   const bookings = bookingService(repositories, clock, mail, calendars);
   const absences = absenceService(repositories, clock);
-  const accounts = accountService(repositories, hasher, clock, mail, mailThrottle);
-  const emailChanges = emailChangeService(repositories, clock, mail, accounts);
+  const activation = activationService(repositories, hasher, clock, mail, mailThrottle);
+  const familyCreation = familyCreationService(repositories, clock, activation);
+  const emailChanges = emailChangeService(repositories, clock, mail, activation);
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   return {
     clock,
@@ -51,7 +56,11 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     auth: authService(repositories, hasher, clock, throttle),
     history: historyService(repositories, clock),
     families: familyService(repositories),
-    accounts,
+    activation,
+    familyCreation,
+    familyImport: familyImportService(familyCreation, repositories.families, clock),
+    selfRegistration: selfRegistrationService(repositories, hasher, clock, mail, mailThrottle),
+    passwords: passwordService(repositories, hasher, clock, mail, mailThrottle),
     emailChanges,
     calendars,
     registrations,

@@ -3,24 +3,13 @@ import path from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import type { FieldError } from './forms.ts';
-import { capitalise, ofTheService, theService, toTheService } from '../i18n/service-name.ts';
-import { formatAmount, formatDate, formatDateTime, formatTime } from '../i18n/format.ts';
+import { FRENCH_FILTERS } from '../i18n/template-filters.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 
-/** The filters every template can use, pages and e-mails alike. */
+/** The filters of the pages: the French formatting shared with the e-mails, and the form's. */
 export function addFilters(env: nunjucks.Environment): void {
-  env.addFilter('date', formatDate);
-  env.addFilter('time', formatTime);
-  env.addFilter('dateTime', formatDateTime);
-  env.addFilter('amount', formatAmount);
-  env.addFilter('theService', theService);
-  // Nunjucks' own `capitalize` lowers the rest of the text.
-  env.addFilter('capitalise', capitalise);
-  env.addFilter('ofTheService', ofTheService);
-  env.addFilter('toTheService', toTheService);
-  /** « Ville d'Échirolles » → « ville d'Échirolles », inside a sentence. */
-  env.addFilter('lowerFirst', (text: string) => (text ? text.charAt(0).toLocaleLowerCase('fr') + text.slice(1) : text));
+  for (const [name, filter] of Object.entries(FRENCH_FILTERS)) env.addFilter(name, filter);
   /** The message of one field, for the field macro. */
   env.addFilter('errorFor', (errors: FieldError[] | undefined, field: string) =>
     errors?.find((error) => error.field === field)?.message,

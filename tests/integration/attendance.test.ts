@@ -47,7 +47,7 @@ async function child(
   const name = familyName ?? unique('Lemoine');
   const { repositories } = t.runtime;
   const email = `${unique('pointage').toLowerCase()}@example.org`;
-  const { familyId, reference } = await t.runtime.services.accounts.createFamilyWithGuardians(target, {
+  const { familyId, reference } = await t.runtime.services.familyCreation.createFamilyWithGuardians(target, {
     name,
     guardians: [{ civility: 'madame', firstName: 'Claire', lastName: name, email }],
   });

@@ -75,7 +75,7 @@ describe('request logs', () => {
     const name = unique('Roux');
     const email = `${name.toLowerCase()}@example.org`;
     const commune = (await t.runtime.services.communes.findBySlug('lemesnilsaintdenis'))!;
-    await t.runtime.services.accounts.createFamilyWithGuardians(commune, {
+    await t.runtime.services.familyCreation.createFamilyWithGuardians(commune, {
       name,
       guardians: [{ civility: 'madame', lastName: name, firstName: 'Anne', email }],
     });

@@ -14,7 +14,7 @@ async function familyAt(slug: string) {
   const name = unique('Fontaine');
   const email = `${name.toLowerCase()}@example.org`;
   const commune = (await t.runtime.services.communes.findBySlug(slug))!;
-  const { familyId } = await t.runtime.services.accounts.createFamilyWithGuardians(commune, {
+  const { familyId } = await t.runtime.services.familyCreation.createFamilyWithGuardians(commune, {
     name,
     guardians: [{ civility: 'madame', lastName: name, firstName: 'Julie', email }],
   });

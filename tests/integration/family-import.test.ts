@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
-import { createRepositories } from '../../src/data/index.ts';
-import {
-  familyImportService,
-  ImportFileRefusedError,
-  reportMessages,
-  type FamilyImportService,
-} from '../../src/services/family-import-service.ts';
+import { ImportFileRefusedError, reportMessages, type FamilyImportService } from '../../src/services/family-import-service.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 
 const HEADER =
@@ -22,7 +16,7 @@ let echirolles: Commune;
 
 beforeAll(async () => {
   t = buildTestApp();
-  importer = familyImportService(t.runtime.services.accounts, createRepositories(t.runtime.db).families, t.clock);
+  importer = t.runtime.services.familyImport;
   villennes = (await t.runtime.services.communes.findBySlug('villennes'))!;
   echirolles = (await t.runtime.services.communes.findBySlug('echirolles'))!;
 });

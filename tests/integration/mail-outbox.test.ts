@@ -75,7 +75,7 @@ describe('the mail outbox', () => {
   it('keeps a mail the SMTP server refuses, retries later, and sends it exactly once', async () => {
     const commune = (await t.runtime.services.communes.findBySlug('echirolles'))!;
     const email = `${unique('outbox')}@example.org`;
-    await t.runtime.services.accounts.createFamilyWithGuardians(commune, {
+    await t.runtime.services.familyCreation.createFamilyWithGuardians(commune, {
       name: 'Outbox',
       guardians: [{ civility: 'madame', lastName: 'Outbox', firstName: 'Alice', email }],
     });
@@ -115,7 +115,7 @@ describe('the mail outbox', () => {
     const commune = (await t.runtime.services.communes.findBySlug('echirolles'))!;
     const email = `${unique('rollback')}@example.org`;
     await expect(
-      t.runtime.services.accounts.createFamilyWithGuardians(commune, {
+      t.runtime.services.familyCreation.createFamilyWithGuardians(commune, {
         name: 'Rollback',
         // The second guardian's e-mail is taken: the whole family is refused, mails included.
         guardians: [

@@ -97,7 +97,7 @@ describe('POST /:commune/activation/:token/nouveau-lien', () => {
   async function pendingAccount(): Promise<{ email: string; path: string }> {
     const name = unique('Relance');
     const email = `${name.toLowerCase()}@example.org`;
-    await t.runtime.services.accounts.createFamilyWithGuardians(await communeOf(t, SLUG), {
+    await t.runtime.services.familyCreation.createFamilyWithGuardians(await communeOf(t, SLUG), {
       name,
       guardians: [{ civility: 'madame', lastName: name, firstName: 'Lou', email }],
     });

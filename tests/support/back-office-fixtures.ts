@@ -46,7 +46,7 @@ export async function backOfficeFamily(
     lastName: name,
     email: `${name.toLowerCase()}-${firstName.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')}@example.org`,
   }));
-  const { familyId, reference } = await t.runtime.services.accounts.createFamilyWithGuardians(commune, { name, guardians: people });
+  const { familyId, reference } = await t.runtime.services.familyCreation.createFamilyWithGuardians(commune, { name, guardians: people });
   const childId = await t.runtime.repositories.families.insertMember(commune.id, familyId, {
     role: 'child',
     civility: null,
@@ -66,7 +66,7 @@ export async function backOfficeFamily(
     if (index < active) {
       const { path } = await lastMailTo(t, person.email);
       const token = path!.split('/').pop()!;
-      await t.runtime.services.accounts.activate(commune, token, PARENT_PASSWORD, PARENT_PASSWORD);
+      await t.runtime.services.activation.activate(commune, token, PARENT_PASSWORD, PARENT_PASSWORD);
       agent = request.agent(t.app);
       await signIn(agent, slug, person.email, PARENT_PASSWORD, 303);
     }

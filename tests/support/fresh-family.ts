@@ -42,7 +42,7 @@ export async function freshFamily(t: TestApp, slug: string, { guardians = 1, pre
     { civility: 'madame' as const, firstName: 'Anne', email: `${name.toLowerCase()}-anne@example.org` },
     { civility: 'monsieur' as const, firstName: 'Marc', email: `${name.toLowerCase()}-marc@example.org` },
   ].slice(0, guardians);
-  const { familyId } = await t.runtime.services.accounts.createFamilyWithGuardians(commune, {
+  const { familyId } = await t.runtime.services.familyCreation.createFamilyWithGuardians(commune, {
     name,
     guardians: people.map((person) => ({ ...person, lastName: name })),
   });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ImportFileRefusedError,
-  normaliseHeader,
   normaliseImportedPhone,
   normaliseImportedPostcode,
   parseCivility,
@@ -9,6 +8,7 @@ import {
   parseImportedDate,
   readFamilyCsv,
 } from '../../src/services/family-import-service.ts';
+import { normaliseHeader } from '../../src/integrations/csv/spreadsheet-csv-reader.ts';
 
 const TODAY = '2026-11-23';
 

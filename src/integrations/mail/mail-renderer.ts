@@ -1,7 +1,17 @@
+import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { OutgoingMail } from '../../data/mail-outbox-repository.ts';
-import { addFilters, VIEWS_DIR } from '../../web/views.ts';
+import { FRENCH_FILTERS } from '../../i18n/template-filters.ts';
+
+/** The mail layouts (text and HTML), next to the page templates but read only by this renderer. */
+const MAIL_VIEWS_DIR = path.resolve(import.meta.dirname, '../../../views/mails');
+
+function mailEnvironment(autoescape: boolean): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(MAIL_VIEWS_DIR), { autoescape });
+  for (const [name, filter] of Object.entries(FRENCH_FILTERS)) env.addFilter(name, filter);
+  return env;
+}
 
 /** What a service says in a mail; the renderer turns it into French text and HTML, signed by the commune. */
 export interface MailContent {
@@ -15,10 +25,8 @@ export interface MailContent {
 }
 
 export function mailRenderer(publicUrl: string) {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR), { autoescape: true });
-  const text = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR), { autoescape: false });
-  addFilters(env);
-  addFilters(text);
+  const html = mailEnvironment(true);
+  const text = mailEnvironment(false);
   return {
     publicUrl,
     /** An absolute link inside the commune's portal, for mails. */
@@ -31,8 +39,8 @@ export function mailRenderer(publicUrl: string) {
         kind: content.kind,
         to: content.to,
         subject: `${content.subject} – ${commune.settings.portalName}, ${commune.settings.officialName}`,
-        text: text.render('mails/layout.text.njk', context),
-        html: env.render('mails/layout.html.njk', context),
+        text: text.render('layout.text.njk', context),
+        html: html.render('layout.html.njk', context),
       };
     },
   };

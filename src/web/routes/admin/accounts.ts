@@ -1,9 +1,11 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
-import { presentPendingActivations } from '../../presenters/account-presenter.ts';
+import { formPost, setFlash } from '../../forms.ts';
+import { activationDecisionMessage, presentPendingActivations } from '../../presenters/account-presenter.ts';
 import { rowIdList } from '../../row-id.ts';
+
+const VIEW = 'pages/admin/accounts';
 
 const decisionSchema = z
   .object({
@@ -21,36 +23,32 @@ const decisionSchema = z
 export function adminAccountsRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
 
-  router.get('/comptes-a-activer', async (_req, res) => {
-    const pending = await services.accounts.listPendingActivations(res.locals.commune!);
-    res.render('pages/admin/accounts', { pending: presentPendingActivations(pending, services.clock.now()) });
-  });
+  const renderQueue = async (res: Response, status: number, extra: Record<string, unknown> = {}) => {
+    const queue = await services.selfRegistration.listPending(res.locals.commune!);
+    res.status(status).render(VIEW, { ...extra, pending: presentPendingActivations(queue) });
+  };
 
-  router.post('/comptes-a-activer', async (req, res) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(decisionSchema, req.body);
-    if (!parsed.ok) {
-      const pending = await services.accounts.listPendingActivations(commune);
-      renderWithErrors(res, 400, 'pages/admin/accounts', parsed.errors, parsed.values, {
-        pending: presentPendingActivations(pending, services.clock.now()),
-      });
-      return;
-    }
-    const { comptes, decision, motif } = parsed.data;
-    const { decided, alreadyDecided } = await services.accounts.decideActivations(
-      commune,
-      req.user!,
-      comptes,
-      decision === 'activer' ? { accept: true } : { accept: false, reason: motif! },
-    );
-    const names = decided.map((user) => `${user.firstName} ${user.lastName}`).join(', ');
-    const done = decided.length
-      ? `${decision === 'activer' ? 'Activé' : 'Refusé'}${decided.length > 1 ? 's' : ''} : ${names}. Un e-mail a été envoyé.`
-      : '';
-    const skipped = alreadyDecided.length ? ` ${alreadyDecided.length} demande(s) avaient déjà été traitées par un autre agent.` : '';
-    setFlash(req, 'success', `${done}${skipped}`.trim());
-    res.redirect(303, `/${commune.slug}/admin/comptes-a-activer`);
-  });
+  router.get('/comptes-a-activer', (_req, res) => renderQueue(res, 200));
+
+  router.post(
+    '/comptes-a-activer',
+    formPost({
+      schema: decisionSchema,
+      async act({ comptes, decision, motif }, req, res) {
+        const commune = res.locals.commune!;
+        const accept = decision === 'activer';
+        const { decided, alreadyDecided } = await services.selfRegistration.decide(
+          commune,
+          req.user!,
+          comptes,
+          accept ? { accept: true } : { accept: false, reason: motif! },
+        );
+        setFlash(req, 'success', activationDecisionMessage(accept, decided, alreadyDecided.length));
+        res.redirect(303, `/${commune.slug}/admin/comptes-a-activer`);
+      },
+      render: (_req, res, { status, errors, values }) => renderQueue(res, status, { errors, values }),
+    }),
+  );
 
   return router;
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import type { GuardianInput } from '../../../services/account-service.ts';
+import type { GuardianInput } from '../../../services/family-creation-service.ts';
 import { civility, email, optionalPhone, optionalPostcode, optionalText, requiredText } from '../../form-fields.ts';
-import { fieldErrorsOf, formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formKeyOf, formPost, setFlash } from '../../forms.ts';
 
 const VIEW = 'pages/admin/new-family';
 
@@ -41,42 +41,36 @@ export function adminFamiliesRouter(services: Services): Router {
     res.render(VIEW, { values: {} });
   });
 
-  router.post('/familles/nouvelle', async (req, res) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(schema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, VIEW, parsed.errors, parsed.values);
-      return;
-    }
-    const form = parsed.data;
-    const guardians: GuardianInput[] = [
-      { civility: form.civilite1, lastName: form.nom1, firstName: form.prenom1, email: form.courriel1, phone: form.telephone1 },
-    ];
-    if (form.courriel2 && form.civilite2 && form.nom2 && form.prenom2) {
-      guardians.push({ civility: form.civilite2, lastName: form.nom2, firstName: form.prenom2, email: form.courriel2, phone: form.telephone2 });
-    }
-    try {
-      const created = await services.accounts.createFamilyWithGuardians(commune, {
-        name: form.famille,
-        addressLine: form.adresse,
-        postcode: form.codePostal,
-        city: form.ville,
-        guardians,
-      }, req.user!, formKeyOf(req.body));
-      setFlash(
-        req,
-        'success',
-        `Famille ${form.famille} créée (dossier ${created.reference}). Lien d'activation envoyé à : ${created.guardians
-          .map((guardian) => `${guardian.email} (identifiant ${guardian.identifier})`)
-          .join(', ')}.`,
-      );
-      res.redirect(303, `/${commune.slug}/admin`);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, VIEW, errors, req.body as Record<string, unknown>);
-    }
-  });
+  router.post(
+    '/familles/nouvelle',
+    formPost({
+      schema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const guardians: GuardianInput[] = [
+          { civility: form.civilite1, lastName: form.nom1, firstName: form.prenom1, email: form.courriel1, phone: form.telephone1 },
+        ];
+        if (form.courriel2 && form.civilite2 && form.nom2 && form.prenom2) {
+          guardians.push({ civility: form.civilite2, lastName: form.nom2, firstName: form.prenom2, email: form.courriel2, phone: form.telephone2 });
+        }
+        const created = await services.familyCreation.createFamilyWithGuardians(
+          commune,
+          { name: form.famille, addressLine: form.adresse, postcode: form.codePostal, city: form.ville, guardians },
+          req.user!,
+          formKeyOf(req.body),
+        );
+        setFlash(
+          req,
+          'success',
+          `Famille ${form.famille} créée (dossier ${created.reference}). Lien d'activation envoyé à : ${created.guardians
+            .map((guardian) => `${guardian.email} (identifiant ${guardian.identifier})`)
+            .join(', ')}.`,
+        );
+        res.redirect(303, `/${commune.slug}/admin`);
+      },
+      render: (_req, res, { status, errors, values }) => res.status(status).render(VIEW, { errors, values }),
+    }),
+  );
 
   return router;
 }

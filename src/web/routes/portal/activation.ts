@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
+import type { LinkState } from '../../../services/account-links.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
 const VIEW = 'pages/portal/activation';
@@ -11,42 +12,42 @@ const passwordSchema = z.object({
   confirmation: z.string({ error: 'Saisissez à nouveau le mot de passe' }).min(1, 'Saisissez à nouveau le mot de passe'),
 });
 
+const statusOf = (link: LinkState) => (link.state === 'unknown' ? 404 : link.state === 'valid' ? 200 : 410);
+
 /** `/activation/:token`: the e-mailed single-use link where a new account chooses its password. */
 export function activationRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
 
-  router.get('/activation/:token', async (req, res) => {
-    const commune = res.locals.commune!;
-    const link = await services.accounts.activationLinkState(commune, req.params.token);
-    res.status(link.state === 'unknown' ? 404 : link.state === 'valid' ? 200 : 410).render(VIEW, { link });
-  });
+  /** The link's page: the form while the link is valid (with the refusal, if any), otherwise why it opens nothing. */
+  async function renderLink(res: Response, token: string, refusal?: FormState) {
+    const link = await services.activation.linkState(res.locals.commune!, token);
+    if (link.state !== 'valid' || !refusal) {
+      res.status(statusOf(link)).render(VIEW, { link });
+      return;
+    }
+    // The password fields are never sent back.
+    res.status(refusal.status).render(VIEW, { link, errors: refusal.errors, values: {} });
+  }
 
-  router.post('/activation/:token', async (req, res) => {
-    const commune = res.locals.commune!;
-    const link = await services.accounts.activationLinkState(commune, req.params.token);
-    if (link.state !== 'valid') {
-      res.status(link.state === 'unknown' ? 404 : 410).render(VIEW, { link });
-      return;
-    }
-    const parsed = parseForm(passwordSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, VIEW, parsed.errors, parsed.values, { link });
-      return;
-    }
-    try {
-      const user = await services.accounts.activate(commune, req.params.token, parsed.data.motDePasse, parsed.data.confirmation);
-      setFlash(req, 'success', `Votre espace est activé. Connectez-vous avec votre identifiant ${user.identifier} et votre nouveau mot de passe.`);
-      res.redirect(303, `/${commune.slug}/connexion`);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, VIEW, errors, {}, { link });
-    }
-  });
+  router.get('/activation/:token', (req, res) => renderLink(res, req.params.token));
+
+  router.post(
+    '/activation/:token',
+    formPost({
+      schema: passwordSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const user = await services.activation.activate(commune, req.params.token as string, form.motDePasse, form.confirmation);
+        setFlash(req, 'success', `Votre espace est activé. Connectez-vous avec votre identifiant ${user.identifier} et votre nouveau mot de passe.`);
+        res.redirect(303, `/${commune.slug}/connexion`);
+      },
+      render: (req, res, refusal) => renderLink(res, req.params.token as string, refusal),
+    }),
+  );
 
   router.post('/activation/:token/nouveau-lien', async (req, res) => {
     const commune = res.locals.commune!;
-    const outcome = await services.accounts.renewActivationLink(commune, req.params.token, req.ip ?? null);
+    const outcome = await services.activation.renewLink(commune, req.params.token, req.ip ?? null);
     if (outcome.throttled) {
       res.set('Retry-After', String(outcome.retryAfterSeconds));
       res.status(429).render('pages/portal/activation-renewed', { throttled: mailThrottledMessage(outcome.retryAfterSeconds) });

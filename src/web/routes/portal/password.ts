@@ -1,7 +1,9 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { ValidationError } from '../../../domain/errors.ts';
+import type { LinkState } from '../../../services/account-links.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireRole } from '../../middleware/auth.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
@@ -18,6 +20,8 @@ const changeSchema = newPasswordSchema.extend({
   motDePasseActuel: z.string({ error: 'Saisissez votre mot de passe actuel' }).min(1, 'Saisissez votre mot de passe actuel'),
 });
 
+const statusOf = (link: LinkState) => (link.state === 'unknown' ? 404 : link.state === 'valid' ? 200 : 410);
+
 /** Forgotten password (single-use link valid one hour) and change of password when signed in. */
 export function passwordRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
@@ -26,89 +30,77 @@ export function passwordRouter(services: Services): Router {
     res.render('pages/portal/forgotten-password');
   });
 
-  router.post('/mot-de-passe-oublie', async (req, res) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(forgottenSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, 'pages/portal/forgotten-password', parsed.errors, parsed.values);
-      return;
-    }
-    const outcome = await services.accounts.requestPasswordReset(commune, parsed.data.identifiant, req.ip ?? null);
-    if (outcome.throttled) {
-      res.set('Retry-After', String(outcome.retryAfterSeconds));
-      const message = mailThrottledMessage(outcome.retryAfterSeconds);
-      renderWithErrors(res, 429, 'pages/portal/forgotten-password', [{ field: 'identifiant', message }], parsed.data);
-      return;
-    }
-    // The same answer whether or not an account exists.
-    setFlash(
-      req,
-      'info',
-      "Si un espace correspond à cet identifiant, un e-mail vient de lui être envoyé avec un lien valable une heure. Pensez à regarder dans vos courriers indésirables.",
-    );
-    res.redirect(303, `/${commune.slug}/mot-de-passe-oublie`);
-  });
+  router.post(
+    '/mot-de-passe-oublie',
+    formPost({
+      schema: forgottenSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const outcome = await services.passwords.requestReset(commune, form.identifiant, req.ip ?? null);
+        if (outcome.throttled) {
+          res.set('Retry-After', String(outcome.retryAfterSeconds));
+          throw new ValidationError([{ field: 'identifiant', message: mailThrottledMessage(outcome.retryAfterSeconds) }], 429);
+        }
+        // The same answer whether or not an account exists.
+        setFlash(
+          req,
+          'info',
+          "Si un espace correspond à cet identifiant, un e-mail vient de lui être envoyé avec un lien valable une heure. Pensez à regarder dans vos courriers indésirables.",
+        );
+        res.redirect(303, `/${commune.slug}/mot-de-passe-oublie`);
+      },
+      render: (_req, res, { status, errors, values }) => res.status(status).render('pages/portal/forgotten-password', { errors, values }),
+    }),
+  );
 
-  router.get('/mot-de-passe/:token', async (req, res) => {
-    const commune = res.locals.commune!;
-    const link = await services.accounts.resetLinkState(commune, req.params.token);
-    res.status(link.state === 'unknown' ? 404 : link.state === 'valid' ? 200 : 410).render('pages/portal/reset-password', { link });
-  });
+  /** The reset link's page: the form while the link is valid (with the refusal, if any), otherwise why it opens nothing. */
+  async function renderResetLink(res: Response, token: string, refusal?: FormState) {
+    const link = await services.passwords.resetLinkState(res.locals.commune!, token);
+    if (link.state !== 'valid' || !refusal) {
+      res.status(statusOf(link)).render('pages/portal/reset-password', { link });
+      return;
+    }
+    res.status(refusal.status).render('pages/portal/reset-password', { link, errors: refusal.errors, values: {} });
+  }
 
-  router.post('/mot-de-passe/:token', async (req, res) => {
-    const commune = res.locals.commune!;
-    const link = await services.accounts.resetLinkState(commune, req.params.token);
-    if (link.state !== 'valid') {
-      res.status(link.state === 'unknown' ? 404 : 410).render('pages/portal/reset-password', { link });
-      return;
-    }
-    const parsed = parseForm(newPasswordSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, 'pages/portal/reset-password', parsed.errors, {}, { link });
-      return;
-    }
-    try {
-      await services.accounts.resetPassword(commune, req.params.token, parsed.data.motDePasse, parsed.data.confirmation);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, 'pages/portal/reset-password', errors, {}, { link });
-      return;
-    }
-    // Every session of the account was closed, this browser's included if it was signed in.
-    req.session.regenerate(() => {
-      setFlash(req, 'success', 'Votre nouveau mot de passe est enregistré. Vos connexions ouvertes ont été fermées : connectez-vous.');
-      res.redirect(303, `/${commune.slug}/connexion`);
-    });
-  });
+  router.get('/mot-de-passe/:token', (req, res) => renderResetLink(res, req.params.token));
+
+  router.post(
+    '/mot-de-passe/:token',
+    formPost({
+      schema: newPasswordSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        await services.passwords.reset(commune, req.params.token as string, form.motDePasse, form.confirmation);
+        // Every session of the account was closed, this browser's included if it was signed in.
+        req.session.regenerate(() => {
+          setFlash(req, 'success', 'Votre nouveau mot de passe est enregistré. Vos connexions ouvertes ont été fermées : connectez-vous.');
+          res.redirect(303, `/${commune.slug}/connexion`);
+        });
+      },
+      render: (req, res, refusal) => renderResetLink(res, req.params.token as string, refusal),
+    }),
+  );
 
   router.get('/changer-mot-de-passe', requireRole('parent', 'agent', 'admin'), (_req, res) => {
     res.render('pages/portal/change-password');
   });
 
-  router.post('/changer-mot-de-passe', requireRole('parent', 'agent', 'admin'), async (req, res) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(changeSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, 'pages/portal/change-password', parsed.errors, {});
-      return;
-    }
-    try {
-      await services.accounts.changePassword(
-        commune,
-        req.user!,
-        { current: parsed.data.motDePasseActuel, password: parsed.data.motDePasse, confirmation: parsed.data.confirmation },
-        req.sessionID,
-      );
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, 'pages/portal/change-password', errors, {});
-      return;
-    }
-    setFlash(req, 'success', 'Votre mot de passe est modifié. Vos autres connexions ouvertes ont été fermées.');
-    res.redirect(303, `/${commune.slug}/changer-mot-de-passe`);
-  });
+  router.post(
+    '/changer-mot-de-passe',
+    requireRole('parent', 'agent', 'admin'),
+    formPost({
+      schema: changeSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const change = { current: form.motDePasseActuel, password: form.motDePasse, confirmation: form.confirmation };
+        await services.passwords.change(commune, req.user!, change, req.sessionID);
+        setFlash(req, 'success', 'Votre mot de passe est modifié. Vos autres connexions ouvertes ont été fermées.');
+        res.redirect(303, `/${commune.slug}/changer-mot-de-passe`);
+      },
+      render: (_req, res, { status, errors }) => res.status(status).render('pages/portal/change-password', { errors, values: {} }),
+    }),
+  );
 
   return router;
 }

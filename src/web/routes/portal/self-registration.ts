@@ -1,15 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parisDay } from '../../../domain/calendar/paris-time.ts';
+import { ValidationError } from '../../../domain/errors.ts';
 import { passwordProblems } from '../../../domain/password-policy.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, optionalBirthDate, optionalPhone, optionalPostcode, optionalText, requiredText, civility } from '../../form-fields.ts';
-import { fieldErrorsOf, parseForm, renderWithErrors } from '../../forms.ts';
+import { formPost } from '../../forms.ts';
 import { homeFor } from '../../middleware/auth.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
 
 const VIEW = 'pages/portal/self-registration';
 
+/** `today`: the day a birth date must be before, from the service's clock. */
 function registrationSchema(today: () => string) {
   return z
     .object({
@@ -51,7 +52,6 @@ function registrationSchema(today: () => string) {
 /** « Je n'ai pas d'espace » → « Créer mon espace » (DESIGN §5), where the commune allows it. */
 export function selfRegistrationRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
-  const schema = registrationSchema(() => parisDay(services.clock.now()));
 
   router.get('/creer-mon-espace', (req, res) => {
     const commune = res.locals.commune!;
@@ -62,51 +62,48 @@ export function selfRegistrationRouter(services: Services): Router {
     res.status(commune.settings.features.selfRegistration ? 200 : 404).render(VIEW, { values: { contactPrefere: 'email' } });
   });
 
-  router.post('/creer-mon-espace', async (req, res) => {
-    const commune = res.locals.commune!;
-    if (!commune.settings.features.selfRegistration) {
+  router.post(
+    '/creer-mon-espace',
+    (_req, res, next) => {
+      if (res.locals.commune!.settings.features.selfRegistration) return next();
       res.status(404).render(VIEW);
-      return;
-    }
-    const parsed = parseForm(schema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, VIEW, parsed.errors, parsed.values);
-      return;
-    }
-    const form = parsed.data;
-    try {
-      const outcome = await services.accounts.selfRegister(commune, {
-        civility: form.civilite,
-        lastName: form.nomUsage,
-        birthName: form.nomNaissance,
-        firstName: form.prenom,
-        birthDate: form.dateNaissance,
-        birthCountry: form.paysNaissance,
-        birthDepartment: form.departementNaissance,
-        birthCity: form.communeNaissance,
-        addressLine: form.adresse,
-        postcode: form.codePostal,
-        city: form.ville,
-        phone: form.telephone,
-        email: form.courriel,
-        preferredContact: form.contactPrefere,
-        password: form.motDePasse,
-      }, req.ip ?? null);
-      if (outcome.throttled) {
-        res.set('Retry-After', String(outcome.retryAfterSeconds));
-        const message = mailThrottledMessage(outcome.retryAfterSeconds);
-        renderWithErrors(res, 429, VIEW, [{ field: 'courriel', message }], req.body as Record<string, unknown>);
-        return;
-      }
-      // The same answer whether the address was new or already had an account (its holder was told).
-      req.session.registrationReceipt = { deadline: outcome.deadline.toISOString(), identifier: outcome.identifier, email: form.courriel };
-      res.redirect(303, `/${commune.slug}/creer-mon-espace/demande-envoyee`);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, VIEW, errors, req.body as Record<string, unknown>);
-    }
-  });
+    },
+    formPost({
+      schema: () => registrationSchema(services.selfRegistration.today),
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const outcome = await services.selfRegistration.register(
+          commune,
+          {
+            civility: form.civilite,
+            lastName: form.nomUsage,
+            birthName: form.nomNaissance,
+            firstName: form.prenom,
+            birthDate: form.dateNaissance,
+            birthCountry: form.paysNaissance,
+            birthDepartment: form.departementNaissance,
+            birthCity: form.communeNaissance,
+            addressLine: form.adresse,
+            postcode: form.codePostal,
+            city: form.ville,
+            phone: form.telephone,
+            email: form.courriel,
+            preferredContact: form.contactPrefere,
+            password: form.motDePasse,
+          },
+          req.ip ?? null,
+        );
+        if (outcome.throttled) {
+          res.set('Retry-After', String(outcome.retryAfterSeconds));
+          throw new ValidationError([{ field: 'courriel', message: mailThrottledMessage(outcome.retryAfterSeconds) }], 429);
+        }
+        // The same answer whether the address was new or already had an account (its holder was told).
+        req.session.registrationReceipt = { deadline: outcome.deadline.toISOString(), identifier: outcome.identifier, email: form.courriel };
+        res.redirect(303, `/${commune.slug}/creer-mon-espace/demande-envoyee`);
+      },
+      render: (_req, res, { status, errors, values }) => res.status(status).render(VIEW, { errors, values }),
+    }),
+  );
 
   router.get('/creer-mon-espace/demande-envoyee', (req, res) => {
     const commune = res.locals.commune!;

@@ -1,13 +1,13 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { PassportStatic } from 'passport';
 import type { IVerifyOptions } from 'passport-local';
 import { z } from 'zod';
 import type { User } from '../../../data/user-repository.ts';
+import { ValidationError } from '../../../domain/errors.ts';
 import type { AuthenticationFailure, SignInContext } from '../../../services/auth-service.ts';
-import { formatDateTime } from '../../../i18n/format.ts';
-import { parseForm, renderWithErrors, setFlash } from '../../forms.ts';
+import { formPost, setFlash } from '../../forms.ts';
 import { homeFor, safeReturnPath } from '../../middleware/auth.ts';
-import { theService } from '../../../i18n/service-name.ts';
+import { signInRefusal } from '../../presenters/account-presenter.ts';
 
 const signInSchema = z.object({
   identifiant: z.string().trim().min(1, 'Saisissez votre identifiant ou votre adresse e-mail').max(254, 'Identifiant trop long'),
@@ -16,10 +16,6 @@ const signInSchema = z.object({
 });
 
 const VIEW = 'pages/portal/sign-in';
-const INVALID_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
-// The same words whether or not the login names an account, and whichever counter is locked.
-const LOCKED =
-  'Trop de tentatives de connexion. Par sécurité, la connexion à ce compte est suspendue pendant 15 minutes. Réessayez plus tard, ou utilisez « Mot de passe oublié ».';
 
 /** Where the attempt comes from: `req.ip` honours `trust proxy`; IPv4 is shown as such, not IPv4-mapped. */
 export function signInContext(req: Request): SignInContext {
@@ -46,51 +42,35 @@ export function signInRouter(passport: PassportStatic['Passport']['prototype']):
     res.render(VIEW, { values: { retour: safeReturnPath(req.query.retour, commune.slug) } });
   });
 
-  router.post('/connexion', (req: Request, res: Response, next: NextFunction) => {
-    const commune = res.locals.commune!;
-    const parsed = parseForm(signInSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, VIEW, parsed.errors, parsed.values);
-      return;
-    }
-    const { identifiant, retour } = parsed.data;
-    passport.authenticate('local', (error: unknown, user: User | false, info?: Partial<SignInFailureInfo>) => {
-      if (error) return next(error);
-      if (!user) {
-        if (info?.failure?.reason === 'locked') {
-          res.set('Retry-After', String(info.failure.retryAfterSeconds));
-          renderWithErrors(res, 429, VIEW, [{ field: 'identifiant', message: LOCKED }], { identifiant, retour });
-          return;
-        }
-        const failure = info?.failure;
-        if (failure?.reason === 'pending_activation') {
-          const message = `Votre espace n'est pas encore activé : ${theService(commune.settings.contacts.service)} traite votre demande au plus tard le ${formatDateTime(failure.deadline)}. Vous recevrez un e-mail.`;
-          renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
-          return;
-        }
-        if (failure?.reason === 'refused') {
-          const why = failure.refusalReason ? ` Motif : ${failure.refusalReason}` : '';
-          const message = `Votre demande de création d'espace a été refusée par ${theService(commune.settings.contacts.service)}.${why}`;
-          renderWithErrors(res, 403, VIEW, [{ field: 'identifiant', message }], { identifiant, retour });
-          return;
-        }
-        // One message whatever failed, so the page never tells whether an account exists.
-        renderWithErrors(res, 401, VIEW, [{ field: 'identifiant', message: INVALID_CREDENTIALS }], {
-          identifiant,
-          retour,
-        });
-        return;
-      }
-      // passport regenerates the session id here, against session fixation.
-      req.logIn(user, (loginError) => {
-        if (loginError) return next(loginError);
-        setFlash(req, 'success', `Vous êtes connecté·e, ${user.firstName} ${user.lastName}.`);
-        const destination =
-          (user.role === 'parent' ? safeReturnPath(retour, commune.slug) : undefined) ?? homeFor(user.role, commune.slug);
-        res.redirect(303, destination);
-      });
-    })(req, res, next);
-  });
+  router.post(
+    '/connexion',
+    formPost({
+      schema: signInSchema,
+      act: ({ retour }, req, res) =>
+        new Promise<void>((resolve, reject) => {
+          const commune = res.locals.commune!;
+          passport.authenticate('local', (error: unknown, user: User | false, info?: Partial<SignInFailureInfo>) => {
+            if (error) return reject(error);
+            if (!user) {
+              const failure: AuthenticationFailure = info?.failure ?? { ok: false, reason: 'invalid_credentials' };
+              if (failure.reason === 'locked') res.set('Retry-After', String(failure.retryAfterSeconds));
+              const { status, message } = signInRefusal(failure, commune.settings.contacts.service);
+              return reject(new ValidationError([{ field: 'identifiant', message }], status));
+            }
+            // passport regenerates the session id here, against session fixation.
+            req.logIn(user, (loginError) => {
+              if (loginError) return reject(loginError);
+              setFlash(req, 'success', `Vous êtes connecté·e, ${user.firstName} ${user.lastName}.`);
+              const destination =
+                (user.role === 'parent' ? safeReturnPath(retour, commune.slug) : undefined) ?? homeFor(user.role, commune.slug);
+              res.redirect(303, destination);
+              resolve();
+            });
+          })(req, res, (error?: unknown) => (error ? reject(error) : resolve()));
+        }),
+      render: (_req, res, { status, errors, values }) => res.status(status).render(VIEW, { errors, values }),
+    }),
+  );
 
   router.post('/deconnexion', (req, res, next) => {
     const commune = res.locals.commune!;

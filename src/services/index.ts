@@ -10,7 +10,7 @@ import { familyFileService } from './family-file-service.ts';
 import { attendanceService } from './attendance-service.ts';
 import { absenceService } from './absence-service.ts';
 import { authService } from './auth-service.ts';
-import { bookingService } from './booking-service.ts';
+import { bookingGridService } from './booking-grid-service.ts';
 import { calendarService } from './calendar-service.ts';
 import { registrationService } from './registration-service.ts';
 import { communeService } from './commune-service.ts';
@@ -18,7 +18,9 @@ import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { recurringBookingService } from './recurring-booking-service.ts';
 import { seedService } from './seed-service.ts';
+import { weekChangeService } from './week-change-service.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -36,7 +38,8 @@ export interface ServiceDependencies {
 export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
-  const bookings = bookingService(repositories, clock, mail, calendars);
+  const bookingGrid = bookingGridService(repositories, clock, calendars);
+  const weekChanges = weekChangeService(repositories, clock, mail, calendars);
   const absences = absenceService(repositories, clock);
   const accounts = accountService(repositories, hasher, clock, mail, mailThrottle);
   const emailChanges = emailChangeService(repositories, clock, mail, accounts);
@@ -50,12 +53,14 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     emailChanges,
     calendars,
     registrations,
-    bookings,
+    bookingGrid,
+    weekChanges,
+    recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
     familyFile: familyFileService(repositories, clock, mail, registrations, absences, emailChanges),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges),
     ...communicationServices(repositories, clock, mail),
   };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
-import { dayWords } from '../domain/booking-grid.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -50,7 +49,6 @@ export interface BookedDay {
   activityId: number;
   activityName: string;
   day: CalendarDay;
-  words: string;
 }
 
 export interface AbsenceInput {
@@ -87,7 +85,6 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       activityId: booking.activityId,
       activityName: names.get(booking.activityId) ?? '',
       day: booking.day,
-      words: dayWords(booking.day),
     }));
   }
 

@@ -8,7 +8,7 @@ describe('formatDate', () => {
     // Late evening UTC is already the next day in Paris.
     [new Date('2026-11-25T23:30:00Z'), 'jeudi 26 novembre 2026'],
     [new Date('2026-03-29T00:30:00Z'), 'dimanche 29 mars 2026'],
-    ['2027-01-01', 'vendredi 1 janvier 2027'],
+    ['2027-01-01', 'vendredi 1er janvier 2027'],
   ])('formats %s as « %s »', (input, expected) => {
     expect(formatDate(input)).toBe(expected);
   });

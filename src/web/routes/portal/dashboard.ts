@@ -21,12 +21,12 @@ export function dashboardRouter(services: Services): Router {
       services.familyFile.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
-      services.bookings.familySummary(commune, familyId, now),
+      services.bookingGrid.familySummary(commune, familyId),
     ]);
     res.render('pages/portal/dashboard', {
       family,
       members: presentMembers(members, now),
-      bookings: presentChildSummaries(bookings, now),
+      bookings: presentChildSummaries(bookings),
       pendingRequests: presentFamilyRequests(requests.filter((request) => request.status === 'pending')),
       news: presentNews(news),
       unreadCount: unread,

@@ -132,8 +132,7 @@ describe('cellOf: the state of one (activity, day) of the grid', () => {
       BEFORE,
       { state: 'locked', changeable: false, held: null, reason: /réservable à partir du lundi/ },
     ],
-  ])('%s', (_label, input, now, expected) => {
-    void now;
+  ])('%s', (_label, input, _now, expected) => {
     const cell = cellOf(input);
     const reason = cell.why && obstacleWords(cell.why);
     expect({ state: cell.state, changeable: cell.changeable, held: cell.held }).toEqual({
@@ -166,8 +165,7 @@ describe('changeFor: what the server does with a changed cell, whatever the form
     ['ticks a holiday', facts('2026-12-25', BEFORE), true, BEFORE, 'refuse', /^fermé \(Jour férié/],
     ['ticks an activity the child is not registered to', facts('2026-11-30', BEFORE, { registered: false }), true, BEFORE, 'refuse', new RegExp(`^${NOT_REGISTERED}$`)],
     ['unticks a booked day that closed since', facts('2026-12-04', BEFORE, { holding: booked }), false, BEFORE, 'cancel'],
-  ])('%s', (_label, input, wanted, now, kind, reason) => {
-    void now;
+  ])('%s', (_label, input, wanted, _now, kind, reason) => {
     const change = changeFor(input, wanted);
     expect(change.kind).toBe(kind);
     if (reason) expect(change.kind === 'refuse' && refusalWords(change.reason)).toMatch(reason);

@@ -1,10 +1,10 @@
 import { addDays, isoWeekdayOf, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
-import type { DayStatus } from './calendar/closed-days.ts';
+import type { ClosedDay, DayStatus } from './calendar/closed-days.ts';
 
 /**
  * The attendance sheet of an activity on a day (DESIGN §8): who is expected (booked), who waits,
  * who was marked present or absent, including a child who came without a booking. Pure: the
- * service gives it the rows and `today`.
+ * service gives it the rows and `today`; refusals are codes, worded by `src/i18n`.
  */
 
 export type AttendanceStatus = 'present' | 'absent';
@@ -59,10 +59,13 @@ export function buildSheet<L extends SheetFacts>(lines: readonly L[]): Sheet<L> 
   };
 }
 
-/** Why a day's attendance cannot be taken, in words; undefined when it can. */
-export function markingRefusal(day: CalendarDay, today: CalendarDay, status: DayStatus): string | undefined {
-  if (!status.open) return `Ce jour est fermé (${status.label}) : il n'y a pas de pointage.`;
-  if (day > today) return "Le pointage se fait le jour même ou après : ce jour n'est pas encore arrivé.";
+/** Why a day's attendance cannot be taken: the day is closed, or has not come yet. */
+export type MarkingRefusal = { code: 'day_closed'; day: ClosedDay } | { code: 'not_arrived' };
+
+/** Why a day's attendance cannot be taken; undefined when it can. */
+export function markingRefusal(day: CalendarDay, today: CalendarDay, status: DayStatus): MarkingRefusal | undefined {
+  if (!status.open) return { code: 'day_closed', day: status };
+  if (day > today) return { code: 'not_arrived' };
   return undefined;
 }
 
@@ -73,10 +76,13 @@ export function daysBetween(from: CalendarDay, to: CalendarDay): CalendarDay[] {
   return days;
 }
 
-/** Why a period cannot be exported or counted, in words; undefined when it can. */
-export function periodRefusal(from: CalendarDay, to: CalendarDay, maxDays: number): string | undefined {
-  if (from > to) return 'La date de fin doit être le même jour que la date de début ou après.';
-  if (addDays(from, maxDays - 1) < to) return `La période ne peut pas dépasser ${maxDays} jours.`;
+/** Why a period cannot be exported or counted: it ends before it starts, or is longer than allowed. */
+export type PeriodRefusal = { code: 'ends_before_start' } | { code: 'too_long'; maxDays: number };
+
+/** Why a period cannot be exported or counted; undefined when it can. */
+export function periodRefusal(from: CalendarDay, to: CalendarDay, maxDays: number): PeriodRefusal | undefined {
+  if (from > to) return { code: 'ends_before_start' };
+  if (addDays(from, maxDays - 1) < to) return { code: 'too_long', maxDays };
   return undefined;
 }
 

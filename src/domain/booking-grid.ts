@@ -1,14 +1,13 @@
 import { changeWindow, type BookingHorizon, type BookingRule, type WindowOptions, type WindowState } from './booking-window.ts';
-import { addDays, isoWeekdayOf, isoWeekParts, mondayOfIsoWeek, parisMidnight, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
-import type { DayStatus } from './calendar/closed-days.ts';
-import { parisDateWords, windowStateWords } from './calendar/deadline-words.ts';
+import { addDays, isoWeekdayOf, isoWeekParts, mondayOfIsoWeek, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
+import type { ClosedDay, DayStatus } from './calendar/closed-days.ts';
 import { parseCalendarDay } from './contact-formats.ts';
 
 /**
  * The weekly booking grid (DESIGN §7 Weekly grid): which ISO week, which days, and the state of
  * each (activity, day) cell from the registration, the calendar, the booking window and what is
  * already booked. Pure: `now` and the data are arguments; the service re-runs the same rules on
- * every write, whatever the form sent.
+ * every write, whatever the form sent. It says why with codes; `src/i18n` words them.
  */
 
 /** 'YYYY-Www', as `<input type="week">` and the URL (`?semaine=2026-W48`) write it. */
@@ -101,6 +100,22 @@ export interface CellFacts {
  */
 export type CellState = 'booked' | 'available' | 'full' | 'waiting' | 'closed' | 'locked';
 
+/**
+ * Why a cell cannot change, or why a change is refused: no validated registration, a closed day,
+ * a window past its deadline or not open yet.
+ */
+export type BookingObstacle =
+  | { code: 'not_registered' }
+  | { code: 'day_closed'; day: ClosedDay }
+  | { code: 'past_deadline'; deadline: Date }
+  | { code: 'not_open_yet'; opensAt?: Date };
+
+/** What a week change refuses: an obstacle of the cell, or a cell the form should not have sent. */
+export type ChangeRefusal = BookingObstacle | { code: 'unknown_activity' } | { code: 'outside_week' };
+
+/** What a week change did to a cell. */
+export type DoneAction = 'booked' | 'waiting' | 'cancelled' | 'left_waiting';
+
 export interface Cell {
   day: CalendarDay;
   state: CellState;
@@ -109,15 +124,18 @@ export interface Cell {
   /** The child has a place or a ticket: the checkbox starts ticked. */
   held: 'booked' | 'waiting' | null;
   waitingRank?: number;
-  /** Why a closed or locked cell is so, in French. */
-  reason?: string;
+  /** Why a closed or locked cell is so; on a held cell still changeable, why it could not be booked again. */
+  why?: BookingObstacle;
   /** Until when a booking of this day can be made (the booking rule's deadline). */
   deadline: Date;
 }
 
-export const NOT_REGISTERED = "Pas d'inscription validée à cette activité ce jour-là";
+function windowObstacle(state: WindowState & { open: false }): BookingObstacle {
+  if (state.reason === 'past_deadline') return { code: 'past_deadline', deadline: state.deadline };
+  return state.opensAt ? { code: 'not_open_yet', opensAt: state.opensAt } : { code: 'not_open_yet' };
+}
 
-export function cellOf(facts: CellFacts, now: Date): Cell {
+export function cellOf(facts: CellFacts): Cell {
   const held = facts.holding?.status ?? null;
   const base = {
     day: facts.day,
@@ -125,19 +143,18 @@ export function cellOf(facts: CellFacts, now: Date): Cell {
     deadline: facts.bookingWindow.deadline,
     ...(facts.holding?.status === 'waiting' ? { waitingRank: facts.holding.rank } : {}),
   };
+  const closed: BookingObstacle | undefined = !facts.registered
+    ? { code: 'not_registered' }
+    : !facts.dayStatus.open
+      ? { code: 'day_closed', day: facts.dayStatus }
+      : undefined;
   if (held) {
     // A place taken before the day closed (or the registration ended) can still be given back.
-    const note = !facts.registered ? NOT_REGISTERED : !facts.dayStatus.open ? facts.dayStatus.label : undefined;
-    if (!facts.cancellingWindow.open) {
-      return { ...base, state: 'locked', changeable: false, reason: windowStateWords(facts.cancellingWindow, now).status };
-    }
-    return { ...base, state: held, changeable: true, ...(note ? { reason: note } : {}) };
+    if (!facts.cancellingWindow.open) return { ...base, state: 'locked', changeable: false, why: windowObstacle(facts.cancellingWindow) };
+    return { ...base, state: held, changeable: true, ...(closed ? { why: closed } : {}) };
   }
-  if (!facts.registered) return { ...base, state: 'closed', changeable: false, reason: NOT_REGISTERED };
-  if (!facts.dayStatus.open) return { ...base, state: 'closed', changeable: false, reason: facts.dayStatus.label };
-  if (!facts.bookingWindow.open) {
-    return { ...base, state: 'locked', changeable: false, reason: windowStateWords(facts.bookingWindow, now).status };
-  }
+  if (closed) return { ...base, state: 'closed', changeable: false, why: closed };
+  if (!facts.bookingWindow.open) return { ...base, state: 'locked', changeable: false, why: windowObstacle(facts.bookingWindow) };
   return { ...base, state: facts.full ? 'full' : 'available', changeable: true };
 }
 
@@ -150,25 +167,21 @@ export type CellChange =
   | { kind: 'book' }
   | { kind: 'cancel' }
   | { kind: 'leave_waiting' }
-  | { kind: 'refuse'; reason: string };
+  | { kind: 'refuse'; reason: BookingObstacle };
 
-export function changeFor(facts: Omit<CellFacts, 'full'>, wanted: boolean, now: Date): CellChange {
+export function changeFor(facts: Omit<CellFacts, 'full'>, wanted: boolean): CellChange {
   const held = facts.holding?.status ?? null;
   if (wanted === (held !== null)) return { kind: 'none' };
   if (wanted) {
-    if (!facts.registered) return { kind: 'refuse', reason: NOT_REGISTERED };
-    if (!facts.dayStatus.open) return { kind: 'refuse', reason: `fermé (${facts.dayStatus.label})` };
-    if (!facts.bookingWindow.open) return { kind: 'refuse', reason: windowRefusal(facts.bookingWindow, now) };
+    if (!facts.registered) return { kind: 'refuse', reason: { code: 'not_registered' } };
+    if (!facts.dayStatus.open) return { kind: 'refuse', reason: { code: 'day_closed', day: facts.dayStatus } };
+    if (!facts.bookingWindow.open) return { kind: 'refuse', reason: windowObstacle(facts.bookingWindow) };
     return { kind: 'book' };
   }
   // Giving a place back is allowed on any day still inside its window: a day closed after it was
   // booked must not hold the child's place.
-  if (!facts.cancellingWindow.open) return { kind: 'refuse', reason: windowRefusal(facts.cancellingWindow, now) };
+  if (!facts.cancellingWindow.open) return { kind: 'refuse', reason: windowObstacle(facts.cancellingWindow) };
   return held === 'waiting' ? { kind: 'leave_waiting' } : { kind: 'cancel' };
-}
-
-function windowRefusal(state: WindowState, now: Date): string {
-  return state.open ? '' : state.reason === 'past_deadline' ? `délai dépassé : ${windowStateWords(state, now).status}` : windowStateWords(state, now).status;
 }
 
 /** The booking and cancelling windows of one activity on one day. */
@@ -242,23 +255,4 @@ export function firstOpenWindow(
     if (window.reason === 'not_open_yet') return undefined;
   }
   return undefined;
-}
-
-/** « mardi 1er décembre 2026 » */
-export function dayWords(day: CalendarDay): string {
-  return parisDateWords(parisMidnight(day).toJSDate());
-}
-
-/** « lundi 30 novembre » for a column; the year is in the week's title. */
-export function dayHeading(day: CalendarDay): string {
-  return parisDateWords(parisMidnight(day).toJSDate()).replace(/ \d{4}$/, '');
-}
-
-/** « du lundi 30 novembre au dimanche 6 décembre 2026 » */
-export function weekWords(week: IsoWeek): string {
-  const days = weekDays(week);
-  const first = parisDateWords(parisMidnight(days[0]!).toJSDate());
-  const last = parisDateWords(parisMidnight(days[6]!).toJSDate());
-  const sameYear = first.slice(-4) === last.slice(-4);
-  return `du ${sameYear ? first.replace(/ \d{4}$/, '') : first} au ${last}`;
 }

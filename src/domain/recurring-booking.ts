@@ -18,11 +18,6 @@ export interface RecurringPattern {
   until: CalendarDay;
 }
 
-/** « chaque semaine », « une semaine sur 2 »… */
-export function rhythmWords(every: Rhythm): string {
-  return every === 1 ? 'chaque semaine' : `une semaine sur ${every}`;
-}
-
 /** The number of whole weeks between the ISO weeks of two days (b after a). */
 function weeksBetween(a: CalendarDay, b: CalendarDay): number {
   const mondayA = parisMidnight(a).startOf('week');

@@ -1,4 +1,7 @@
-/** French formatting for pages and e-mails, always in Europe/Paris (used by presenters and mail content). */
+/**
+ * French formatting for pages and e-mails, always in Europe/Paris: the one date formatter of the
+ * portal (presenters, mail content and the templates' filters all use it), and the amounts.
+ */
 export const PARIS = 'Europe/Paris';
 
 const longDate = new Intl.DateTimeFormat('fr-FR', {
@@ -8,6 +11,7 @@ const longDate = new Intl.DateTimeFormat('fr-FR', {
   year: 'numeric',
   timeZone: PARIS,
 });
+const dateWithoutYear = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: PARIS });
 const timeOfDay = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: PARIS });
 const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 
@@ -17,9 +21,17 @@ function toInstant(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-/** « jeudi 26 novembre 2026 » */
+/** French writes the first of the month as an ordinal, « 1er », which Intl does not. */
+const firstOfMonth = (words: string) => words.replace(/^(\S+) 1 /, '$1 1er ');
+
+/** « jeudi 26 novembre 2026 », « mardi 1er décembre 2026 » */
 export function formatDate(value: Date | string): string {
-  return longDate.format(toInstant(value));
+  return firstOfMonth(longDate.format(toInstant(value)));
+}
+
+/** « lundi 30 novembre », « mardi 1er décembre »: a day whose year is said elsewhere (a week's column). */
+export function formatDateWithoutYear(value: Date | string): string {
+  return firstOfMonth(dateWithoutYear.format(toInstant(value)));
 }
 
 /** « 11h00 » */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
-import { dayWords } from '../domain/booking-grid.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -48,7 +47,6 @@ export interface BookedDay {
   activityId: number;
   activityName: string;
   day: CalendarDay;
-  words: string;
 }
 
 export interface AbsenceInput {
@@ -88,7 +86,6 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       activityId: booking.activityId,
       activityName: names.get(booking.activityId) ?? '',
       day: booking.day,
-      words: dayWords(booking.day),
     }));
   }
 

@@ -1,5 +1,6 @@
-import { buildSheet, listedDays, markingRefusal, periodRefusal, type AttendanceStatus, type Sheet } from '../domain/attendance-sheet.ts';
-import type { CalendarDay } from '../domain/calendar/calendar-day.ts';
+import { buildSheet, listedDays, markingRefusal, periodRefusal, type AttendanceStatus, type MarkingRefusal, type Sheet } from '../domain/attendance-sheet.ts';
+import { isoWeekOf, mondayOf, type IsoWeek } from '../domain/booking-grid.ts';
+import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
 import type { DayStatus } from '../domain/calendar/closed-days.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -10,6 +11,7 @@ import type { Commune } from '../data/commune-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
+import { markingRefusalWords, periodRefusalWords } from '../i18n/attendance-words.ts';
 import type { CalendarService } from './calendar-service.ts';
 
 /** The canteen: the activity whose bookings are the meals to cook (the same code in every commune file). */
@@ -34,7 +36,7 @@ export interface AttendanceSheet extends Sheet<AttendanceLine> {
   day: CalendarDay;
   status: DayStatus;
   /** Why this day cannot be marked; undefined when it can. */
-  refusal: string | undefined;
+  refusal: MarkingRefusal | undefined;
   candidates: SheetCandidate[];
 }
 
@@ -44,6 +46,9 @@ export interface MarkOutcome {
   present: number;
   absent: number;
 }
+
+/** The meal counts asked for: a period, or a week (the current one when none is given). */
+export type MealPeriod = { from: CalendarDay; to: CalendarDay } | { week?: IsoWeek | undefined };
 
 export interface MealDay {
   day: CalendarDay;
@@ -71,7 +76,12 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
 
   function refuseIfClosed(commune: Commune, activity: Activity, day: CalendarDay) {
     const refusal = markingRefusal(day, parisDay(clock.now()), calendars.dayStatus(commune, activity, day));
-    if (refusal) throw new ValidationError([{ field: 'jour', message: refusal }]);
+    if (refusal) throw new ValidationError([{ field: 'jour', message: markingRefusalWords(refusal) }]);
+  }
+
+  function refuseLongPeriod(from: CalendarDay, to: CalendarDay, maxDays: number) {
+    const refusal = periodRefusal(from, to, maxDays);
+    if (refusal) throw new ValidationError([{ field: 'du', message: periodRefusalWords(refusal) }]);
   }
 
   async function writeMark(
@@ -106,8 +116,10 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
       return activities.listActive(commune.id);
     },
 
-    /** A day's sheet: booked children with their marks, the waiting list, who else could be added. */
-    async sheet(commune: Commune, activityCode: string, day: CalendarDay): Promise<AttendanceSheet> {
+    /** A day's sheet (today's when no day is given): booked children with their marks, the waiting list, who else could be added. */
+    async sheet(commune: Commune, activityCode: string, asked?: CalendarDay): Promise<AttendanceSheet> {
+      const today = parisDay(clock.now());
+      const day = asked ?? today;
       const activity = await requireActivity(commune, activityCode);
       const [lines, registered] = await Promise.all([
         attendance.listLines(commune.id, activity.id, day, day),
@@ -128,7 +140,7 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
           familyReference: registration.familyReference,
           waiting: waiting.has(registration.memberId),
         }));
-      return { ...sheet, activity, day, status, refusal: markingRefusal(day, parisDay(clock.now()), status), candidates };
+      return { ...sheet, activity, day, status, refusal: markingRefusal(day, today, status), candidates };
     },
 
     /**
@@ -202,27 +214,39 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
       });
     },
 
-    /** The lines of an activity over a period, for the CSV export. */
-    async exportLines(commune: Commune, activityCode: string, from: CalendarDay, to: CalendarDay): Promise<{ activity: Activity; lines: AttendanceLine[] }> {
-      const refusal = periodRefusal(from, to, EXPORT_MAX_DAYS);
-      if (refusal) throw new ValidationError([{ field: 'du', message: refusal }]);
+    /** The lines of an activity over a period (today when no day is given), for the CSV export. */
+    async exportLines(
+      commune: Commune,
+      activityCode: string,
+      asked: { from?: CalendarDay | undefined; to?: CalendarDay | undefined },
+    ): Promise<{ activity: Activity; from: CalendarDay; to: CalendarDay; lines: AttendanceLine[] }> {
+      const from = asked.from ?? parisDay(clock.now());
+      const to = asked.to ?? from;
+      refuseLongPeriod(from, to, EXPORT_MAX_DAYS);
       const activity = await requireActivity(commune, activityCode);
-      return { activity, lines: await attendance.listLines(commune.id, activity.id, from, to) };
+      return { activity, from, to, lines: await attendance.listLines(commune.id, activity.id, from, to) };
     },
 
     /**
      * Meals to cook per day: the canteen's booked places, with how many of those children have a
-     * PAI or declared allergies; every listed day of the period, closed ones with why. Two
-     * queries, whatever the length of the period.
+     * PAI or declared allergies; every listed day of the period (or of the week, this week when
+     * none is given), closed ones with why. Two queries, whatever the length of the period.
      */
-    async mealCounts(commune: Commune, from: CalendarDay, to: CalendarDay): Promise<{ activity: Activity | undefined; days: MealDay[] }> {
-      const refusal = periodRefusal(from, to, MEALS_MAX_DAYS);
-      if (refusal) throw new ValidationError([{ field: 'du', message: refusal }]);
+    async mealCounts(
+      commune: Commune,
+      asked: MealPeriod,
+    ): Promise<{ activity: Activity | undefined; days: MealDay[]; week: IsoWeek; period?: { from: CalendarDay; to: CalendarDay } }> {
+      const period = 'from' in asked ? { from: asked.from, to: asked.to } : undefined;
+      const week = period ? isoWeekOf(period.from) : ('week' in asked && asked.week) || isoWeekOf(parisDay(clock.now()));
+      const { from, to } = period ?? { from: mondayOf(week), to: addDays(mondayOf(week), 6) };
+      refuseLongPeriod(from, to, MEALS_MAX_DAYS);
+      const found = { week, ...(period ? { period } : {}) };
       const activity = await activities.findByCode(commune.id, CANTEEN_ACTIVITY_CODE);
-      if (!activity) return { activity, days: [] };
+      if (!activity) return { activity, days: [], ...found };
       const counts = new Map((await attendance.bookedCountsByDay(commune.id, activity.id, from, to)).map((count) => [count.day, count]));
       return {
         activity,
+        ...found,
         days: listedDays(from, to, activity.days).map((day) => ({
           day,
           status: calendars.dayStatus(commune, activity, day),

@@ -12,7 +12,7 @@ import { familyImportService } from './family-import-service.ts';
 import { attendanceService } from './attendance-service.ts';
 import { absenceService } from './absence-service.ts';
 import { authService } from './auth-service.ts';
-import { bookingService } from './booking-service.ts';
+import { bookingGridService } from './booking-grid-service.ts';
 import { calendarService } from './calendar-service.ts';
 import { registrationService } from './registration-service.ts';
 import { communeService } from './commune-service.ts';
@@ -22,11 +22,13 @@ import { historyService } from './history-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
+import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
 import { seedService } from './seed-service.ts';
 import { selfRegistrationService } from './self-registration-service.ts';
 import { staffFamilyFileService } from './staff-family-file-service.ts';
+import { weekChangeService } from './week-change-service.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -44,7 +46,8 @@ export interface ServiceDependencies {
 export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
-  const bookings = bookingService(repositories, clock, mail, calendars);
+  const bookingGrid = bookingGridService(repositories, clock, calendars);
+  const weekChanges = weekChangeService(repositories, clock, mail, calendars);
   const absences = absenceService(repositories, clock);
   const activation = activationService(repositories, hasher, clock, mail, mailThrottle);
   const familyCreation = familyCreationService(repositories, clock, activation);
@@ -64,7 +67,9 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     emailChanges,
     calendars,
     registrations,
-    bookings,
+    bookingGrid,
+    weekChanges,
+    recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
@@ -72,7 +77,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     journal: journalService(repositories),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock, bookings),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges),
     ...communicationServices(repositories, clock, mail),
   };
 }

@@ -8,7 +8,8 @@ import type { UserRole } from '../data/user-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { CalendarService } from './calendar-service.ts';
-import type { BookingService } from './booking-service.ts';
+import type { BookingGridService } from './booking-grid-service.ts';
+import type { WeekChangeService } from './week-change-service.ts';
 import { addDays } from '../domain/calendar/calendar-day.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import { isoWeekOf, mondayOf } from '../domain/booking-grid.ts';
@@ -93,7 +94,8 @@ export function seedService(
   environment: { production: boolean },
   calendars: CalendarService,
   clock: Clock,
-  bookings: BookingService,
+  bookingGrid: BookingGridService,
+  weekChanges: WeekChangeService,
 ) {
   /**
    * The Martin children booked on every open day of their activities for the next two weeks, as
@@ -109,9 +111,9 @@ export function seedService(
     const firstWeek = isoWeekOf(addDays(parisDay(clock.now()), 7));
     for (const week of [firstWeek, isoWeekOf(addDays(mondayOf(firstWeek), 7))]) {
       for (const child of children) {
-        const grid = await bookings.weekGrid(commune, family.id, child.id, week);
+        const grid = await bookingGrid.weekGrid(commune, family.id, child.id, week);
         const wanted = new Set(grid.rows.flatMap((row) => row.cells.filter((cell) => cell.changeable && cell.state === 'available').map((cell) => cell.key)));
-        if (wanted.size) await bookings.changeWeek(commune, claire, child.id, week, wanted, new Set());
+        if (wanted.size) await weekChanges.changeWeek(commune, claire, child.id, week, wanted, new Set());
       }
     }
   }

@@ -209,7 +209,7 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
     const queue = html((await staff.get(`/${SLUG}/admin/demandes?type=absence&statut=en-attente`).expect(200)).text);
     const text = queue('body').text().replace(/\s+/g, ' ');
     expect(text).toContain("Justification d'une absence");
-    expect(text).toContain('le lundi 30 novembre 2026 (Restauration scolaire), le mardi 1 décembre 2026 (Restauration scolaire)');
+    expect(text).toContain('le lundi 30 novembre 2026 (Restauration scolaire), le mardi 1er décembre 2026 (Restauration scolaire)');
     expect(text).toContain('Motif : Maladie – Angine');
     expect(queue(`a[href="/${SLUG}/admin/demandes/${requestId}/justificatif"]`)).toHaveLength(1);
 

@@ -318,7 +318,7 @@ describe('POST /:commune/reservations/:memberId', () => {
     const restauration = family.activities.restauration!;
     const csrf = html((await agentOf(family).get(gridPath(family))).text)('input[name="_csrf"]').first().val() as string;
     // Meanwhile, the other guardian books Friday (here through the service).
-    await t.runtime.services.bookings.changeWeek(family.commune, family.parents[0]!.user, family.childId, NEXT_WEEK, new Set([cell(restauration, FRI)]));
+    await t.runtime.services.weekChanges.changeWeek(family.commune, family.parents[0]!.user, family.childId, NEXT_WEEK, new Set([cell(restauration, FRI)]));
     // The page drawn before shows Friday unticked; the parent ticks Monday only.
     await postWeek(agentOf(family), SLUG, family.childId, NEXT_WEEK, [cell(restauration, MON)], { csrf, avant: '' });
     expect((await bookingsOf(family)).map((b) => [b.day, b.status])).toEqual([
@@ -366,7 +366,7 @@ describe('the grid page reads a week in a fixed number of queries (no query per 
   it('makes as many queries for one row as for four, with bookings read once', async () => {
     const one = await familyWithChild(t, SLUG, ['restauration']);
     const four = await familyWithChild(t, SLUG, ['restauration', 'periscolaire-matin', 'periscolaire-soir', 'etude']);
-    await t.runtime.services.bookings.changeWeek(
+    await t.runtime.services.weekChanges.changeWeek(
       four.commune,
       four.parents[0]!.user,
       four.childId,

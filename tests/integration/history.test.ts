@@ -90,12 +90,12 @@ describe('GET /:commune/historique?vue=connexions', () => {
       'mercredi 10 février 2027 à 09h00',
       'mercredi 10 février 2027 à 09h00',
       'mercredi 10 février 2027 à 09h00',
-      'lundi 1 février 2027 à 08h15',
-      'lundi 1 février 2027 à 08h15',
+      'lundi 1er février 2027 à 08h15',
+      'lundi 1er février 2027 à 08h15',
     ]);
-    expect(rows.at(-1)).toEqual(['lundi 1 février 2027 à 08h15', 'Échec : mot de passe incorrect', IPS.claire, 'Firefox 121 sur Windows']);
+    expect(rows.at(-1)).toEqual(['lundi 1er février 2027 à 08h15', 'Échec : mot de passe incorrect', IPS.claire, 'Firefox 121 sur Windows']);
     expect(page.text).not.toContain('janvier 2027');
-    expect(html(page.text)('main table caption').text()).toContain('du lundi 1 février 2027 au dimanche 28 février 2027');
+    expect(html(page.text)('main table caption').text()).toContain('du lundi 1er février 2027 au dimanche 28 février 2027');
   });
 
   it('never shows another parent’s events, even of the same family', async () => {

@@ -161,7 +161,7 @@ describe('news shown to families', () => {
     expect(state(titles.endingToday)).toBe('En ligne');
     expect(state(titles.ended)).toBe('Terminée');
     expect($(`main table tbody tr:has(th:contains("${titles.ended}")) td`).first().text()).toBe(
-      'du dimanche 1 novembre 2026 au dimanche 22 novembre 2026 inclus',
+      'du dimanche 1er novembre 2026 au dimanche 22 novembre 2026 inclus',
     );
   });
 

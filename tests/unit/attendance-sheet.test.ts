@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttendanceLine } from '../../src/data/attendance-repository.ts';
 import { buildSheet, listedDays, markingRefusal, periodRefusal, type SheetFacts } from '../../src/domain/attendance-sheet.ts';
 import { csvDate, csvDateTime, spreadsheetCsv } from '../../src/integrations/csv/spreadsheet-csv.ts';
+import { markingRefusalWords, periodRefusalWords } from '../../src/i18n/attendance-words.ts';
 import { attendanceCsv, healthWords, mealsCsv } from '../../src/web/presenters/attendance-presenter.ts';
 
 describe('spreadsheetCsv', () => {
@@ -96,7 +97,7 @@ describe('mealsCsv', () => {
   it('writes each day with its weekday, whether the canteen is open, and the counts as numbers', () => {
     const csv = mealsCsv([
       { day: '2026-12-01', status: { open: true }, booked: 42, withPai: 3, withAllergies: 5 },
-      { day: '2026-12-25', status: { open: false, reason: 'jour_ferie', label: 'Jour férié : Noël' }, booked: 0, withPai: 0, withAllergies: 0 },
+      { day: '2026-12-25', status: { open: false, reason: 'jour_ferie', name: 'Noël' }, booked: 0, withPai: 0, withAllergies: 0 },
     ]);
     expect(csv.slice(1).split('\r\n').slice(0, 3)).toEqual([
       'Date;Jour;Accueil;Repas réservés;Dont PAI;Dont allergies',
@@ -150,17 +151,22 @@ describe('markingRefusal', () => {
     ['today', '2026-11-26', open, undefined],
     ['a past day', '2026-11-02', open, undefined],
     ['tomorrow', '2026-11-27', open, "Le pointage se fait le jour même ou après : ce jour n'est pas encore arrivé."],
-    ['a closed day', '2026-11-11', { open: false, reason: 'jour_ferie', label: 'Jour férié : Armistice' } as const, "Ce jour est fermé (Jour férié : Armistice) : il n'y a pas de pointage."],
+    ['a closed day', '2026-11-11', { open: false, reason: 'jour_ferie', name: 'Armistice' } as const, "Ce jour est fermé (Jour férié : Armistice) : il n'y a pas de pointage."],
   ])('%s', (_, day, status, refusal) => {
-    expect(markingRefusal(day, '2026-11-26', status)).toBe(refusal);
+    const code = markingRefusal(day, '2026-11-26', status);
+    expect(code && markingRefusalWords(code)).toBe(refusal);
   });
 });
 
 describe('periodRefusal and listedDays', () => {
   it('refuses a period that ends before it starts or is too long', () => {
     expect(periodRefusal('2026-11-01', '2026-11-30', 30)).toBeUndefined();
-    expect(periodRefusal('2026-11-01', '2026-12-01', 30)).toBe('La période ne peut pas dépasser 30 jours.');
-    expect(periodRefusal('2026-11-02', '2026-11-01', 30)).toBe('La date de fin doit être le même jour que la date de début ou après.');
+    const words = (from: string, to: string) => {
+      const refusal = periodRefusal(from, to, 30);
+      return refusal && periodRefusalWords(refusal);
+    };
+    expect(words('2026-11-01', '2026-12-01')).toBe('La période ne peut pas dépasser 30 jours.');
+    expect(words('2026-11-02', '2026-11-01')).toBe('La date de fin doit être le même jour que la date de début ou après.');
   });
 
   it('lists weekdays, and a weekend day only when the activity runs on it', () => {

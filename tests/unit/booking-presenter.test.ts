@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WeekChangeOutcome } from '../../src/services/booking-service.ts';
+import type { WeekChangeOutcome } from '../../src/services/week-change-service.ts';
 import { CELL_STATES, ordinal, presentWeekOutcome } from '../../src/web/presenters/booking-presenter.ts';
 
 const line = (day: string, activityName = 'Restauration scolaire') => ({ day, activityId: 1, activityName });
+const pastDeadline = { code: 'past_deadline', deadline: new Date('2026-11-26T10:00:00Z') } as const;
 const outcome = (done: WeekChangeOutcome['done'], refused: WeekChangeOutcome['refused']): WeekChangeOutcome => ({
   week: '2026-W49',
   childFirstName: 'Léa',
@@ -14,10 +15,10 @@ describe('presentWeekOutcome: the summary after « Valider »', () => {
   it.each<[string, WeekChangeOutcome, string, 'success' | 'info']>([
     ['nothing to do', outcome([], []), 'Aucun changement : la semaine était déjà comme demandé.', 'info'],
     ['one change', outcome([{ ...line('2026-11-30'), action: 'booked' }], []), 'Semaine enregistrée : 1 changement fait. Un e-mail de confirmation est envoyé.', 'success'],
-    ['only refusals', outcome([], [{ ...line('2026-11-30'), reason: 'délai dépassé' }, { ...line('2026-12-01'), reason: 'délai dépassé' }]), "Aucun changement n'a pu être fait (2 refus).", 'info'],
+    ['only refusals', outcome([], [{ ...line('2026-11-30'), reason: pastDeadline }, { ...line('2026-12-01'), reason: pastDeadline }]), "Aucun changement n'a pu être fait (2 refus).", 'info'],
     [
       'a mixed week',
-      outcome([{ ...line('2026-11-30'), action: 'booked' }, { ...line('2026-12-01'), action: 'cancelled' }], [{ ...line('2026-12-02'), reason: 'fermé' }]),
+      outcome([{ ...line('2026-11-30'), action: 'booked' }, { ...line('2026-12-01'), action: 'cancelled' }], [{ ...line('2026-12-02'), reason: { code: 'day_closed', day: { open: false, reason: 'jour_sans_activite' } } }]),
       '2 changements faits, 1 changement refusé. Un e-mail de confirmation est envoyé.',
       'info',
     ],
@@ -32,7 +33,7 @@ describe('presentWeekOutcome: the summary after « Valider »', () => {
           { ...line('2026-12-01', 'Accueil périscolaire du soir'), action: 'waiting', waitingRank: 2 },
           { ...line('2026-11-30'), action: 'left_waiting' },
         ],
-        [{ ...line('2026-12-01'), reason: "pas d'inscription" }],
+        [{ ...line('2026-12-01'), reason: { code: 'not_registered' } }],
       ),
     );
     expect(view.days).toEqual([
@@ -40,7 +41,7 @@ describe('presentWeekOutcome: the summary after « Valider »', () => {
       {
         heading: 'mardi 1er décembre 2026',
         done: ["Accueil périscolaire du soir : inscrit·e sur la liste d'attente (2e position)"],
-        refused: ["Restauration scolaire : non fait, pas d'inscription"],
+        refused: ["Restauration scolaire : non fait, Pas d'inscription validée à cette activité ce jour-là"],
       },
     ]);
   });

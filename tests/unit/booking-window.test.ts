@@ -15,7 +15,7 @@ import {
   opensAtWords,
   timeLeftWords,
   windowStateWords,
-} from '../../src/domain/calendar/deadline-words.ts';
+} from '../../src/i18n/deadline-words.ts';
 import { parseSchoolHolidays, schoolCalendar } from '../../src/domain/calendar/school-holidays.ts';
 
 const paris = (local: string, offset: '+01:00' | '+02:00') => new Date(`${local}${offset}`);

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommuneFile } from '../../src/config/commune-file.ts';
-import { communeCalendar, dayStatus, type ActivityDays } from '../../src/domain/calendar/closed-days.ts';
+import { communeCalendar, dayStatus as statusOf, type ActivityDays } from '../../src/domain/calendar/closed-days.ts';
 import { parseSchoolHolidays } from '../../src/domain/calendar/school-holidays.ts';
+import { closedDayWords } from '../../src/i18n/booking-words.ts';
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.resolve(file), 'utf8'));
 const data = parseSchoolHolidays(readJson('seeds/calendar/school-holidays.json'));
@@ -20,6 +21,12 @@ const echirolles = communeCalendar(data, {
 const mesnil = communeCalendar(data, { holidayZone: 'C' });
 
 const closed = (reason: string, label: string) => ({ open: false, reason, label });
+
+/** The status with the words the pages and mails show for a closed day. */
+function dayStatus(...args: Parameters<typeof statusOf>) {
+  const status = statusOf(...args);
+  return status.open ? status : { open: false, reason: status.reason, label: closedDayWords(status) };
+}
 const open = { open: true };
 
 describe('dayStatus', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDateTime } from '../../src/i18n/format.ts';
+import { formatAmount, formatDate, formatDateTime, formatDateWithoutYear } from '../../src/i18n/format.ts';
 import { ageOn } from '../../src/web/presenters/family-presenter.ts';
 
 describe('formatDate', () => {
@@ -8,9 +8,17 @@ describe('formatDate', () => {
     // Late evening UTC is already the next day in Paris.
     [new Date('2026-11-25T23:30:00Z'), 'jeudi 26 novembre 2026'],
     [new Date('2026-03-29T00:30:00Z'), 'dimanche 29 mars 2026'],
-    ['2027-01-01', 'vendredi 1 janvier 2027'],
+    ['2027-01-01', 'vendredi 1er janvier 2027'],
   ])('formats %s as « %s »', (input, expected) => {
     expect(formatDate(input)).toBe(expected);
+  });
+
+  it('writes the first of the month « 1er », with or without the year and the time', () => {
+    expect(formatDate('2026-12-01')).toBe('mardi 1er décembre 2026');
+    expect(formatDateWithoutYear('2026-12-01')).toBe('mardi 1er décembre');
+    expect(formatDateWithoutYear('2026-11-30')).toBe('lundi 30 novembre');
+    expect(formatDateTime(new Date('2026-10-01T09:00:00Z'))).toBe('jeudi 1er octobre 2026 à 11h00');
+    expect(formatDate('2026-12-11')).toBe('vendredi 11 décembre 2026');
   });
 
   it('formats an instant with its Paris time, across the daylight-saving change', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recurringDates, rhythmWords, type RecurringPattern } from '../../src/domain/recurring-booking.ts';
+import { recurringDates, type RecurringPattern } from '../../src/domain/recurring-booking.ts';
+import { rhythmWords } from '../../src/i18n/booking-words.ts';
 
 describe('recurringDates', () => {
   it.each<[string, RecurringPattern, string[]]>([

@@ -45,7 +45,14 @@ export type ClosedReason =
   | 'jour_sans_activite'
   | 'calendrier_inconnu';
 
-export type DayStatus = { open: true } | { open: false; reason: ClosedReason; label: string };
+/**
+ * A closed day and why, as a code; `name` is the data that names it: the public holiday
+ * (« Ascension »), the commune's closure reason, the school-holiday period (« Vacances de Noël »).
+ * `src/i18n` words it.
+ */
+export type ClosedDay = { open: false; reason: ClosedReason; name?: string };
+
+export type DayStatus = { open: true } | ClosedDay;
 
 /** The commune's calendar from the school-holiday data and the fields of its commune file. */
 export function communeCalendar(
@@ -67,24 +74,24 @@ export function communeCalendar(
 export function dayStatus(day: CalendarDay, activity: ActivityDays, calendar: CommuneCalendar): DayStatus {
   if (!activity.days.includes(frenchWeekdayOf(day))) {
     return isoWeekdayOf(day) >= 6
-      ? { open: false, reason: 'weekend', label: 'Week-end' }
-      : { open: false, reason: 'jour_sans_activite', label: "Pas d'accueil ce jour-là" };
+      ? { open: false, reason: 'weekend' }
+      : { open: false, reason: 'jour_sans_activite' };
   }
 
   const holiday = publicHolidayName(day, calendar.publicHolidays);
-  if (holiday) return { open: false, reason: 'jour_ferie', label: `Jour férié : ${holiday}` };
+  if (holiday) return { open: false, reason: 'jour_ferie', name: holiday };
 
   const closure = calendar.closureDays.find((closureDay) => closureDay.date === day);
-  if (closure) return { open: false, reason: 'fermeture', label: `Fermeture : ${closure.reason}` };
+  if (closure) return { open: false, reason: 'fermeture', name: closure.reason };
 
   const school = calendar.school.dayInfo(day);
   if (school.kind === 'unknown') {
-    return { open: false, reason: 'calendrier_inconnu', label: 'Calendrier scolaire pas encore publié' };
+    return { open: false, reason: 'calendrier_inconnu' };
   }
   if (activity.kind === 'holidays') {
     return school.kind === 'holiday'
       ? { open: true }
-      : { open: false, reason: 'hors_vacances', label: 'Hors vacances scolaires' };
+      : { open: false, reason: 'hors_vacances' };
   }
-  return school.kind === 'holiday' ? { open: false, reason: 'vacances', label: school.period.label } : { open: true };
+  return school.kind === 'holiday' ? { open: false, reason: 'vacances', name: school.period.label } : { open: true };
 }

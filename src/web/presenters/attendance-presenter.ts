@@ -1,15 +1,25 @@
 import type { AttendanceLine } from '../../data/attendance-repository.ts';
 import type { AttendanceStatus } from '../../domain/attendance-sheet.ts';
-import { parisMidnight } from '../../domain/calendar/calendar-day.ts';
-import { parisDateWords, parisTimeWords } from '../../domain/calendar/deadline-words.ts';
+import type { DayStatus } from '../../domain/calendar/closed-days.ts';
+import { markingRefusalWords } from '../../i18n/attendance-words.ts';
+import { closedDayWords } from '../../i18n/booking-words.ts';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { csvDate, csvDateTime, spreadsheetCsv } from '../../integrations/csv/spreadsheet-csv.ts';
-import type { AttendanceSheet, MealDay } from '../../services/attendance-service.ts';
+import type { AttendanceSheet, MarkOutcome, MealDay } from '../../services/attendance-service.ts';
 
 export const PRESENCE_WORDS: Record<AttendanceStatus, string> = { present: 'Présent', absent: 'Absent' };
 const NOT_MARKED = 'Non pointé';
 
 /** « jeudi 26 novembre 2026 », « mardi 1er décembre 2026 » */
-export const dayWords = (day: string) => parisDateWords(parisMidnight(day).toJSDate());
+export const dayWords = (day: string) => formatDate(day);
+
+/** Why a day is closed, or null when it is open. */
+const closedWhy = (status: DayStatus) => (status.open ? null : closedDayWords(status));
+
+/** Whether a day is open, and why not in words: what the « Inscrits par jour » page shows. */
+export const dayStatusView = (status: DayStatus) => ({ open: status.open, label: closedWhy(status) });
+
+const plural = (count: number, word: string) => `${count} ${word}${count > 1 ? 's' : ''}`;
 
 const childName = (line: { firstName: string; lastName: string }) => `${line.firstName} ${line.lastName}`;
 
@@ -73,7 +83,7 @@ function rowOf(line: AttendanceLine, values: Record<string, unknown>): SheetRowV
     presenceWords: line.attendance ? PRESENCE_WORDS[line.attendance] : NOT_MARKED,
     markedWords:
       line.markedAt && line.markedByName
-        ? `par ${line.markedByName} le ${parisDateWords(line.markedAt)} à ${parisTimeWords(line.markedAt)}`
+        ? `par ${line.markedByName} le ${formatDateTime(line.markedAt)}`
         : null,
   };
 }
@@ -85,15 +95,12 @@ export function presentSheet(sheet: AttendanceSheet, values: Record<string, unkn
     title: `${sheet.activity.name} – ${dayWords(sheet.day)}`,
     dayWords: dayWords(sheet.day),
     open: sheet.status.open,
-    closedWhy: sheet.status.open ? null : sheet.status.label,
-    refusal: sheet.refusal ?? null,
+    closedWhy: closedWhy(sheet.status),
+    refusal: sheet.refusal ? markingRefusalWords(sheet.refusal) : null,
     counts,
-    countWords: [
-      `${counts.booked} réservé${counts.booked > 1 ? 's' : ''}`,
-      `${counts.present} présent${counts.present > 1 ? 's' : ''}`,
-      `${counts.absent} absent${counts.absent > 1 ? 's' : ''}`,
-      `${counts.notMarked} non pointé${counts.notMarked > 1 ? 's' : ''}`,
-    ],
+    countWords: [plural(counts.booked, 'réservé'), plural(counts.present, 'présent'), plural(counts.absent, 'absent'), plural(counts.notMarked, 'non pointé')],
+    /** « (dont 2 présents sans réservation) », or null. */
+    withoutBookingWords: counts.presentWithoutBooking ? `(dont ${plural(counts.presentWithoutBooking, 'présent')} sans réservation)` : null,
     rows: sheet.marked.map((line) => rowOf(line, values)),
     waiting: sheet.waiting.map(
       (line): WaitingRowView => ({
@@ -168,7 +175,7 @@ export function presentMeals(days: readonly MealDay[]) {
     day: day.day,
     dayWords: dayWords(day.day),
     open: day.status.open,
-    closedWhy: day.status.open ? null : day.status.label,
+    closedWhy: closedWhy(day.status),
     booked: day.booked,
     withPai: day.withPai,
     withAllergies: day.withAllergies,
@@ -192,10 +199,26 @@ export function mealsCsv(days: readonly MealDay[]): string {
     days.map((day) => [
       csvDate(day.day),
       dayWords(day.day).split(' ')[0]!,
-      day.status.open ? 'Ouvert' : `Fermé : ${day.status.label}`,
+      day.status.open ? 'Ouvert' : `Fermé : ${closedDayWords(day.status)}`,
       day.booked,
       day.withPai,
       day.withAllergies,
     ]),
   );
+}
+
+/** The message after a sheet is saved: « Pointage enregistré pour le … : 2 présents, 1 absent. » */
+export function markedMessage(day: string, outcome: MarkOutcome): string {
+  const words = [plural(outcome.present, 'présent'), plural(outcome.absent, 'absent')].join(', ');
+  return `Pointage enregistré pour le ${dayWords(day)} : ${words}${outcome.changed ? '' : " (rien n'a changé)"}.`;
+}
+
+/** The message after a child is marked present without a booking. */
+export function addedPresentMessage(name: string, changed: boolean): string {
+  return changed ? `${name} est pointé·e présent·e sans réservation.` : `${name} était déjà pointé·e présent·e.`;
+}
+
+/** « Semaine du lundi 18 janvier 2027 au vendredi 22 janvier 2027 », or « Du … au … » for a period. */
+export function mealsHeading(first: string, last: string, isPeriod: boolean): string {
+  return `${isPeriod ? 'Du' : 'Semaine du'} ${dayWords(first)} au ${dayWords(last)}`;
 }

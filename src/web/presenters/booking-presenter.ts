@@ -1,12 +1,19 @@
-import { dayHeading, dayWords, isoWeekOf, mondayOf, shiftWeek, weekWords, type CellState, type WeekDeadline } from '../../domain/booking-grid.ts';
-import { deadlineWords, parisDateWords, timeLeftWords, windowStateWords } from '../../domain/calendar/deadline-words.ts';
+import { isoWeekOf, mondayOf, shiftWeek, type CellState, type WeekDeadline } from '../../domain/booking-grid.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
+import { RHYTHMS } from '../../domain/recurring-booking.ts';
 import type { DayMark } from '../../data/absence-repository.ts';
-import { DONE_WORDS, type ChildBookingSummary, type WeekChangeOutcome, type WeekGrid } from '../../services/booking-service.ts';
+import { DONE_WORDS, HELD_WORDS, obstacleWords, recurringWords, refusalWords, UNKNOWN_ACTIVITY, weekWords } from '../../i18n/booking-words.ts';
+import { closedSinceWords, deadlineWords, timeLeftWords } from '../../i18n/deadline-words.ts';
+import { formatDate, formatDateWithoutYear } from '../../i18n/format.ts';
+import type { BookedDay } from '../../services/absence-service.ts';
+import type { FamilyBookingSummary, WeekGrid } from '../../services/booking-grid-service.ts';
+import type { RecurringLine, RecurringPlan } from '../../services/recurring-booking-service.ts';
+import type { WeekChangeOutcome } from '../../services/week-change-service.ts';
 
 /**
- * What the weekly grid, the children's list and the dashboard show (DESIGN §7 Weekly grid): every
- * state is said in words and with an icon; the colour of the cell only repeats it.
+ * What the weekly grid, the children's list, the dashboard, the semaine type and the absence form
+ * show (DESIGN §7 Weekly grid): every state is said in words and with an icon; the colour of the
+ * cell only repeats it.
  */
 
 export interface CellStateWords {
@@ -78,11 +85,11 @@ function deadlineSentence(deadline: WeekDeadline, now: Date): { kind: WeekDeadli
         timeLeft: timeLeftWords(deadline.deadline, now),
       };
     case 'closed':
-      return { kind: 'closed', sentence: `Cette semaine n'est plus modifiable : ${windowStateWords({ open: false, reason: 'past_deadline', deadline: deadline.since }, now).status}.` };
+      return { kind: 'closed', sentence: `Cette semaine n'est plus modifiable : ${closedSinceWords(deadline.since)}.` };
     case 'not_open_yet':
       return {
         kind: 'not_open_yet',
-        sentence: `Cette semaine n'est pas encore ouverte aux réservations${deadline.opensAt ? ` : réservable à partir du ${parisDateWords(deadline.opensAt)}` : ''}.`,
+        sentence: `Cette semaine n'est pas encore ouverte aux réservations${deadline.opensAt ? ` : réservable à partir du ${formatDate(deadline.opensAt)}` : ''}.`,
       };
     case 'none':
       return { kind: 'none', sentence: "Aucun jour d'activité à réserver cette semaine." };
@@ -115,19 +122,19 @@ export function presentWeekGrid(grid: WeekGrid, marks: readonly DayMark[] = []) 
         state: cell.state,
         icon: CELL_STATES[cell.state].icon,
         stateLabel: stateLabelOf(cell),
-        ...(cell.reason ? { reason: cell.reason } : {}),
+        ...(cell.why ? { reason: obstacleWords(cell.why) } : {}),
         changeable: cell.changeable,
         checked: cell.held !== null,
         full: cell.state === 'full',
         activityName: row.activity.name,
-        dayHeading: dayHeading(day),
+        dayHeading: formatDateWithoutYear(day),
         ...markView(markOf.get(`${row.activity.id}:${day}`)),
       };
     });
     const open = grid.rows.map((row) => row.cells[column]!).find((cell) => cell.changeable && cell.deadline.getTime() > grid.now.getTime());
     return {
       day,
-      heading: dayHeading(day),
+      heading: formatDateWithoutYear(day),
       today: day === today,
       // Each day says its own deadline only when the days do not share one (« J-2 » rules).
       ...(deadlines.size > 1 && open ? { deadline: deadlineWords(open.deadline) } : {}),
@@ -169,7 +176,7 @@ export function presentWeekOutcome(outcome: WeekChangeOutcome): OutcomeView {
   const dayOf = (day: string) => {
     let entry = byDay.get(day);
     if (!entry) {
-      entry = { heading: dayWords(day), done: [], refused: [] };
+      entry = { heading: formatDate(day), done: [], refused: [] };
       byDay.set(day, entry);
     }
     return entry;
@@ -179,7 +186,9 @@ export function presentWeekOutcome(outcome: WeekChangeOutcome): OutcomeView {
       `${done.activityName} : ${DONE_WORDS[done.action]}${done.waitingRank ? ` (${ordinal(done.waitingRank)} position)` : ''}`,
     );
   }
-  for (const refused of outcome.refused) dayOf(refused.day).refused.push(`${refused.activityName} : non fait, ${refused.reason}`);
+  for (const refused of outcome.refused) {
+    dayOf(refused.day).refused.push(`${refused.activityName ?? UNKNOWN_ACTIVITY} : non fait, ${refusalWords(refused.reason)}`);
+  }
   const days = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, entry]) => entry);
   const doneCount = outcome.done.length;
   const refusedCount = outcome.refused.length;
@@ -200,8 +209,8 @@ const weekCount = (week: { booked: number; waiting: number }) => {
 };
 
 /** Per child: this week, next week, the next deadline (the children's list and the dashboard). */
-export function presentChildSummaries(summaries: ChildBookingSummary[], now: Date) {
-  return summaries.map((summary) => ({
+export function presentChildSummaries({ children, now }: FamilyBookingSummary) {
+  return children.map((summary) => ({
     memberId: summary.memberId,
     name: `${summary.firstName} ${summary.lastName}`,
     firstName: summary.firstName,
@@ -215,9 +224,68 @@ export function presentChildSummaries(summaries: ChildBookingSummary[], now: Dat
       ? {
           deadline: deadlineWords(summary.nextDeadline.deadline),
           timeLeft: timeLeftWords(summary.nextDeadline.deadline, now),
-          deadlineFor: dayWords(summary.nextDeadline.firstDay),
+          deadlineFor: formatDate(summary.nextDeadline.firstDay),
           deadlineWeek: isoWeekOf(summary.nextDeadline.firstDay),
         }
       : {}),
   }));
+}
+
+/** The rhythms of the semaine type's form. */
+export const RHYTHM_CHOICES = RHYTHMS.map((every) => ({ value: String(every), label: every === 1 ? 'Chaque semaine' : `Une semaine sur ${every}` }));
+
+function recurringLineView(line: RecurringLine) {
+  const heading = formatDate(line.day);
+  switch (line.kind) {
+    case 'booked':
+      return { day: line.day, heading, status: DONE_WORDS.booked, will: true };
+    case 'waiting':
+      return { day: line.day, heading, status: "complet → liste d'attente" + (line.waitingRank ? ` (position ${line.waitingRank})` : ''), will: true };
+    case 'held':
+      return { day: line.day, heading, status: HELD_WORDS[line.holding], will: false };
+    case 'refused':
+      return { day: line.day, heading, status: refusalWords(line.reason), will: false };
+  }
+}
+
+/** The semaine type's preview: the dates that will be booked, and those that will not and why. */
+export function presentRecurringPlan(plan: RecurringPlan) {
+  const lines = plan.lines.map(recurringLineView);
+  return {
+    childName: `${plan.child.firstName} ${plan.child.lastName}`,
+    childFirstName: plan.child.firstName,
+    activityName: plan.activity.name,
+    words: recurringWords(plan.pattern),
+    booked: lines.filter((line) => line.will),
+    notBooked: lines.filter((line) => !line.will),
+  };
+}
+
+/** The message after « Valider » on a semaine type: « 2 jours réservés, 1 en liste d'attente… ». */
+export function recurringOutcomeMessage(plan: RecurringPlan): { kind: 'success' | 'info'; message: string } {
+  const count = (kind: RecurringLine['kind']) => plan.lines.filter((line) => line.kind === kind).length;
+  const booked = count('booked');
+  const waiting = count('waiting');
+  const held = count('held');
+  const refused = count('refused');
+  const parts = [
+    `${booked} jour${booked > 1 ? 's' : ''} réservé${booked > 1 ? 's' : ''}`,
+    ...(waiting ? [`${waiting} en liste d'attente`] : []),
+    ...(held ? [`${held} déjà réservé${held > 1 ? 's' : ''}`] : []),
+    ...(refused ? [`${refused} non réservable${refused > 1 ? 's' : ''}`] : []),
+  ];
+  return {
+    kind: booked + waiting ? 'success' : 'info',
+    message: `Semaine type de ${plan.child.firstName} pour « ${plan.activity.name} » : ${parts.join(', ')}.`,
+  };
+}
+
+/** « l'année scolaire 2026-2027 (du mardi 1er septembre 2026 au vendredi 2 juillet 2027) » */
+export function schoolYearWords(year: { name: string; startsOn: string; endsOn: string }): string {
+  return `l'année scolaire ${year.name} (du ${formatDate(year.startsOn)} au ${formatDate(year.endsOn)})`;
+}
+
+/** The booked days an absence can justify, each with its date in words. */
+export function presentAbsenceDays(days: readonly BookedDay[]) {
+  return days.map((day) => ({ ...day, words: formatDate(day.day) }));
 }

@@ -14,6 +14,7 @@ import type { SubmissionResult } from '../../services/family-edit-service.ts';
 import { memberValues, type SignInAddress } from '../../services/family-members.ts';
 import type { StaffEditOutcome } from '../../services/staff-family-file-service.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { parisDay } from '../../domain/calendar/paris-time.ts';
 
 const ROLE_LABELS: Record<MemberRole, string> = {
   guardian: 'Responsable légal',
@@ -34,7 +35,7 @@ export interface MemberView {
 
 /** Age in whole years on the Paris calendar day of `now`. */
 export function ageOn(birthDate: string, now: Date): number {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+  const today = parisDay(now);
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);

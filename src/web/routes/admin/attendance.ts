@@ -2,13 +2,22 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isoWeekOf, mondayOf, shiftWeek, weekFromInput } from '../../../domain/booking-grid.ts';
 import { addDays, type CalendarDay } from '../../../domain/calendar/calendar-day.ts';
-import { parisDay } from '../../../domain/calendar/paris-time.ts';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import type { Activity } from '../../../data/activity-repository.ts';
+import type { MealPeriod } from '../../../services/attendance-service.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, parseForm, setFlash, type FieldError } from '../../forms.ts';
-import { attendanceCsv, dayWords, mealsCsv, presentMeals, presentSheet } from '../../presenters/attendance-presenter.ts';
+import { fieldErrorsOf, formPost, setFlash, type FieldError, type FormState } from '../../forms.ts';
+import {
+  addedPresentMessage,
+  attendanceCsv,
+  dayWords,
+  markedMessage,
+  mealsCsv,
+  mealsHeading,
+  presentMeals,
+  presentSheet,
+} from '../../presenters/attendance-presenter.ts';
 import { parseRowId, rowId } from '../../row-id.ts';
 
 const SHEET_VIEW = 'pages/admin/attendance';
@@ -23,40 +32,62 @@ const calendarDay = (message: string) =>
     .refine((input) => parseCalendarDay(input) !== undefined, message)
     .transform((input) => parseCalendarDay(input)!);
 
-/** Which sheet a form is about: hidden fields of the sheet's forms. */
-const sheetTarget = {
-  activite: z.string({ error: 'Choisissez une activité' }).trim().min(1, 'Choisissez une activité').max(100, 'Activité inconnue'),
+/** Which sheet a form is about (hidden fields of the sheet's forms): an activity of the commune, and a day. */
+const sheetTarget = (codes: readonly string[]) => ({
+  activite: z
+    .string({ error: 'Choisissez une activité' })
+    .trim()
+    .min(1, 'Choisissez une activité')
+    .max(100, 'Activité inconnue')
+    .refine((code) => codes.includes(code), 'Choisissez une activité de la liste'),
   jour: calendarDay(BAD_DAY),
-};
-
-const addSchema = z.object({
-  ...sheetTarget,
-  enfant: rowId('Choisissez un enfant dans la liste'),
 });
 
+/** « Pointer présent » a child without a booking. */
+const addSchema = (codes: readonly string[]) =>
+  z.object({
+    ...sheetTarget(codes),
+    enfant: rowId('Choisissez un enfant dans la liste'),
+  });
+
+const markValue = z.enum(['present', 'absent'], { error: 'Choisissez « Présent » ou « Absent »' });
+
 /**
- * The marks of a sheet: one radio group per child, `presence-<memberId>` = present | absent.
- * Groups left untouched are not sent (a child nobody marked yet stays unmarked).
+ * The sheet's form: its activity and day, and one radio group per child, `presence-<memberId>` =
+ * present | absent. Groups left untouched are not sent (a child nobody marked yet stays unmarked);
+ * at least one must be.
  */
-function parseMarks(body: Record<string, unknown>): { ok: true; marks: { memberId: number; status: 'present' | 'absent' }[] } | { ok: false; errors: FieldError[] } {
-  const marks: { memberId: number; status: 'present' | 'absent' }[] = [];
-  const errors: FieldError[] = [];
-  for (const [key, value] of Object.entries(body)) {
-    if (!key.startsWith(MARK_FIELD)) continue;
-    const memberId = parseRowId(key.slice(MARK_FIELD.length));
-    if (memberId === undefined) {
-      errors.push({ field: 'pointage', message: "Un enfant de la feuille est inconnu : rechargez la page" });
-      continue;
-    }
-    if (value !== 'present' && value !== 'absent') {
-      errors.push({ field: key, message: 'Choisissez « Présent » ou « Absent »' });
-      continue;
-    }
-    marks.push({ memberId, status: value });
-  }
-  if (!errors.length && !marks.length) errors.push({ field: 'pointage', message: 'Choisissez « Présent » ou « Absent » pour au moins un enfant' });
-  return errors.length ? { ok: false, errors } : { ok: true, marks };
-}
+const markSchema = (codes: readonly string[]) =>
+  z
+    .preprocess(
+      (body) =>
+        Object.fromEntries(
+          Object.entries(typeof body === 'object' && body !== null ? body : {}).filter(
+            ([key]) => key === 'activite' || key === 'jour' || key.startsWith(MARK_FIELD),
+          ),
+        ),
+      z.object(sheetTarget(codes)).catchall(markValue),
+    )
+    .superRefine(
+      (form, ctx) => {
+        const fields = Object.keys(form as object).filter((key) => key.startsWith(MARK_FIELD));
+        if (fields.some((field) => parseRowId(field.slice(MARK_FIELD.length)) === undefined)) {
+          ctx.addIssue({ code: 'custom', path: ['pointage'], message: 'Un enfant de la feuille est inconnu : rechargez la page' });
+        }
+        if (!fields.length) {
+          ctx.addIssue({ code: 'custom', path: ['pointage'], message: 'Choisissez « Présent » ou « Absent » pour au moins un enfant' });
+        }
+      },
+      // Checked even when a field is wrong, so every problem is listed at once.
+      { when: () => true },
+    )
+    .transform((form) => ({
+      activite: form.activite,
+      jour: form.jour,
+      marks: Object.entries(form)
+        .filter(([key]) => key.startsWith(MARK_FIELD))
+        .map(([key, status]) => ({ memberId: parseRowId(key.slice(MARK_FIELD.length))!, status: status as z.infer<typeof markValue> })),
+    }));
 
 const sheetPath = (slug: string, activity: string, day: CalendarDay) => `/${slug}/admin/pointage?activite=${encodeURIComponent(activity)}&jour=${day}`;
 
@@ -76,55 +107,73 @@ function sendCsv(res: Response, filename: string, body: string) {
 export function adminAttendanceRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
 
-  /** Reads `?activite=&jour=` from a link or a bookmark: unknown values fall back to the first activity and today. */
-  async function sheetQuery(req: Request, res: Response) {
-    const commune = res.locals.commune!;
-    const activities = await services.attendance.listActivities(commune);
-    const query = z
-      .object({ activite: z.string().optional().catch(undefined), jour: z.string().optional().catch(undefined) })
-      .parse(req.query);
-    const activity = activities.find((candidate) => candidate.code === query.activite) ?? activities[0];
-    const parsedDay = query.jour ? parseCalendarDay(query.jour) : undefined;
-    const day = parsedDay ?? parisDay(services.clock.now());
-    const errors: FieldError[] | undefined = query.jour && !parsedDay ? [{ field: 'jour', message: BAD_DAY }] : undefined;
-    return { activities, activity, day, errors, typed: query.jour ?? day };
+  /** The commune's activities, read once per request (the form's schema and its page both need them). */
+  const activitiesOf = new WeakMap<Request, Promise<Activity[]>>();
+  function listActivities(req: Request, res: Response): Promise<Activity[]> {
+    let list = activitiesOf.get(req);
+    if (!list) {
+      list = services.attendance.listActivities(res.locals.commune!);
+      activitiesOf.set(req, list);
+    }
+    return list;
   }
+  const activityCodes = async (req: Request, res: Response) => (await listActivities(req, res)).map((activity) => activity.code);
 
+  /**
+   * The sheet page: the activity named (the first one otherwise) and the day named (today
+   * otherwise, as the service reckons it); `typed` is what the day field shows.
+   */
   async function renderSheet(
+    req: Request,
     res: Response,
     status: number,
-    target: { activities: Activity[]; activity: Activity; day: CalendarDay; typed?: string },
+    target: { code?: unknown; day?: CalendarDay | undefined; typed?: string | undefined },
     errors?: FieldError[],
     values: Record<string, unknown> = {},
   ) {
     const commune = res.locals.commune!;
-    const sheet = await services.attendance.sheet(commune, target.activity.code, target.day);
-    const previous = addDays(target.day, -1);
-    const next = addDays(target.day, 1);
+    const activities = await listActivities(req, res);
+    const activity = activities.find((candidate) => candidate.code === target.code) ?? activities[0];
+    if (!activity) {
+      res.status(200).render(SHEET_VIEW, { activities, noActivity: true });
+      return;
+    }
+    const sheet = await services.attendance.sheet(commune, activity.code, target.day);
+    const day = sheet.day;
+    const previous = addDays(day, -1);
+    const next = addDays(day, 1);
     res.status(status).render(SHEET_VIEW, {
-      activities: target.activities,
-      activity: target.activity,
-      day: target.day,
+      activities,
+      activity,
+      day,
       sheet: presentSheet(sheet, values),
       errors,
-      values: { ...values, activite: target.activity.code, jour: target.typed ?? target.day, du: values.du ?? target.day, au: values.au ?? target.day },
+      values: { ...values, activite: activity.code, jour: target.typed ?? day, du: values.du ?? day, au: values.au ?? day },
       links: {
-        previous: { href: sheetPath(commune.slug, target.activity.code, previous), words: dayWords(previous) },
-        next: { href: sheetPath(commune.slug, target.activity.code, next), words: dayWords(next) },
-        registered: `/${commune.slug}/admin/inscriptions?activite=${encodeURIComponent(target.activity.code)}&jour=${target.day}`,
-        meals: `/${commune.slug}/admin/repas?semaine=${isoWeekOf(target.day)}`,
+        previous: { href: sheetPath(commune.slug, activity.code, previous), words: dayWords(previous) },
+        next: { href: sheetPath(commune.slug, activity.code, next), words: dayWords(next) },
+        registered: `/${commune.slug}/admin/inscriptions?activite=${encodeURIComponent(activity.code)}&jour=${day}`,
+        meals: `/${commune.slug}/admin/repas?semaine=${isoWeekOf(day)}`,
       },
       action: `/${commune.slug}/admin/pointage`,
     });
   }
 
+  /** A refused form of the sheet: the sheet it names (or the first activity, today), with the errors. */
+  const renderRefused = (values: (state: FormState) => Record<string, unknown>) => async (req: Request, res: Response, state: FormState) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const day = typeof body.jour === 'string' ? parseCalendarDay(body.jour) : undefined;
+    await renderSheet(req, res, state.status, { code: body.activite, day }, state.errors, values(state));
+  };
+
+  /** Reads `?activite=&jour=` from a link or a bookmark: unknown values fall back to the first activity and today. */
   router.get('/pointage', async (req, res) => {
-    const { activities, activity, day, errors, typed } = await sheetQuery(req, res);
-    if (!activity) {
-      res.status(200).render(SHEET_VIEW, { activities, noActivity: true });
-      return;
-    }
-    await renderSheet(res, errors ? 400 : 200, { activities, activity, day, typed }, errors);
+    const query = z
+      .object({ activite: z.string().optional().catch(undefined), jour: z.string().optional().catch(undefined) })
+      .parse(req.query);
+    const day = query.jour ? parseCalendarDay(query.jour) : undefined;
+    const errors: FieldError[] | undefined = query.jour && !day ? [{ field: 'jour', message: BAD_DAY }] : undefined;
+    await renderSheet(req, res, errors ? 400 : 200, { code: query.activite, day, typed: query.jour }, errors);
   });
 
   /**
@@ -132,61 +181,33 @@ export function adminAttendanceRouter(services: Services): Router {
    * family's or another commune's id), a bad mark or a closed day writes nothing and comes back
    * with its errors.
    */
-  router.post('/pointage', async (req, res) => {
-    const commune = res.locals.commune!;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const activities = await services.attendance.listActivities(commune);
-    const target = parseForm(z.object(sheetTarget), { activite: body.activite, jour: body.jour });
-    const activity = target.ok ? activities.find((candidate) => candidate.code === target.data.activite) : undefined;
-    if (!target.ok || !activity) {
-      const fallback = activities[0]!;
-      const errors = target.ok ? [{ field: 'activite', message: 'Choisissez une activité de la liste' }] : target.errors;
-      await renderSheet(res, 400, { activities, activity: activity ?? fallback, day: parisDay(services.clock.now()) }, errors);
-      return;
-    }
-    const day = target.data.jour;
-    const marks = parseMarks(body);
-    if (!marks.ok) {
-      await renderSheet(res, 400, { activities, activity, day }, marks.errors, body);
-      return;
-    }
-    try {
-      const outcome = await services.attendance.mark(commune, req.user!, activity.code, day, marks.marks);
-      const words = [
-        `${outcome.present} présent${outcome.present > 1 ? 's' : ''}`,
-        `${outcome.absent} absent${outcome.absent > 1 ? 's' : ''}`,
-      ].join(', ');
-      setFlash(req, 'success', `Pointage enregistré pour le ${dayWords(day)} : ${words}${outcome.changed ? '' : " (rien n'a changé)"}.`);
-      res.redirect(303, sheetPath(commune.slug, activity.code, day));
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      await renderSheet(res, 400, { activities, activity, day }, errors, body);
-    }
-  });
+  router.post(
+    '/pointage',
+    formPost({
+      schema: async (req, res) => markSchema(await activityCodes(req, res)),
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const outcome = await services.attendance.mark(commune, req.user!, form.activite, form.jour, form.marks);
+        setFlash(req, 'success', markedMessage(form.jour, outcome));
+        res.redirect(303, sheetPath(commune.slug, form.activite, form.jour));
+      },
+      render: renderRefused((state) => state.values),
+    }),
+  );
 
-  router.post('/pointage/sans-reservation', async (req, res) => {
-    const commune = res.locals.commune!;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const activities = await services.attendance.listActivities(commune);
-    const parsed = parseForm(addSchema, body);
-    const activity = activities.find((candidate) => candidate.code === body.activite);
-    const day = (typeof body.jour === 'string' && parseCalendarDay(body.jour)) || parisDay(services.clock.now());
-    if (!parsed.ok || !activity) {
-      const errors = parsed.ok ? [{ field: 'activite', message: 'Choisissez une activité de la liste' }] : parsed.errors;
-      await renderSheet(res, 400, { activities, activity: activity ?? activities[0]!, day }, errors, { enfant: body.enfant });
-      return;
-    }
-    try {
-      const { name, changed } = await services.attendance.addPresentWithoutBooking(commune, req.user!, activity.code, day, parsed.data.enfant);
-      setFlash(req, 'success', changed ? `${name} est pointé·e présent·e sans réservation.` : `${name} était déjà pointé·e présent·e.`);
-      res.redirect(303, sheetPath(commune.slug, activity.code, day));
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      await renderSheet(res, 400, { activities, activity, day }, errors, { enfant: body.enfant });
-    }
-  });
+  router.post(
+    '/pointage/sans-reservation',
+    formPost({
+      schema: async (req, res) => addSchema(await activityCodes(req, res)),
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const { name, changed } = await services.attendance.addPresentWithoutBooking(commune, req.user!, form.activite, form.jour, form.enfant);
+        setFlash(req, 'success', addedPresentMessage(name, changed));
+        res.redirect(303, sheetPath(commune.slug, form.activite, form.jour));
+      },
+      render: renderRefused((state) => ({ enfant: state.values.enfant })),
+    }),
+  );
 
   /** `?activite=&jour=` for one day, `?activite=&du=&au=` for a period. */
   router.get('/pointage.csv', async (req, res) => {
@@ -203,11 +224,11 @@ export function adminAttendanceRouter(services: Services): Router {
       res.status(400).render('pages/errors/bad-request');
       return;
     }
-    const today = parisDay(services.clock.now());
-    const from = query.data.du ?? query.data.jour ?? today;
-    const to = query.data.au ?? from;
     try {
-      const { activity, lines } = await services.attendance.exportLines(commune, query.data.activite, from, to);
+      const { activity, from, to, lines } = await services.attendance.exportLines(commune, query.data.activite, {
+        from: query.data.du ?? query.data.jour,
+        to: query.data.au,
+      });
       sendCsv(res, `pointage-${activity.code}-${from}${to === from ? '' : `_${to}`}.csv`, attendanceCsv(activity.name, lines));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -215,39 +236,35 @@ export function adminAttendanceRouter(services: Services): Router {
     }
   });
 
-  /** Reads `?semaine=` (a week, or a day of it) or `?du=&au=`; the current week by default. */
-  function mealsQuery(req: Request) {
-    const query = z
+  /** Reads `?semaine=` (a week, or a day of it) or `?du=&au=`; the current week (the service's) by default. */
+  function mealsQuery(req: Request): { asked: MealPeriod; errors: FieldError[]; typed: { semaine?: string; du?: string; au?: string } } {
+    const typed = z
       .object({ semaine: z.string().optional().catch(undefined), du: z.string().optional().catch(undefined), au: z.string().optional().catch(undefined) })
       .parse(req.query);
     const errors: FieldError[] = [];
-    const currentWeek = isoWeekOf(parisDay(services.clock.now()));
-    if (query.du || query.au) {
-      const from = query.du ? parseCalendarDay(query.du) : undefined;
-      const to = query.au ? parseCalendarDay(query.au) : undefined;
+    if (typed.du || typed.au) {
+      const from = typed.du ? parseCalendarDay(typed.du) : undefined;
+      const to = typed.au ? parseCalendarDay(typed.au) : undefined;
       if (!from) errors.push({ field: 'du', message: BAD_DAY });
       if (!to) errors.push({ field: 'au', message: BAD_DAY });
-      if (from && to) return { period: { from, to }, week: isoWeekOf(from), errors, typed: query };
-      return { week: currentWeek, errors, typed: query };
+      return { asked: from && to ? { from, to } : {}, errors, typed };
     }
-    const week = query.semaine ? weekFromInput(query.semaine) : currentWeek;
-    if (!week) errors.push({ field: 'semaine', message: 'Saisissez une semaine, par exemple 2026-W48, ou une date de cette semaine' });
-    return { week: week ?? currentWeek, errors, typed: query };
+    const week = typed.semaine ? weekFromInput(typed.semaine) : undefined;
+    if (typed.semaine && !week) errors.push({ field: 'semaine', message: 'Saisissez une semaine, par exemple 2026-W48, ou une date de cette semaine' });
+    return { asked: { week }, errors, typed };
   }
 
-  /** The canteen's days asked for, counted; an over-long period falls back to the week, with its error. */
+  /** The canteen's days asked for, counted; an over-long period falls back to its first week, with its error. */
   async function mealDays(req: Request, res: Response) {
     const commune = res.locals.commune!;
-    const { period, week, errors, typed } = mealsQuery(req);
-    const weekPeriod = { from: mondayOf(week), to: addDays(mondayOf(week), 6) };
+    const { asked, errors, typed } = mealsQuery(req);
     try {
-      const { from, to } = period ?? weekPeriod;
-      return { ...(await services.attendance.mealCounts(commune, from, to)), period, week, errors, typed };
+      return { ...(await services.attendance.mealCounts(commune, asked)), errors, typed };
     } catch (error) {
       const refused = fieldErrorsOf(error);
       if (!refused) throw error;
-      const counts = await services.attendance.mealCounts(commune, weekPeriod.from, weekPeriod.to);
-      return { ...counts, period: undefined, week, errors: [...errors, ...refused], typed };
+      const counts = await services.attendance.mealCounts(commune, { week: 'from' in asked ? isoWeekOf(asked.from) : asked.week });
+      return { ...counts, errors: [...errors, ...refused], typed };
     }
   }
 
@@ -260,7 +277,7 @@ export function adminAttendanceRouter(services: Services): Router {
     res.status(errors.length ? 400 : 200).render(MEALS_VIEW, {
       activity,
       ...presentMeals(days),
-      heading: `${period ? 'Du' : 'Semaine du'} ${dayWords(first)} au ${dayWords(last)}`,
+      heading: mealsHeading(first, last, Boolean(period)),
       errors: errors.length ? errors : undefined,
       values: { semaine: typed.semaine ?? week, du: typed.du ?? first, au: typed.au ?? last },
       links: {

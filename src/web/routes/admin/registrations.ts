@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import type { Services } from '../../../services/index.ts';
+import { dayStatusView } from '../../presenters/attendance-presenter.ts';
 
 /** « Inscrits par jour »: per activity and day, the children with a validated registration. */
 export function adminRegistrationsRouter(services: Services): Router {
@@ -25,7 +26,7 @@ export function adminRegistrationsRouter(services: Services): Router {
       activities,
       activity,
       day,
-      status,
+      status: dayStatusView(status),
       children,
       errors: dayError ? [{ field: 'jour', message: dayError }] : undefined,
       values: { activite: activity.code, jour: query.jour ?? day },

@@ -1,11 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import multer from 'multer';
+import { z } from 'zod';
 import type { StoredFile } from '../../../data/absence-repository.ts';
 import { ABSENCE_REASONS, CERTIFICATE_MAX_BYTES, EXTENSIONS, type AbsenceInput } from '../../../services/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, formKeyOf, renderWithErrors, setFlash } from '../../forms.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
 
 const VIEW = 'pages/portal/absence';
@@ -54,6 +56,18 @@ export function sendCertificate(res: Response, file: StoredFile, requestId: numb
 }
 
 const listOf = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * The absence form as sent: the days ticked, the reason, the details. Which days and reasons are
+ * allowed, the length of the details and the certificate are the service's rules: it checks them
+ * all at once, so every problem is listed together.
+ */
+const absenceSchema = z.object({
+  jours: z.unknown().transform(listOf),
+  motif: z.unknown().transform(textOf),
+  precisions: z.unknown().transform(textOf),
+});
 
 /** `/reservations/:memberId/absence`: a parent justifies booked days (DESIGN §7 Absences). */
 export function absencesRouter(services: Services): Router {
@@ -67,48 +81,49 @@ export function absencesRouter(services: Services): Router {
     sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId, req.user!.familyId!), requestId);
   });
 
-  async function render(req: Request, res: Response, memberId: number, status = 200, errors?: { field: string; message: string }[], values: Record<string, unknown> = {}) {
+  async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
+    const memberId = idParam(req, 'memberId');
     const form = await services.absences.form(res.locals.commune!, req.user!.familyId!, memberId);
-    const view = {
+    const values = state.values ?? {};
+    res.status(state.status ?? 200).render(VIEW, {
       childName: `${form.child.firstName} ${form.child.lastName}`,
       memberId,
-      days: form.days,
+      days: presentAbsenceDays(form.days),
       reasons: Object.entries(ABSENCE_REASONS).map(([value, label]) => ({ value, label })),
       chosen: listOf(values.jours),
-    };
-    if (errors) renderWithErrors(res, status, VIEW, errors, values, view);
-    else res.status(status).render(VIEW, { ...view, values });
+      errors: state.errors,
+      values,
+    });
   }
 
   router.get('/reservations/:memberId/absence', async (req, res) => {
-    await render(req, res, idParam(req, 'memberId'));
+    await render(req, res);
   });
 
-  router.post('/reservations/:memberId/absence', async (req, res) => {
-    const commune = res.locals.commune!;
-    const memberId = idParam(req, 'memberId');
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const input: AbsenceInput = {
-      days: listOf(body.jours),
-      reason: typeof body.motif === 'string' ? body.motif : '',
-      details: typeof body.precisions === 'string' ? body.precisions : '',
-      ...(req.certificateTooLarge
-        ? { file: { tooLarge: true as const } }
-        : req.file && req.file.size > 0
-          ? { file: { content: req.file.buffer, originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') } }
-          : {}),
-    };
-    try {
-      await services.absences.submit(commune, req.user!, memberId, input, formKeyOf(body));
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      await render(req, res, memberId, 400, errors, body);
-      return;
-    }
-    setFlash(req, 'success', "Votre justification d'absence est envoyée : le service vous répondra par e-mail.");
-    res.redirect(303, `/${commune.slug}/reservations/${memberId}`);
-  });
+  router.post(
+    '/reservations/:memberId/absence',
+    formPost({
+      schema: absenceSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const memberId = idParam(req, 'memberId');
+        const input: AbsenceInput = {
+          days: form.jours,
+          reason: form.motif,
+          details: form.precisions,
+          ...(req.certificateTooLarge
+            ? { file: { tooLarge: true as const } }
+            : req.file && req.file.size > 0
+              ? { file: { content: req.file.buffer, originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') } }
+              : {}),
+        };
+        await services.absences.submit(commune, req.user!, memberId, input, formKeyOf(req.body));
+        setFlash(req, 'success', "Votre justification d'absence est envoyée : le service vous répondra par e-mail.");
+        res.redirect(303, `/${commune.slug}/reservations/${memberId}`);
+      },
+      render,
+    }),
+  );
 
   return router;
 }

@@ -1,34 +1,42 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { isoWeekOf, parseIsoWeek, shiftWeek, weekFromInput, type IsoWeek } from '../../../domain/booking-grid.ts';
-import { parisDay } from '../../../domain/calendar/paris-time.ts';
+import { parseIsoWeek, weekFromInput, type IsoWeek } from '../../../domain/booking-grid.ts';
 import type { Services } from '../../../services/index.ts';
+import { formPost } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { CELL_MARKS, CELL_STATES, presentChildSummaries, presentWeekGrid, presentWeekOutcome } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
+
+const MALFORMED = 'Ce formulaire ne vient pas de la page de réservations : rechargez la page';
 
 /** More cells than any week can have (7 days × every activity of a commune): a bigger form is crafted. */
 const MAX_CELLS = 200;
 
 const cellList = z
-  .union([z.string(), z.array(z.string())])
+  .union([z.string(), z.array(z.string())], { error: MALFORMED })
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]))
-  .refine((list) => list.length <= MAX_CELLS);
-
-/** « Valider »: the whole week as the parent wants it, and the cells ticked when the page was drawn. */
-const weekChangeSchema = z.object({
-  semaine: z.string().refine((value) => Boolean(parseIsoWeek(value))),
-  jours: cellList,
-  // Comma-separated; absent from a form that does not come from the page (then the whole week counts).
-  avant: z.string().max(MAX_CELLS * 24).optional(),
-});
+  .refine((list) => list.length <= MAX_CELLS, MALFORMED);
 
 const WEEK_ERROR = 'Saisissez une date, par exemple 26/11/2026, ou une semaine, par exemple 2026-W48';
 
-function badRequest(): Error {
-  return Object.assign(new Error('malformed booking form'), { status: 400 });
-}
+/**
+ * « Valider »: the whole week as the parent wants it, and the cells ticked when the page was drawn.
+ * Every field is hidden or a checkbox of the page: what breaks this schema was not sent by it.
+ */
+const weekChangeSchema = z.object({
+  semaine: z
+    .string({ error: WEEK_ERROR })
+    .transform((value) => parseIsoWeek(value))
+    .refine((week): week is IsoWeek => Boolean(week), WEEK_ERROR),
+  jours: cellList,
+  // Comma-separated; absent from a form that does not come from the page (then the whole week counts).
+  avant: z
+    .string({ error: MALFORMED })
+    .max(MAX_CELLS * 24, MALFORMED)
+    .optional()
+    .transform((list) => (list === undefined ? undefined : new Set(list.split(',').filter(Boolean)))),
+});
 
 /**
  * `/reservations`: the children and their weeks; `/reservations/:memberId?semaine=2026-W48`: one
@@ -38,28 +46,20 @@ export function bookingsRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
   router.use('/reservations', requireParent);
 
-  /**
-   * Without a week in the URL the grid opens on next week: it is the week the parent can still
-   * change on most days (a weekly rule such as Échirolles' « jeudi 11h pour la semaine suivante »
-   * has already closed the current week), and the one the Thursday-morning rush is about.
-   */
-  const defaultWeek = (): IsoWeek => shiftWeek(isoWeekOf(parisDay(services.clock.now())), 1);
-
   router.get('/reservations', async (req, res) => {
-    const commune = res.locals.commune!;
-    const now = services.clock.now();
-    const summaries = await services.bookings.familySummary(commune, req.user!.familyId!, now);
-    res.render('pages/portal/bookings', { children: presentChildSummaries(summaries, now) });
+    const summary = await services.bookingGrid.familySummary(res.locals.commune!, req.user!.familyId!);
+    res.render('pages/portal/bookings', { children: presentChildSummaries(summary) });
   });
 
-  async function renderWeek(req: Request, res: Response, memberId: number, week: IsoWeek, status = 200, extra: Record<string, unknown> = {}) {
+  /** The week's grid; without a week, the one the grid opens on (next week, the service says). */
+  async function renderWeek(req: Request, res: Response, memberId: number, week: IsoWeek | undefined, status = 200, extra: Record<string, unknown> = {}) {
     const commune = res.locals.commune!;
-    const grid = await services.bookings.weekGrid(commune, req.user!.familyId!, memberId, week);
+    const grid = await services.bookingGrid.weekGrid(commune, req.user!.familyId!, memberId, week);
     // Attendance and justified absences of the week: one query, after the grid checked the child.
     const marks = await services.absences.marks(commune, memberId, grid.days[0]!, grid.days[grid.days.length - 1]!);
     const stored = req.session.bookingOutcome;
     let outcome;
-    if (stored && stored.memberId === memberId && stored.week === week) {
+    if (stored && stored.memberId === memberId && stored.week === grid.week) {
       outcome = stored;
       delete req.session.bookingOutcome;
     }
@@ -77,7 +77,7 @@ export function bookingsRouter(services: Services): Router {
     const memberId = idParam(req, 'memberId');
     const asked = typeof req.query.semaine === 'string' ? req.query.semaine.trim() : '';
     if (!asked) {
-      await renderWeek(req, res, memberId, defaultWeek());
+      await renderWeek(req, res, memberId, undefined);
       return;
     }
     const week = parseIsoWeek(asked);
@@ -91,22 +91,29 @@ export function bookingsRouter(services: Services): Router {
       res.redirect(303, `/${commune.slug}/reservations/${memberId}?semaine=${ofDay}`);
       return;
     }
-    await renderWeek(req, res, memberId, defaultWeek(), 400, {
+    await renderWeek(req, res, memberId, undefined, 400, {
       errors: [{ field: 'semaine', message: WEEK_ERROR }],
     });
   });
 
-  router.post('/reservations/:memberId', async (req, res) => {
-    const commune = res.locals.commune!;
-    const memberId = idParam(req, 'memberId');
-    const parsed = weekChangeSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw badRequest();
-    const week = parseIsoWeek(parsed.data.semaine)!;
-    const shown = parsed.data.avant === undefined ? undefined : new Set(parsed.data.avant.split(',').filter(Boolean));
-    const outcome = await services.bookings.changeWeek(commune, req.user!, memberId, week, new Set(parsed.data.jours), shown);
-    req.session.bookingOutcome = { memberId, week, ...presentWeekOutcome(outcome) };
-    res.redirect(303, `/${commune.slug}/reservations/${memberId}?semaine=${week}`);
-  });
+  router.post(
+    '/reservations/:memberId',
+    formPost({
+      schema: weekChangeSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const memberId = idParam(req, 'memberId');
+        const outcome = await services.weekChanges.changeWeek(commune, req.user!, memberId, form.semaine, new Set(form.jours), form.avant);
+        req.session.bookingOutcome = { memberId, week: form.semaine, ...presentWeekOutcome(outcome) };
+        res.redirect(303, `/${commune.slug}/reservations/${memberId}?semaine=${form.semaine}`);
+      },
+      // Not a form the page drew: the week as it is (the one sent, when it is a week), 400.
+      render: async (req, res, { status, errors }) => {
+        const sent = (req.body as Record<string, unknown> | undefined)?.semaine;
+        await renderWeek(req, res, idParam(req, 'memberId'), typeof sent === 'string' ? parseIsoWeek(sent) : undefined, status, { errors });
+      },
+    }),
+  );
 
   return router;
 }

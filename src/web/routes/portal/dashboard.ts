@@ -15,19 +15,18 @@ export function dashboardRouter(services: Services): Router {
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
-    const now = services.clock.now();
     const [{ family, members }, requests, news, unread, bookings] = await Promise.all([
       services.families.getOverview(commune.id, familyId),
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
-      services.bookings.familySummary(commune, familyId, now),
+      services.bookingGrid.familySummary(commune, familyId),
     ]);
     const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {
       family,
-      members: presentMembers(members, now),
-      bookings: presentChildSummaries(bookings, now),
+      members: presentMembers(members, bookings.now),
+      bookings: presentChildSummaries(bookings),
       pendingRequests: presentFamilyRequests(pending),
       pendingWords: pendingRequestsWords(pending.length),
       news: presentNews(news),

@@ -1,106 +1,76 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { isoWeekOf } from '../../../domain/booking-grid.ts';
 import { FRENCH_WEEKDAYS, type FrenchWeekday } from '../../../domain/calendar/calendar-day.ts';
-import { parisDay } from '../../../domain/calendar/paris-time.ts';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
-import { RHYTHMS, rhythmWords, type RecurringPattern, type Rhythm } from '../../../domain/recurring-booking.ts';
-import { dayWords } from '../../../domain/booking-grid.ts';
-import type { Activity } from '../../../data/activity-repository.ts';
-import type { RecurringLine, RecurringPlan } from '../../../services/booking-service.ts';
-import { recurringWords } from '../../../services/booking-service.ts';
+import type { RecurringPattern, Rhythm } from '../../../domain/recurring-booking.ts';
 import type { Services } from '../../../services/index.ts';
-import { fieldErrorsOf, renderWithErrors, setFlash, type FieldError } from '../../forms.ts';
+import type { RecurringForm } from '../../../services/recurring-booking-service.ts';
+import { formPost, keptValues, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
-import { idParam, parseRowId } from '../../row-id.ts';
+import { presentRecurringPlan, recurringOutcomeMessage, RHYTHM_CHOICES, schoolYearWords } from '../../presenters/booking-presenter.ts';
+import { idParam, rowId } from '../../row-id.ts';
 
 const FORM_VIEW = 'pages/portal/recurring-booking';
 const PREVIEW_VIEW = 'pages/portal/recurring-booking-preview';
 
-const RHYTHM_CHOICES = RHYTHMS.map((every) => ({ value: String(every), label: every === 1 ? 'Chaque semaine' : `Une semaine sur ${every}` }));
+const NO_YEAR = "Aucune année scolaire n'est ouverte aux réservations";
+const NO_WEEKDAY = 'Choisissez au moins un jour de la semaine';
+const NO_RHYTHM = 'Choisissez un rythme';
+const NO_PERIOD = 'Choisissez la période';
 
-const listOf = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
-const textOf = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
-
-interface SchoolYear {
-  name: string;
-  startsOn: string;
-  endsOn: string;
-}
+/** A text field as typed, trimmed; anything else (a repeated field) reads as empty. */
+const text = z.preprocess((value) => (typeof value === 'string' ? value.trim() : ''), z.string());
 
 /**
- * The form as sent (values kept as typed), checked field by field: French messages in the order of
- * the form. The period must lie inside one school year still open, and not start in the past.
+ * The semaine type's form, for this child: one of the child's activities, weekdays, a rhythm and a
+ * period. The period must lie inside one school year still open, and not start before
+ * `firstDay` (today); « the rest of the school year » runs from then to the eve of the summer.
  */
-function readPattern(
-  body: Record<string, unknown>,
-  activities: Activity[],
-  years: SchoolYear[],
-  today: string,
-): { ok: true; activityId: number; pattern: RecurringPattern } | { ok: false; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const activityId = parseRowId(body.activite);
-  if (activityId === undefined || !activities.some((activity) => activity.id === activityId)) errors.push({ field: 'activite', message: "Choisissez l'activité" });
-
-  const chosen = listOf(body.jours);
-  const weekdays = FRENCH_WEEKDAYS.filter((weekday) => chosen.includes(weekday));
-  if (!weekdays.length || weekdays.length !== new Set(chosen).size) errors.push({ field: 'jours', message: 'Choisissez au moins un jour de la semaine' });
-
-  const every = Number(textOf(body.rythme));
-  if (!(RHYTHMS as readonly number[]).includes(every)) errors.push({ field: 'rythme', message: 'Choisissez un rythme' });
-
-  const year = years[0];
-  let from: string | undefined;
-  let until: string | undefined;
-  const period = textOf(body.periode);
-  if (period === 'annee') {
-    if (!year) errors.push({ field: 'periode', message: "Aucune année scolaire n'est ouverte aux réservations" });
-    else {
-      from = today > year.startsOn ? today : year.startsOn;
-      until = year.endsOn;
-    }
-  } else if (period === 'dates') {
-    from = parseCalendarDay(textOf(body.du));
-    until = parseCalendarDay(textOf(body.au));
-    if (!from) errors.push({ field: 'du', message: 'Saisissez la date de début, par exemple 30/11/2026' });
-    else if (from < today) errors.push({ field: 'du', message: "La date de début ne peut pas être passée" });
-    if (!until) errors.push({ field: 'au', message: 'Saisissez la date de fin, par exemple 18/12/2026' });
-    else if (from && until < from) errors.push({ field: 'au', message: 'La date de fin doit être après la date de début' });
-    if (from && until && from >= today && until >= from && !years.some((y) => y.startsOn <= from! && until! <= y.endsOn)) {
-      const words = years.map((y) => `l'année scolaire ${y.name} (du ${dayWords(y.startsOn)} au ${dayWords(y.endsOn)})`).join(' ou ');
-      errors.push({ field: 'au', message: words ? `La période doit être comprise dans ${words}` : "Aucune année scolaire n'est ouverte aux réservations" });
-    }
-  } else {
-    errors.push({ field: 'periode', message: 'Choisissez la période' });
-  }
-  if (errors.length) return { ok: false, errors };
-  return { ok: true, activityId: activityId!, pattern: { weekdays, every: every as Rhythm, from: from!, until: until! } };
-}
-
-function presentLine(line: RecurringLine) {
-  const heading = dayWords(line.day);
-  switch (line.kind) {
-    case 'booked':
-      return { day: line.day, heading, status: 'réservé', will: true };
-    case 'waiting':
-      return { day: line.day, heading, status: "complet → liste d'attente" + (line.waitingRank ? ` (position ${line.waitingRank})` : ''), will: true };
-    case 'held':
-      return { day: line.day, heading, status: line.reason, will: false };
-    case 'refused':
-      return { day: line.day, heading, status: line.reason, will: false };
-  }
-}
-
-function presentPlan(plan: RecurringPlan) {
-  const lines = plan.lines.map(presentLine);
-  return {
-    childName: `${plan.child.firstName} ${plan.child.lastName}`,
-    childFirstName: plan.child.firstName,
-    activityName: plan.activity.name,
-    words: recurringWords(plan.pattern),
-    booked: lines.filter((line) => line.will),
-    notBooked: lines.filter((line) => !line.will),
-  };
+function patternSchema({ activities, schoolYears, firstDay }: RecurringForm) {
+  return z
+    .object({
+      activite: rowId("Choisissez l'activité").refine((id) => activities.some((activity) => activity.id === id), "Choisissez l'activité"),
+      jours: z
+        .union([z.string(), z.array(z.string())], { error: NO_WEEKDAY })
+        .transform((value) => (Array.isArray(value) ? value : [value]))
+        .pipe(z.array(z.enum(FRENCH_WEEKDAYS, { error: NO_WEEKDAY })).min(1, NO_WEEKDAY))
+        .transform((chosen) => FRENCH_WEEKDAYS.filter((weekday) => chosen.includes(weekday))),
+      rythme: z
+        .string({ error: NO_RHYTHM })
+        .trim()
+        .pipe(z.enum(['1', '2', '3', '4'], { error: NO_RHYTHM }))
+        .transform((every) => Number(every) as Rhythm),
+      periode: z.string({ error: NO_PERIOD }).trim().pipe(z.enum(['annee', 'dates'], { error: NO_PERIOD })),
+      du: text,
+      au: text,
+    })
+    .superRefine(
+      (form, ctx) => {
+        const issue = (field: 'periode' | 'du' | 'au', message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+        if (form.periode === 'annee' && !schoolYears[0]) issue('periode', NO_YEAR);
+        if (form.periode !== 'dates') return;
+        const from = parseCalendarDay(form.du);
+        const until = parseCalendarDay(form.au);
+        if (!from) issue('du', 'Saisissez la date de début, par exemple 30/11/2026');
+        else if (from < firstDay) issue('du', 'La date de début ne peut pas être passée');
+        if (!until) issue('au', 'Saisissez la date de fin, par exemple 18/12/2026');
+        else if (from && until < from) issue('au', 'La date de fin doit être après la date de début');
+        if (from && until && from >= firstDay && until >= from && !schoolYears.some((year) => year.startsOn <= from && until <= year.endsOn)) {
+          const words = schoolYears.map(schoolYearWords).join(' ou ');
+          issue('au', words ? `La période doit être comprise dans ${words}` : NO_YEAR);
+        }
+      },
+      // Checked even when another field is wrong, so every problem is listed at once.
+      { when: () => true },
+    )
+    .transform((form): { activityId: number; pattern: RecurringPattern } => {
+      const year = schoolYears[0]!;
+      const [from, until] =
+        form.periode === 'annee' ? [firstDay > year.startsOn ? firstDay : year.startsOn, year.endsOn] : [parseCalendarDay(form.du)!, parseCalendarDay(form.au)!];
+      return { activityId: form.activite, pattern: { weekdays: form.jours, every: form.rythme, from, until } };
+    });
 }
 
 /** `/reservations/:memberId/semaine-type`: book a weekly pattern over a period (DESIGN §7 Recurring booking). */
@@ -109,27 +79,42 @@ export function recurringBookingRouter(services: Services): Router {
   const path = '/reservations/:memberId/semaine-type';
   router.use('/reservations', requireParent);
 
-  async function context(req: Request, res: Response) {
+  /** The child's form and its page, read once per request (the schema and the page both need them). */
+  const contexts = new WeakMap<Request, ReturnType<typeof load>>();
+  async function load(req: Request, res: Response) {
     const commune = res.locals.commune!;
     if (!commune.settings.features.recurringBookings) throw new NotFoundError(`recurring bookings are off in ${commune.slug}`);
     const memberId = idParam(req, 'memberId');
-    const { child, activities } = await services.bookings.recurringChoices(commune, req.user!.familyId!, memberId);
-    const years = services.calendars.openSchoolYears(commune);
+    const form = await services.recurringBookings.form(commune, req.user!.familyId!, memberId);
     const shownDays = FRENCH_WEEKDAYS.filter(
-      (weekday: FrenchWeekday) => FRENCH_WEEKDAYS.indexOf(weekday) < 5 || activities.some((activity) => activity.days.includes(weekday)),
+      (weekday: FrenchWeekday) => FRENCH_WEEKDAYS.indexOf(weekday) < 5 || form.activities.some((activity) => activity.days.includes(weekday)),
     );
     const page = {
       memberId,
-      childName: `${child.firstName} ${child.lastName}`,
-      childFirstName: child.firstName,
-      activities,
+      childName: `${form.child.firstName} ${form.child.lastName}`,
+      childFirstName: form.child.firstName,
+      activities: form.activities,
       weekdays: shownDays,
       rhythms: RHYTHM_CHOICES,
-      schoolYear: years[0],
+      schoolYear: form.schoolYears[0],
       action: `/reservations/${memberId}/semaine-type`,
     };
-    return { commune, memberId, activities, years, page };
+    return { commune, memberId, form, page };
   }
+  function context(req: Request, res: Response) {
+    let loaded = contexts.get(req);
+    if (!loaded) {
+      loaded = load(req, res);
+      contexts.set(req, loaded);
+    }
+    return loaded;
+  }
+
+  const schema = async (req: Request, res: Response) => patternSchema((await context(req, res)).form);
+  const renderForm = async (req: Request, res: Response, state: { status: number; errors: unknown; values: Record<string, unknown> }) => {
+    const { page } = await context(req, res);
+    res.status(state.status).render(FORM_VIEW, { page, errors: state.errors, values: state.values });
+  };
 
   const defaults = { rythme: '1', periode: 'annee' };
 
@@ -140,51 +125,36 @@ export function recurringBookingRouter(services: Services): Router {
   });
 
   /** « Voir les dates »: the dates the pattern gives, and what « Valider » will do with each. */
-  router.post(`${path}/apercu`, async (req, res) => {
-    const { commune, memberId, activities, years, page } = await context(req, res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const read = readPattern(body, activities, years, parisDay(services.clock.now()));
-    if (!read.ok) return renderWithErrors(res, 400, FORM_VIEW, read.errors, body, { page });
-    try {
-      const plan = await services.bookings.previewRecurring(commune, req.user!.familyId!, memberId, read.activityId, read.pattern);
-      const { _csrf: _, ...values } = body;
-      res.render(PREVIEW_VIEW, { page, plan: presentPlan(plan), values, rhythm: rhythmWords(read.pattern.every) });
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      renderWithErrors(res, 400, FORM_VIEW, errors, body, { page });
-    }
-  });
+  router.post(
+    `${path}/apercu`,
+    formPost({
+      schema,
+      async act({ activityId, pattern }, req, res) {
+        const { commune, memberId, page } = await context(req, res);
+        const plan = await services.recurringBookings.preview(commune, req.user!.familyId!, memberId, activityId, pattern);
+        res.render(PREVIEW_VIEW, { page, plan: presentRecurringPlan(plan), values: keptValues(req.body) });
+      },
+      render: renderForm,
+    }),
+  );
 
   /** « Valider »: everything is worked out again and booked in one transaction. */
-  router.post(path, async (req, res) => {
-    const { commune, memberId, activities, years, page } = await context(req, res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const read = readPattern(body, activities, years, parisDay(services.clock.now()));
-    if (!read.ok) return renderWithErrors(res, 400, FORM_VIEW, read.errors, body, { page });
-    let plan: RecurringPlan;
-    try {
-      plan = await services.bookings.bookRecurring(commune, req.user!, memberId, read.activityId, read.pattern);
-    } catch (error) {
-      const errors = fieldErrorsOf(error);
-      if (!errors) throw error;
-      return renderWithErrors(res, 400, FORM_VIEW, errors, body, { page });
-    }
-    const booked = plan.lines.filter((line) => line.kind === 'booked').length;
-    const waiting = plan.lines.filter((line) => line.kind === 'waiting').length;
-    const held = plan.lines.filter((line) => line.kind === 'held').length;
-    const refused = plan.lines.filter((line) => line.kind === 'refused').length;
-    const parts = [
-      `${booked} jour${booked > 1 ? 's' : ''} réservé${booked > 1 ? 's' : ''}`,
-      ...(waiting ? [`${waiting} en liste d'attente`] : []),
-      ...(held ? [`${held} déjà réservé${held > 1 ? 's' : ''}`] : []),
-      ...(refused ? [`${refused} non réservable${refused > 1 ? 's' : ''}`] : []),
-    ];
-    setFlash(req, booked + waiting ? 'success' : 'info', `Semaine type de ${plan.child.firstName} pour « ${plan.activity.name} » : ${parts.join(', ')}.`);
-    const first = plan.lines.find((line) => line.kind === 'booked' || line.kind === 'waiting') ?? plan.lines[0];
-    const week = first ? `?semaine=${isoWeekOf(first.day)}` : '';
-    res.redirect(303, `/${commune.slug}/reservations/${memberId}${week}`);
-  });
+  router.post(
+    path,
+    formPost({
+      schema,
+      async act({ activityId, pattern }, req, res) {
+        const { commune, memberId } = await context(req, res);
+        const plan = await services.recurringBookings.book(commune, req.user!, memberId, activityId, pattern);
+        const { kind, message } = recurringOutcomeMessage(plan);
+        setFlash(req, kind, message);
+        const first = plan.lines.find((line) => line.kind === 'booked' || line.kind === 'waiting') ?? plan.lines[0];
+        const week = first ? `?semaine=${isoWeekOf(first.day)}` : '';
+        res.redirect(303, `/${commune.slug}/reservations/${memberId}${week}`);
+      },
+      render: renderForm,
+    }),
+  );
 
   return router;
 }

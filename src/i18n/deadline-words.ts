@@ -1,34 +1,15 @@
 import { DateTime } from 'luxon';
-import type { WindowState } from '../booking-window.ts';
-import { PARIS_ZONE } from './paris-time.ts';
+import type { WindowState } from '../domain/booking-window.ts';
+import { formatDate, formatTime, PARIS } from './format.ts';
 
 /**
- * The booking window in words for the grid and the dashboard (DESIGN §7): « modifiable jusqu'au
- * jeudi 26 novembre 2026 à 11h00 », « encore 2 jours et 3 heures ». Pure: `now` is an argument.
+ * The booking window in words for the grid, the dashboard and the mails (DESIGN §7): « modifiable
+ * jusqu'au jeudi 26 novembre 2026 à 11h00 », « encore 2 jours et 3 heures ». `now` is an argument.
  */
-
-const longDate = new Intl.DateTimeFormat('fr-FR', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: PARIS_ZONE,
-});
-const timeOfDay = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: PARIS_ZONE });
-
-/** « jeudi 1er octobre 2026 »: French writes the first of the month as an ordinal, Intl does not. */
-export function parisDateWords(instant: Date): string {
-  return longDate.format(instant).replace(/^(\S+) 1 /, '$1 1er ');
-}
-
-/** « 11h00 » */
-export function parisTimeWords(instant: Date): string {
-  return timeOfDay.format(instant).replace(':', 'h');
-}
 
 /** « modifiable jusqu'au jeudi 26 novembre 2026 à 11h00 » */
 export function deadlineWords(deadline: Date): string {
-  return `modifiable jusqu'au ${parisDateWords(deadline)} à ${parisTimeWords(deadline)}`;
+  return `modifiable jusqu'au ${formatDate(deadline)} à ${formatTime(deadline)}`;
 }
 
 /**
@@ -38,8 +19,8 @@ export function deadlineWords(deadline: Date): string {
  */
 export function timeLeftWords(deadline: Date, now: Date): string {
   if (deadline.getTime() <= now.getTime()) return 'délai dépassé';
-  const left = DateTime.fromJSDate(deadline, { zone: PARIS_ZONE })
-    .diff(DateTime.fromJSDate(now, { zone: PARIS_ZONE }), ['days', 'hours', 'minutes'])
+  const left = DateTime.fromJSDate(deadline, { zone: PARIS })
+    .diff(DateTime.fromJSDate(now, { zone: PARIS }), ['days', 'hours', 'minutes'])
     .toObject();
   const days = Math.floor(left.days ?? 0);
   const hours = Math.floor(left.hours ?? 0);
@@ -52,17 +33,25 @@ export function timeLeftWords(deadline: Date, now: Date): string {
 
 /** « à partir du lundi 4 mai 2026 » (the time only when it is not midnight). */
 export function opensAtWords(opensAt: Date): string {
-  const time = parisTimeWords(opensAt);
-  return `à partir du ${parisDateWords(opensAt)}${time === '00h00' ? '' : ` à ${time}`}`;
+  const time = formatTime(opensAt);
+  return `à partir du ${formatDate(opensAt)}${time === '00h00' ? '' : ` à ${time}`}`;
+}
+
+/** « non modifiable depuis le jeudi 26 novembre 2026 à 11h00 » */
+export function closedSinceWords(deadline: Date): string {
+  return `non modifiable depuis le ${formatDate(deadline)} à ${formatTime(deadline)}`;
+}
+
+/** « réservable à partir du lundi 4 mai 2026 », or « pas encore réservable » when the date is not known. */
+export function notOpenYetWords(opensAt: Date | undefined): string {
+  return opensAt ? `réservable ${opensAtWords(opensAt)}` : 'pas encore réservable';
 }
 
 /** One line and, while open, how long is left: what a grid cell or the dashboard shows. */
 export function windowStateWords(state: WindowState, now: Date): { status: string; timeLeft?: string } {
   if (state.open) return { status: deadlineWords(state.deadline), timeLeft: timeLeftWords(state.deadline, now) };
-  if (state.reason === 'past_deadline') {
-    return { status: `non modifiable depuis le ${parisDateWords(state.deadline)} à ${parisTimeWords(state.deadline)}` };
-  }
-  return { status: state.opensAt ? `réservable ${opensAtWords(state.opensAt)}` : 'pas encore réservable' };
+  if (state.reason === 'past_deadline') return { status: closedSinceWords(state.deadline) };
+  return { status: notOpenYetWords(state.opensAt) };
 }
 
 function count(value: number, unit: string): string {

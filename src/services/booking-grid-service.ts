@@ -1,0 +1,182 @@
+import {
+  cellOf,
+  firstOpenWindow,
+  gridColumns,
+  isoWeekOf,
+  mondayOf,
+  nextDeadline,
+  shiftWeek,
+  weekDays,
+  weekDeadline,
+  type Cell,
+  type IsoWeek,
+  type WeekDeadline,
+} from '../domain/booking-grid.ts';
+import { changeWindow, type WindowState } from '../domain/booking-window.ts';
+import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
+import { dayStatus } from '../domain/calendar/closed-days.ts';
+import { parisDay } from '../domain/calendar/paris-time.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Activity } from '../data/activity-repository.ts';
+import type { Commune } from '../data/commune-repository.ts';
+import type { Member } from '../data/family-repository.ts';
+import type { Repositories } from '../data/index.ts';
+import { cellFacts, cellKey, requireChild, windowOptions, type CellKey } from './booking-steps.ts';
+import type { CalendarService } from './calendar-service.ts';
+
+export interface GridRow {
+  activity: Activity;
+  cells: (Cell & { key: CellKey })[];
+}
+
+export interface WeekGrid {
+  child: Member;
+  week: IsoWeek;
+  /** The columns: Monday to Friday, and the weekend days an activity of the rows runs on. */
+  days: CalendarDay[];
+  rows: GridRow[];
+  deadline: WeekDeadline;
+  now: Date;
+}
+
+export interface ChildBookingSummary {
+  memberId: number;
+  firstName: string;
+  lastName: string;
+  /** The child has a validated registration covering this week or the next. */
+  registered: boolean;
+  thisWeek: { week: IsoWeek; booked: number; waiting: number };
+  nextWeek: { week: IsoWeek; booked: number; waiting: number };
+  nextDeadline?: { deadline: Date; firstDay: CalendarDay };
+}
+
+export interface FamilyBookingSummary {
+  now: Date;
+  children: ChildBookingSummary[];
+}
+
+/** How far ahead the dashboard looks for the next deadline. */
+const DEADLINE_LOOKAHEAD_DAYS = 28;
+
+/**
+ * The weekly grid and the family's booking summary, read only (DESIGN §7 Weekly grid): a fixed
+ * number of queries per page whatever the rows, and the Paris-time reckoning done once per activity
+ * and day. Changing the week is `week-change-service`'s.
+ */
+export function bookingGridService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
+  const { families, registrations, activities, bookings } = repositories;
+
+  return {
+    /**
+     * One child's week: rows are the activities of the child's validated registrations covering
+     * the week (and any activity the child still holds a place in), columns the days. Five queries
+     * whatever the number of rows: child, registrations, bookings, activities, places.
+     *
+     * Without a week the grid opens on next week: it is the week the parent can still change on
+     * most days (a weekly rule such as Échirolles' « jeudi 11h pour la semaine suivante » has
+     * already closed the current week), and the one the Thursday-morning rush is about.
+     */
+    async weekGrid(commune: Commune, familyId: number, memberId: number, asked?: IsoWeek): Promise<WeekGrid> {
+      const now = clock.now();
+      const week = asked ?? shiftWeek(isoWeekOf(parisDay(now)), 1);
+      const child = await requireChild(families, commune.id, familyId, memberId);
+      const days7 = weekDays(week);
+      const from = days7[0]!;
+      const to = days7[6]!;
+      const [childRegistrations, weekBookings] = await Promise.all([
+        registrations.listForFamily(commune.id, familyId, { memberId, status: 'validated' }),
+        bookings.listForMember(commune.id, memberId, from, to),
+      ]);
+      const covering = childRegistrations.filter((registration) => registration.startsOn <= to && registration.endsOn >= from);
+      const activityIds = [
+        ...new Set([
+          ...covering.map((registration) => registration.activityId),
+          ...weekBookings.filter((booking) => booking.status !== 'cancelled').map((booking) => booking.activityId),
+        ]),
+      ];
+      const [rowActivities, places] = await Promise.all([
+        activities.listByIds(commune.id, activityIds),
+        bookings.listActivityDays(commune.id, activityIds, from, to),
+      ]);
+      const calendar = calendars.calendarOf(commune);
+      const days = gridColumns(week, rowActivities);
+      const byKey = new Map(weekBookings.map((booking) => [cellKey(booking.activityId, booking.day), booking]));
+      const fullKeys = new Set(places.filter((place) => place.booked >= place.capacity).map((place) => cellKey(place.activityId, place.day)));
+      const windows: WindowState[] = [];
+      const rows = rowActivities.map((activity) => ({
+        activity,
+        cells: days.map((day) => {
+          const key = cellKey(activity.id, day);
+          const facts = cellFacts(calendar, activity, day, covering, byKey.get(key), now);
+          if (facts.registered && facts.dayStatus.open) windows.push(facts.bookingWindow);
+          return { key, ...cellOf({ ...facts, full: fullKeys.has(key) }) };
+        }),
+      }));
+      return { child, week, days, rows, deadline: weekDeadline(windows, now), now };
+    },
+
+    /**
+     * Per child of the family: this week's and next week's places, and the next deadline to book
+     * (the dashboard and `/reservations`). Four queries whatever the number of children.
+     */
+    async familySummary(commune: Commune, familyId: number): Promise<FamilyBookingSummary> {
+      const now = clock.now();
+      const today = parisDay(now);
+      const thisWeek = isoWeekOf(today);
+      const nextWeek = shiftWeek(thisWeek, 1);
+      const from = mondayOf(thisWeek);
+      const to = addDays(mondayOf(nextWeek), 6);
+      const horizonEnd = addDays(today, DEADLINE_LOOKAHEAD_DAYS - 1);
+      const [members, validated, live] = await Promise.all([
+        families.listMembers(commune.id, familyId),
+        registrations.listForFamily(commune.id, familyId, { status: 'validated' }),
+        bookings.listLiveForFamily(commune.id, familyId, from, to),
+      ]);
+      const current = validated.filter((registration) => registration.endsOn >= today && registration.startsOn <= horizonEnd);
+      const byId = new Map(
+        (await activities.listByIds(commune.id, [...new Set(current.map((registration) => registration.activityId))])).map((activity) => [activity.id, activity]),
+      );
+      const calendar = calendars.calendarOf(commune);
+      const options = windowOptions(calendar);
+      const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
+        live.filter((booking) => booking.memberId === memberId && booking.status === status && isoWeekOf(booking.day) === week).length;
+      // Paris-time reckoning is the cost of this page: once per activity and day, whatever the children.
+      const windows = new Map<string, WindowState | undefined>();
+      const windowOf = (activity: Activity) => (day: CalendarDay) => {
+        const key = `${activity.id}:${day}`;
+        if (!windows.has(key)) {
+          windows.set(key, dayStatus(day, activity, calendar).open ? changeWindow(activity.rules, 'booking', day, now, options) : undefined);
+        }
+        return windows.get(key);
+      };
+
+      const children = members
+        .filter((member) => member.role === 'child')
+        .map((child) => {
+          const mine = current.filter((registration) => registration.memberId === child.id);
+          const candidates: { day: CalendarDay; window: WindowState }[] = [];
+          for (const registration of mine) {
+            const activity = byId.get(registration.activityId);
+            if (!activity) continue;
+            const from = registration.startsOn > today ? registration.startsOn : today;
+            const to = registration.endsOn < horizonEnd ? registration.endsOn : horizonEnd;
+            const first = firstOpenWindow(from, to, windowOf(activity));
+            if (first) candidates.push(first);
+          }
+          const next = nextDeadline(candidates);
+          return {
+            memberId: child.id,
+            firstName: child.firstName,
+            lastName: child.lastName,
+            registered: mine.length > 0,
+            thisWeek: { week: thisWeek, booked: count(child.id, thisWeek, 'booked'), waiting: count(child.id, thisWeek, 'waiting') },
+            nextWeek: { week: nextWeek, booked: count(child.id, nextWeek, 'booked'), waiting: count(child.id, nextWeek, 'waiting') },
+            ...(next ? { nextDeadline: next } : {}),
+          };
+        });
+      return { now, children };
+    },
+  };
+}
+
+export type BookingGridService = ReturnType<typeof bookingGridService>;

@@ -35,6 +35,11 @@ export function calendarService(schoolHolidays: SchoolHolidaysFile, clock: Clock
   return {
     calendarOf,
 
+    /** Today in Paris, for pages that default to it. */
+    today(): CalendarDay {
+      return parisDay(clock.now());
+    },
+
     dayStatus(commune: Commune, activity: Pick<Activity, 'kind' | 'days'>, day: CalendarDay): DayStatus {
       return dayStatus(day, activity, calendarOf(commune));
     },

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parisDay } from '../../../domain/calendar/paris-time.ts';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import type { Services } from '../../../services/index.ts';
 import { dayStatusView } from '../../presenters/attendance-presenter.ts';
@@ -19,7 +18,7 @@ export function adminRegistrationsRouter(services: Services): Router {
       })
       .parse(req.query);
     const activity = activities.find((candidate) => candidate.code === query.activite) ?? activities[0]!;
-    const day = (query.jour && parseCalendarDay(query.jour)) || parisDay(services.clock.now());
+    const day = (query.jour && parseCalendarDay(query.jour)) || services.calendars.today();
     const dayError = query.jour && !parseCalendarDay(query.jour) ? 'Saisissez une date valide, par exemple 26/11/2026' : undefined;
     const { status, children } = await services.registrations.registeredOn(commune, activity.code, day);
     res.status(dayError ? 400 : 200).render('pages/admin/registrations-by-day', {

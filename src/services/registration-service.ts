@@ -60,8 +60,10 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
       if (!activity || !activity.active) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité de la liste' }]);
       const year = calendars.openSchoolYears(commune).find((candidate) => candidate.name === input.schoolYear);
       if (!year) throw new ValidationError([{ field: 'anneeScolaire', message: "Choisissez une année scolaire ouverte aux inscriptions" }]);
-      if (await registrations.findLive(commune.id, child.id, activity.id, year.name)) throw alreadyAsked(child.firstName, activity.name, year.name);
       return forms.transaction(submission, async (trx) => {
+        // Checked once the form's key is ours: the same form posted at the same moment waits on the
+        // key and answers the first outcome, rather than being told its own request exists.
+        if (await registrations.findLive(commune.id, child.id, activity.id, year.name, trx)) throw alreadyAsked(child.firstName, activity.name, year.name);
         const requestId = await requests.insert(
           commune.id,
           {

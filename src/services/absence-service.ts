@@ -130,7 +130,7 @@ export function absenceService(repositories: Repositories, clock: Clock) {
           file = { ...input.file, type };
         }
       }
-      if (errors.length) throw new ValidationError(errors);
+      if (errors.length) return forms.refuse<number>(submission, new ValidationError(errors));
       const days = chosen as BookedDay[];
       return forms.transaction(submission, async (trx) => {
         const fileId = file

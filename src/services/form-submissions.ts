@@ -50,6 +50,17 @@ export function formSubmissions(repositories: Repositories, clock: Clock) {
     },
 
     /**
+     * A rule refused the form. If the same form was handled meanwhile (posted at the same moment,
+     * its first submission committed between `replay` and the rule), that first outcome is the
+     * answer: the rule refused only because of it. Otherwise the refusal stands.
+     */
+    async refuse<T>(submission: Submission, refusal: Error): Promise<T> {
+      const earlier = await this.replay<T>(submission);
+      if (earlier) return earlier.outcome;
+      throw refusal;
+    },
+
+    /**
      * Runs `act` in one transaction that first takes the form's key. A second submission of the
      * same key waits on the key until the first commits, then answers the first's outcome without
      * acting; if the first failed (rolled back), the second acts.

@@ -1,5 +1,5 @@
-import type { Commune } from '../../src/data/commune-repository.ts';
-import type { User as AppUser } from '../../src/data/user-repository.ts';
+import type { Commune } from '../../src/model/commune.ts';
+import type { User as AppUser } from '../../src/model/user.ts';
 import type { FieldError } from '../../src/web/forms.ts';
 
 declare global {

@@ -1,19 +1,9 @@
 import type { CommuneFile } from '../config/commune-file.ts';
 import type { Executor } from './database.ts';
+import type { Activity } from '../model/activity.ts';
+export type { Activity } from '../model/activity.ts';
 
 type ActivityFile = CommuneFile['activities'][number];
-
-export interface Activity {
-  id: number;
-  communeId: number;
-  code: string;
-  name: string;
-  kind: ActivityFile['kind'];
-  days: ActivityFile['days'];
-  capacityPerDay: number | null;
-  rules: Pick<ActivityFile, 'booking' | 'cancelling' | 'horizon' | 'requiredDocuments' | 'tariffCents' | 'unit'>;
-  active: boolean;
-}
 
 interface ActivityRow {
   id: number;

@@ -1,25 +1,6 @@
 import type { Executor } from './database.ts';
-
-export interface AuditEntry {
-  id: number;
-  staffId: number;
-  staffName: string;
-  occurredAt: Date;
-  action: string;
-  entity: string;
-  entityId: number | null;
-  familyId: number | null;
-  before: unknown;
-  after: unknown;
-}
-
-/** An entry of the commune's journal, with the family it concerns (when it concerns one). */
-export interface JournalEntry extends AuditEntry {
-  familyName: string | null;
-  familyReference: string | null;
-  /** The member or the request's member (or new child) the entry is about, by name. */
-  subjectName: string | null;
-}
+import type { AuditEntry, JournalEntry } from '../model/audit.ts';
+export type { AuditEntry, JournalEntry } from '../model/audit.ts';
 
 /** Who did what, when, before → after: every staff action (DESIGN §8). */
 export function auditRepository(db: Executor) {

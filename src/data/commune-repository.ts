@@ -1,19 +1,7 @@
 import type { CommuneFile, CommuneSettings } from '../config/commune-file.ts';
 import type { Executor } from './database.ts';
-
-export interface Commune {
-  id: number;
-  slug: string;
-  name: string;
-  holidayZone: 'A' | 'B' | 'C';
-  settings: CommuneSettings;
-}
-
-export interface CommuneSummary {
-  slug: string;
-  name: string;
-  portalName: string;
-}
+import type { Commune, CommuneSummary } from '../model/commune.ts';
+export type { Commune, CommuneSummary } from '../model/commune.ts';
 
 interface CommuneRow {
   id: number;

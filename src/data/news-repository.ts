@@ -1,23 +1,6 @@
 import type { Executor } from './database.ts';
-
-export interface News {
-  id: number;
-  communeId: number;
-  title: string;
-  body: string;
-  /** Calendar days, 'YYYY-MM-DD': shown from `publishedOn` through `endsOn` included. */
-  publishedOn: string;
-  endsOn: string | null;
-  createdBy: number;
-  createdAt: Date;
-}
-
-export interface NewsInput {
-  title: string;
-  body: string;
-  publishedOn: string;
-  endsOn: string | null;
-}
+import type { News, NewsInput } from '../model/news.ts';
+export type { News, NewsInput } from '../model/news.ts';
 
 interface NewsRow {
   id: number;

@@ -1,19 +1,6 @@
 import type { Executor } from './database.ts';
-
-export type SignInOutcome = 'success' | 'failure' | 'locked' | 'pending_activation';
-
-export interface NewSignInEvent {
-  /** The account the login named in this commune, or null when it named none. */
-  userId: number | null;
-  outcome: SignInOutcome;
-  ip: string | null;
-  userAgent: string | null;
-  occurredAt: Date;
-}
-
-export interface SignInEvent extends NewSignInEvent {
-  id: number;
-}
+import type { SignInOutcome, NewSignInEvent, SignInEvent } from '../model/sign-in-event.ts';
+export type { SignInOutcome, NewSignInEvent, SignInEvent } from '../model/sign-in-event.ts';
 
 interface SignInEventRow {
   id: number;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { UserRole } from '../../data/user-repository.ts';
+import type { UserRole } from '../../model/user.ts';
 import { ForbiddenError } from '../../domain/errors.ts';
 
 /** Anonymous visitors go to the commune's sign-in page and come back here afterwards. */

@@ -1,4 +1,4 @@
-import type { AttendanceLine } from '../../data/attendance-repository.ts';
+import type { AttendanceLine } from '../../model/attendance.ts';
 import type { AttendanceStatus } from '../../domain/attendance-sheet.ts';
 import type { DayStatus } from '../../domain/calendar/closed-days.ts';
 import { markingRefusalWords } from '../../i18n/attendance-words.ts';

@@ -1,6 +1,6 @@
 import { fieldDefinition, type FieldValue } from '../../domain/family-fields.ts';
-import type { JournalEntry } from '../../data/audit-repository.ts';
-import type { RequestStatus } from '../../data/request-repository.ts';
+import type { JournalEntry } from '../../model/audit.ts';
+import type { RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS } from '../../i18n/request-words.ts';
 import { fieldValueInWords } from './staff-request-presenter.ts';
 

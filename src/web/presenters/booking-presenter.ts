@@ -1,7 +1,7 @@
 import { isoWeekOf, mondayOf, shiftWeek, type CellState, type WeekDeadline } from '../../domain/booking-grid.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import { RHYTHMS } from '../../domain/recurring-booking.ts';
-import type { DayMark } from '../../data/absence-repository.ts';
+import type { DayMark } from '../../model/absence.ts';
 import { DONE_WORDS, HELD_WORDS, obstacleWords, recurringWords, refusalWords, UNKNOWN_ACTIVITY, weekWords } from '../../i18n/booking-words.ts';
 import { closedSinceWords, deadlineWords, timeLeftWords } from '../../i18n/deadline-words.ts';
 import { formatDate, formatDateWithoutYear } from '../../i18n/format.ts';

@@ -8,8 +8,8 @@ import {
   type FieldMode,
   type FieldValue,
 } from '../../domain/family-fields.ts';
-import type { Member, MemberRole } from '../../data/family-repository.ts';
-import type { FamilyRequest } from '../../data/request-repository.ts';
+import type { Member, MemberRole } from '../../model/family.ts';
+import type { FamilyRequest } from '../../model/request.ts';
 import type { SubmissionResult } from '../../services/family-edit-service.ts';
 import { memberValues, type SignInAddress } from '../../services/family-members.ts';
 import type { StaffEditOutcome } from '../../services/staff-family-file-service.ts';

@@ -1,4 +1,4 @@
-import type { Message, SentMessage } from '../../data/message-repository.ts';
+import type { Message, SentMessage } from '../../model/message.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 
 export interface MessageSummaryView {

@@ -1,5 +1,5 @@
 import { newsState, type NewsState } from '../../domain/news-period.ts';
-import type { News } from '../../data/news-repository.ts';
+import type { News } from '../../model/news.ts';
 import { formatDate } from '../../i18n/format.ts';
 
 export interface NewsView {

@@ -1,4 +1,4 @@
-import type { Registration, RegistrationStatus } from '../../data/registration-repository.ts';
+import type { Registration, RegistrationStatus } from '../../model/registration.ts';
 import { formatDate } from '../../i18n/format.ts';
 
 /** The status symbols of DESIGN §6, always with their words beside them. */

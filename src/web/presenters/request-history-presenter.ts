@@ -1,5 +1,5 @@
 import { fieldsFor } from '../../domain/family-fields.ts';
-import type { FamilyRequest, RequestStatus } from '../../data/request-repository.ts';
+import type { FamilyRequest, RequestStatus } from '../../model/request.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { absenceDaysInWords, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
 import { changeInWords, displayValue } from './family-presenter.ts';

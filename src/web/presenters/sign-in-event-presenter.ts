@@ -1,5 +1,5 @@
 import Bowser from 'bowser';
-import type { SignInEvent, SignInOutcome } from '../../data/sign-in-event-repository.ts';
+import type { SignInEvent, SignInOutcome } from '../../model/sign-in-event.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 
 const OUTCOME_LABELS: Record<SignInOutcome, string> = {

@@ -1,7 +1,7 @@
 import type { FamilyPage } from '../../services/family-service.ts';
 import { pageLinks } from '../paging.ts';
 import { fieldsFor } from '../../domain/family-fields.ts';
-import type { FamilyAccount, Member } from '../../data/family-repository.ts';
+import type { FamilyAccount, Member } from '../../model/family.ts';
 import { memberValues } from '../../services/family-members.ts';
 import { displayValue, presentMembers } from './family-presenter.ts';
 

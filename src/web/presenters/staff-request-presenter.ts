@@ -1,5 +1,5 @@
 import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../../domain/family-fields.ts';
-import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../data/request-repository.ts';
+import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
 import type { DecisionOutcome, QueueConflict } from '../../services/request-queue-service.ts';
 import { displayValue } from './family-presenter.ts';

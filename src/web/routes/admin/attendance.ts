@@ -4,7 +4,7 @@ import { isoWeekOf, mondayOf, shiftWeek, weekFromInput } from '../../../domain/b
 import { addDays, type CalendarDay } from '../../../domain/calendar/calendar-day.ts';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import type { Activity } from '../../../data/activity-repository.ts';
+import type { Activity } from '../../../model/activity.ts';
 import type { MealPeriod } from '../../../services/attendance-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, formPost, setFlash, type FieldError, type FormState } from '../../forms.ts';

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
-import type { NewsInput } from '../../../data/news-repository.ts';
+import type { NewsInput } from '../../../model/news.ts';
 import type { Services } from '../../../services/index.ts';
 import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, parseForm, renderWithErrors, setFlash } from '../../forms.ts';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { RequestFilters, RequestStatus, RequestType } from '../../../data/request-repository.ts';
+import type { RequestFilters, RequestStatus, RequestType } from '../../../model/request.ts';
 import type { Services } from '../../../services/index.ts';
 import { formPost, renderWithErrors, setFlash, type FormState } from '../../forms.ts';
 import {

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { PassportStatic } from 'passport';
 import type { IVerifyOptions } from 'passport-local';
 import { z } from 'zod';
-import type { User } from '../../../data/user-repository.ts';
+import type { User } from '../../../model/user.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import type { AuthenticationFailure, SignInContext } from '../../../services/auth-service.ts';
 import { formPost, setFlash } from '../../forms.ts';

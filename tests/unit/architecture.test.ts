@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * The layers of README « Architecture » (DESIGN §3), checked on the source: a file that breaks
+ * them fails here with its name and the import at fault.
+ */
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+function sourceFiles(folder: string): string[] {
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Every module a file names: `import … from`, `export … from`, `import(…)`. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/g), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  return found.map((match) => match[1]!);
+}
+
+/** The folder under src/ a relative import lands in ('domain', 'web'…), or 'library' for a package. */
+function layerOf(file: string, specifier: string): string {
+  if (!specifier.startsWith('.')) return 'library';
+  const target = path.relative(SRC, path.resolve(path.dirname(file), specifier));
+  if (target.startsWith('..')) return 'outside';
+  return target.split(path.sep)[0]!.replace(/\.ts$/, '');
+}
+
+/** `file → specifier` for each import of a file in `layer` that lands in a layer not allowed. */
+function offences(layer: string, allowed: (target: string) => boolean): string[] {
+  return sourceFiles(path.join(SRC, layer)).flatMap((file) =>
+    importsOf(file)
+      .filter((specifier) => !allowed(layerOf(file, specifier)))
+      .map((specifier) => `${path.relative(SRC, file)} → ${specifier}`),
+  );
+}
+
+describe('the layers', () => {
+  it('domain imports libraries and the domain only (pure rules, no I/O)', () => {
+    expect(offences('domain', (target) => target === 'library' || target === 'domain')).toEqual([]);
+  });
+
+  it('model (the shapes of records) imports only model, domain and config types', () => {
+    expect(offences('model', (target) => ['library', 'model', 'domain', 'config'].includes(target))).toEqual([]);
+  });
+
+  it('web imports nothing from data: it goes through services and the model', () => {
+    expect(offences('web', (target) => target !== 'data')).toEqual([]);
+  });
+
+  it('integrations import nothing from web or services', () => {
+    expect(offences('integrations', (target) => target !== 'web' && target !== 'services')).toEqual([]);
+  });
+
+  it('data imports nothing from services or web', () => {
+    expect(offences('data', (target) => target !== 'services' && target !== 'web')).toEqual([]);
+  });
+
+  it('only the entry points and the config read the environment', () => {
+    const entryPoints = (file: string) => /^(server\.ts|config\/|cli\/)/.test(path.relative(SRC, file));
+    const readers = sourceFiles(SRC)
+      .filter((file) => !entryPoints(file))
+      .filter((file) => /\bprocess\.env\b/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(SRC, file));
+    expect(readers).toEqual([]);
+  });
+
+  it('finds the imports it checks (a broken scan would pass everything)', () => {
+    expect(importsOf(path.join(SRC, 'web/app.ts'))).toContain('./middleware/errors.ts');
+    expect(layerOf(path.join(SRC, 'web/app.ts'), '../services/index.ts')).toBe('services');
+    expect(layerOf(path.join(SRC, 'web/app.ts'), 'express')).toBe('library');
+  });
+});

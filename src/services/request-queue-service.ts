@@ -7,7 +7,7 @@ import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { memberValues } from './family-members.ts';
 import type { RequestTypeRegistry } from './requests/registry.ts';
-import type { DecisionWords } from './requests/request-mails.ts';
+import type { DecisionWords } from './mails/request-mails.ts';
 import { NOTHING_OVERRIDDEN } from './requests/request-type.ts';
 
 export interface DecisionOutcome {

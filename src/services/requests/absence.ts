@@ -1,4 +1,4 @@
-import { absenceAsked, requestDecisionMail } from './request-mails.ts';
+import { absenceAsked, requestDecisionMail } from '../mails/request-mails.ts';
 import { NOTHING_OVERRIDDEN, payloadOf, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
 /** The justification of booked days a child missed (DESIGN §7 Absences): accepted, the days are not billed. */

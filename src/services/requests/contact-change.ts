@@ -1,5 +1,5 @@
 import { memberChangesApplier } from './member-change.ts';
-import { changesAsked, requestDecisionMail } from './request-mails.ts';
+import { changesAsked, requestDecisionMail } from '../mails/request-mails.ts';
 import { payloadOf, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
 /** A parent's change to their own contact details (« Mes coordonnées ») that goes to staff. */

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { conflictsOf } from '../../domain/family-fields.ts';
 import { memberValues } from '../family-members.ts';
-import { changesAsked, requestDecisionMail } from './request-mails.ts';
+import { changesAsked, requestDecisionMail } from '../mails/request-mails.ts';
 import { payloadOf, type Accepted, type DecisionStep, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
 /**

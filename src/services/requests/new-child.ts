@@ -1,4 +1,4 @@
-import { newChildAsked, requestDecisionMail } from './request-mails.ts';
+import { newChildAsked, requestDecisionMail } from '../mails/request-mails.ts';
 import { NOTHING_OVERRIDDEN, payloadOf, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
 /** « Ajouter un enfant »: accepted, the child joins the family file. */

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../domain/errors.ts';
-import { registrationAsked, requestDecisionMail } from './request-mails.ts';
+import { registrationAsked, requestDecisionMail } from '../mails/request-mails.ts';
 import { NOTHING_OVERRIDDEN, payloadOf, type DecisionStep, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { FamilyRequest, RequestPayload } from '../../data/request-repositor
 import type { User } from '../../data/user-repository.ts';
 import type { MailContent } from '../../integrations/mail/mail-renderer.ts';
 import type { EmailChangeService } from '../email-change-service.ts';
-import type { DecisionMail } from './request-mails.ts';
+import type { DecisionMail } from '../mails/request-mails.ts';
 
 /** One staff decision on one locked, pending request, inside the transaction of the whole batch. */
 export interface DecisionStep {

@@ -1,3 +1,4 @@
+import { messageReceivedMail } from './mails/message-mails.ts';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
@@ -7,7 +8,6 @@ import type { Repositories } from '../data/index.ts';
 import type { Message, SentMessage } from '../data/message-repository.ts';
 import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
-import { capitalise, theService } from '../i18n/service-name.ts';
 
 export interface MessageInput {
   familyId: number;
@@ -78,17 +78,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
         for (const guardian of guardians) {
           await outbox.enqueue(
             commune.id,
-            mail.render(commune, {
-              kind: 'message_received',
-              to: guardian.email,
-              subject: 'Vous avez un nouveau message',
-              greeting: `Bonjour ${guardian.firstName} ${guardian.lastName},`,
-              paragraphs: [
-                `${capitalise(theService(commune.settings.contacts.service))} vous a écrit : « ${input.subject} ».`,
-                'Pour le lire, connectez-vous à votre espace.',
-              ],
-              action: { label: 'Lire le message', url: mail.link(commune, `/messages/${messageId}`) },
-            }),
+            mail.render(commune, messageReceivedMail(mail, commune, guardian, { id: messageId, subject: input.subject })),
             clock.now(),
             trx,
           );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPublicHoliday, publicHolidays } from '../../src/domain/calendar/public-holidays.ts';
 import { baseIdentifier, uniqueIdentifier } from '../../src/domain/identifier.ts';
 import { passwordProblems } from '../../src/domain/password-policy.ts';
+import { passwordProblemWords } from '../../src/i18n/password-words.ts';
 
 describe('publicHolidays', () => {
   it('lists the eleven French public holidays of 2026, Easter-based ones included', () => {
@@ -34,7 +35,7 @@ describe('passwordProblems', () => {
     ['martin-claire-2026', ['Le mot de passe ne doit pas contenir votre identifiant ni votre adresse e-mail']],
     ['éléphant-rose', []],
   ])('%s → %j', (password, expected) => {
-    expect(passwordProblems(password, { identifier: 'martin-claire', email: 'claire.martin@example.org' })).toEqual(expected);
+    expect(passwordProblems(password, { identifier: 'martin-claire', email: 'claire.martin@example.org' }).map(passwordProblemWords)).toEqual(expected);
   });
 });
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../../domain/errors.ts';
 import { passwordProblems } from '../../../domain/password-policy.ts';
+import { passwordProblemWords } from '../../../i18n/password-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, optionalBirthDate, optionalPhone, optionalPostcode, optionalText, requiredText, civility } from '../../form-fields.ts';
 import { formPost } from '../../forms.ts';
@@ -34,7 +35,7 @@ function registrationSchema(today: () => string) {
     .superRefine((form, ctx) => {
       // The password rules are checked with the rest, so every problem shows at the first try
       // (the service checks them again, with the e-mail and identifier).
-      const passwordProblem = form.motDePasse ? passwordProblems(form.motDePasse, { email: form.courriel })[0] : undefined;
+      const passwordProblem = form.motDePasse ? passwordProblems(form.motDePasse, { email: form.courriel }).map(passwordProblemWords)[0] : undefined;
       if (passwordProblem) ctx.addIssue({ code: 'custom', path: ['motDePasse'], message: passwordProblem });
       if (form.motDePasse && form.confirmation !== form.motDePasse) {
         ctx.addIssue({ code: 'custom', path: ['confirmation'], message: 'Les deux mots de passe ne sont pas identiques' });

@@ -11,7 +11,7 @@ import { DESKTOP, MOBILE, expectNoAxeViolations, expectNoHorizontalScroll, test 
 import { checkPage, follow, goto, pathOf, signIn, title } from './support/journey.ts';
 
 /** « lundi 30 novembre 2026 à 16h00 »: a deadline said in words, as people say it. */
-const DEADLINE_IN_WORDS = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \S+ \d{4} à \d{2}h\d{2}$/;
+const DEADLINE_IN_WORDS = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(?:er)? \S+ \d{4} à \d{2}h\d{2}$/;
 const AGENT = { identifier: 'agent@villennes.example.org', password: 'demo-agent-2026' };
 
 /**

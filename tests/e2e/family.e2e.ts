@@ -15,7 +15,7 @@ import { checkPage, follow, goto, pathOf, signIn, title } from './support/journe
 const COMMUNE = '/lemesnilsaintdenis';
 const PARENT = { identifier: 'martin-claire', password: 'demo-parent-2026', email: 'parent@lemesnilsaintdenis.example.org' };
 /** « dimanche 22 novembre 2026 ». */
-const DAY_IN_WORDS = '(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \\d{1,2} \\S+ \\d{4}';
+const DAY_IN_WORDS = '(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \\d{1,2}(?:er)? \\S+ \\d{4}';
 const AGENT = { identifier: 'agent@lemesnilsaintdenis.example.org', password: 'demo-agent-2026' };
 
 /** The text of the flash message (« role=status ») shown after a form was sent. */

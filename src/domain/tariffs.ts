@@ -241,3 +241,18 @@ export function priceLine(price: { price: number; siblingReductionPercent: numbe
   const amount = roundHalfUp(gross * (100 - percent), 100);
   return { unitPrice: price.price, quantity, gross, siblingReductionPercent: percent, reduction: gross - amount, amount };
 }
+
+/**
+ * One invoice line in one call: `quantity` days of one kind for one child, priced with the family's
+ * context — or null where the commune does not bill that kind of day (attendance without booking).
+ */
+export function priceDays(
+  tariff: Tariff,
+  context: PricingContext,
+  charge: DayCharge,
+  quantity: number,
+): { unit: UnitPrice; charged: ChargedPrice; line: PricedLine } | null {
+  const unit = unitPrice(tariff, context);
+  const charged = dayPrice(tariff, unit, charge);
+  return charged ? { unit, charged, line: priceLine(charged, quantity) } : null;
+}

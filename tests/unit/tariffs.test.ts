@@ -6,6 +6,7 @@ import { parseSchoolHolidays } from '../../src/domain/calendar/school-holidays.t
 import { daysOfMonth, monthsAhead, simulateMonth } from '../../src/domain/tariff-simulation.ts';
 import {
   dayPrice,
+  priceDays,
   priceLine,
   quotientOn,
   roundHalfUp,
@@ -203,6 +204,22 @@ describe('dayPrice: what each kind of billed day costs', () => {
 
   it('bills nothing for a day attended without booking where the commune does not charge it', () => {
     expect(dayPrice(brackets, unit, 'unbooked')).toBeNull();
+  });
+});
+
+describe('priceDays: one line in one call', () => {
+  const tariff: Tariff = { ...brackets, unbookedSurchargePercent: 50, noShow: { penalty: 250 }, siblingReduction: [{ fromChild: 2, percent: 10 }] };
+
+  it.each([
+    ['booked days of a second child', 'booked', 3, { unitPrice: 220, gross: 660, reduction: 66, amount: 594 }],
+    ['days attended without booking: 3,30 € each, less 10 %', 'unbooked', 2, { unitPrice: 330, gross: 660, reduction: 66, amount: 594 }],
+    ['no-shows at the penalty, no reduction', 'no_show', 2, { unitPrice: 250, gross: 500, reduction: 0, amount: 500 }],
+  ] as const)('%s', (_label, charge, quantity, expected) => {
+    expect(priceDays(tariff, { qf: 600, resident: true, childRank: 2 }, charge, quantity)!.line).toMatchObject({ quantity, ...expected });
+  });
+
+  it('gives nothing for days attended without booking where the commune does not bill them', () => {
+    expect(priceDays(brackets, { qf: 600, resident: true }, 'unbooked', 2)).toBeNull();
   });
 });
 

@@ -58,6 +58,78 @@ const horizonSchema = z.union([
   z.object({ until: z.literal('end_of_school_year') }).strict(),
 ]);
 
+const cents = z.number({ error: 'montant en centimes attendu' }).int('montant en centimes entiers, sans virgule').min(0, 'montant négatif');
+const percent = (max: number) => z.number().int('pourcentage entier attendu').min(0).max(max, `pourcentage de ${max} au plus`);
+
+/**
+ * An activity's tariff (DESIGN §7, Tariffs; README « Tarifs »), amounts in integer cents:
+ * - `brackets`: QF brackets, `upTo` in euros included, first match, sorted, the last one `null`
+ *   (no upper bound); or `effort`: a linear taux d'effort (`rate` per euro of QF, six decimals at
+ *   most) between `floor` and `ceiling`. Exactly one of the two. Without a valid QF: top bracket or ceiling.
+ * - `nonResidentPrice`: one price for families living outside the commune.
+ * - `unbookedSurchargePercent`: a day attended without booking costs the unit price plus this
+ *   percentage (0: the unit price); absent, such a day is not billed.
+ * - `noShow`: a booked day neither attended nor justified, `"full"` (default) or `{ "penalty": cents }`.
+ * - `siblingReduction`: `[{ "fromChild": 2, "percent": 10 }, { "fromChild": 3, "percent": 20 }]`.
+ */
+const tariffSchema = z
+  .object({
+    brackets: z
+      .array(z.object({ upTo: z.number().int('plafond en euros entiers').min(0).nullable(), price: cents }).strict())
+      .min(1, 'au moins une tranche')
+      .superRefine((brackets, ctx) => {
+        brackets.forEach((bracket, index) => {
+          const previous = brackets[index - 1];
+          if (bracket.upTo === null && index < brackets.length - 1) {
+            ctx.addIssue({ code: 'custom', path: [index, 'upTo'], message: 'seule la dernière tranche peut être sans plafond (null)' });
+          } else if (bracket.upTo !== null && previous && previous.upTo !== null && bracket.upTo <= previous.upTo) {
+            ctx.addIssue({ code: 'custom', path: [index, 'upTo'], message: 'les tranches doivent être rangées par plafond croissant' });
+          }
+        });
+        const last = brackets.at(-1);
+        if (last && last.upTo !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [brackets.length - 1, 'upTo'],
+            message: 'la dernière tranche doit être sans plafond (« upTo »: null) : le tarif maximum',
+          });
+        }
+      })
+      .optional(),
+    effort: z
+      .object({
+        rate: z
+          .number()
+          .positive('taux positif attendu')
+          .max(0.1, 'taux de 0,1 (10 % du quotient) au plus')
+          .refine((rate) => Math.abs(Math.round(rate * 1e6) - rate * 1e6) < 1e-6, 'taux à six décimales au plus'),
+        floor: cents,
+        ceiling: cents,
+      })
+      .strict()
+      .refine((effort) => effort.floor <= effort.ceiling, { path: ['ceiling'], message: 'le plafond doit être au moins égal au plancher' })
+      .optional(),
+    nonResidentPrice: cents.optional(),
+    unbookedSurchargePercent: percent(200).optional(),
+    noShow: z.union([z.literal('full'), z.object({ penalty: cents }).strict()], { error: '"full" ou { "penalty": centimes } attendu' }).default('full'),
+    siblingReduction: z
+      .array(z.object({ fromChild: z.number().int().min(2, 'à partir du 2e enfant'), percent: percent(100).min(1) }).strict())
+      .default([])
+      .superRefine((steps, ctx) => {
+        steps.forEach((step, index) => {
+          if (index > 0 && step.fromChild <= steps[index - 1]!.fromChild) {
+            ctx.addIssue({ code: 'custom', path: [index, 'fromChild'], message: 'rangées par rang d\'enfant croissant' });
+          }
+        });
+      }),
+  })
+  .strict()
+  .superRefine((tariff, ctx) => {
+    if ((tariff.brackets === undefined) === (tariff.effort === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'un tarif a soit « brackets » (tranches de quotient), soit « effort » (taux d\'effort), l\'un des deux' });
+    }
+  });
+
 const activitySchema = z
   .object({
     code: z.string().regex(/^[a-z0-9-]+$/, 'code en minuscules, chiffres et tirets'),
@@ -70,9 +142,7 @@ const activitySchema = z
     cancelling: bookingWindowSchema.optional(),
     horizon: horizonSchema.optional(),
     requiredDocuments: z.array(z.string()).default([]),
-    tariffCents: z
-      .array(z.object({ upToQuotient: z.number().int().min(0).nullable(), unitPriceCents: z.number().int().min(0) }).strict())
-      .min(1),
+    tariff: tariffSchema,
   })
   .strict();
 

@@ -34,7 +34,7 @@ export function activityRepository(db: Executor) {
     /** Upserts the file's activities by code; an activity gone from the file is archived, never deleted. */
     async syncFromFile(communeId: number, activities: ActivityFile[], executor: Executor = db): Promise<void> {
       for (const activity of activities) {
-        const { code, name, kind, days, capacityPerDay, booking, cancelling, horizon, requiredDocuments, tariffCents, unit } = activity;
+        const { code, name, kind, days, capacityPerDay, booking, cancelling, horizon, requiredDocuments, tariff, unit } = activity;
         const row = {
           commune_id: communeId,
           code,
@@ -42,7 +42,7 @@ export function activityRepository(db: Executor) {
           kind,
           days,
           capacity_per_day: capacityPerDay ?? null,
-          rules: JSON.stringify({ booking, cancelling, horizon, requiredDocuments, tariffCents, unit }),
+          rules: JSON.stringify({ booking, cancelling, horizon, requiredDocuments, tariff, unit }),
           active: true,
         };
         await executor('activities')

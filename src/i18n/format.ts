@@ -48,3 +48,10 @@ export function formatDateTime(value: Date | string): string {
 export function formatAmount(cents: number): string {
   return euros.format(cents / 100);
 }
+
+const monthAndYear = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: PARIS });
+
+/** « décembre 2026 » from '2026-12': the period of an estimate or an invoice. */
+export function formatMonth(month: string): string {
+  return monthAndYear.format(toInstant(`${month}-15`));
+}

@@ -10,6 +10,6 @@ export interface Activity {
   kind: ActivityFile['kind'];
   days: ActivityFile['days'];
   capacityPerDay: number | null;
-  rules: Pick<ActivityFile, 'booking' | 'cancelling' | 'horizon' | 'requiredDocuments' | 'tariffCents' | 'unit'>;
+  rules: Pick<ActivityFile, 'booking' | 'cancelling' | 'horizon' | 'requiredDocuments' | 'tariff' | 'unit'>;
   active: boolean;
 }

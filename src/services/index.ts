@@ -27,6 +27,7 @@ import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
 import { seedService } from './seed-service.ts';
 import { selfRegistrationService } from './self-registration-service.ts';
+import { simulatorService } from './simulator-service.ts';
 import { staffFamilyFileService } from './staff-family-file-service.ts';
 import { weekChangeService } from './week-change-service.ts';
 
@@ -66,6 +67,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     passwords: passwordService(repositories, hasher, clock, mail, mailThrottle),
     emailChanges,
     calendars,
+    simulator: simulatorService(repositories, calendars),
     registrations,
     bookingGrid,
     weekChanges,

@@ -28,6 +28,7 @@ import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
+import { simulatorRouter } from './routes/portal/simulator.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
@@ -172,6 +173,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(recurringBookingRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));
+  commune.use(simulatorRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

@@ -52,6 +52,18 @@ describe('the shipped commune files', () => {
     expect(villennes!.signIn.activationDelayWorkingHours).toBe(48);
     expect(villennes!.features).toMatchObject({ selfRegistration: true, documentStorage: true, news: true, messages: true });
   });
+
+  it('price every activity: Échirolles by QF brackets, Le Mesnil by taux d’effort, Villennes with non-resident prices', () => {
+    const [echirolles, mesnil, villennes] = loadCommuneFiles(COMMUNE_FILES_DIR);
+    const canteen = (file: typeof echirolles) => file!.activities.find((activity) => activity.code === 'restauration')!.tariff;
+    expect(canteen(echirolles).brackets!.map((bracket) => bracket.upTo)).toEqual([450, 700, 1000, 1400, null]);
+    expect(echirolles!.activities.every((activity) => activity.tariff.brackets?.length === 5)).toBe(true);
+    expect(canteen(mesnil).effort).toEqual({ rate: 0.0065, floor: 130, ceiling: 480 });
+    expect(mesnil!.activities.every((activity) => activity.tariff.effort)).toBe(true);
+    expect(villennes!.activities.every((activity) => activity.tariff.brackets && activity.tariff.nonResidentPrice! > 0)).toBe(true);
+    expect(echirolles!.features.simulator).toBe(true);
+    expect(villennes!.features.simulator).toBe(false);
+  });
 });
 
 describe('parseCommuneFile', () => {
@@ -64,6 +76,17 @@ describe('parseCommuneFile', () => {
     ['a booking time out of range', (f: Record<string, any>) => (f.activities[0].booking.time = '25:00'), 'echirolles.json: activities.0.booking.time: heure attendue'],
     ['a required document that is not a document type', (f: Record<string, any>) => (f.activities[0].requiredDocuments = ['carnet']), 'echirolles.json: activities.0.requiredDocuments.0: type de document inconnu : carnet'],
     ['two activities with one code', (f: Record<string, any>) => (f.activities[1].code = 'restauration'), 'echirolles.json: activities.1.code: code en double'],
+    ['an activity without a tariff', (f: Record<string, any>) => delete f.activities[0].tariff, 'echirolles.json: activities.0.tariff: '],
+    ['unsorted brackets', (f: Record<string, any>) => (f.activities[0].tariff.brackets[1].upTo = 400), 'echirolles.json: activities.0.tariff.brackets.1.upTo: les tranches doivent être rangées par plafond croissant'],
+    ['brackets without a top bracket', (f: Record<string, any>) => f.activities[0].tariff.brackets.pop(), 'echirolles.json: activities.0.tariff.brackets.3.upTo: la dernière tranche doit être sans plafond'],
+    ['an open bracket before the last one', (f: Record<string, any>) => (f.activities[0].tariff.brackets[2].upTo = null), 'echirolles.json: activities.0.tariff.brackets.2.upTo: seule la dernière tranche peut être sans plafond'],
+    ['a price in euros instead of cents', (f: Record<string, any>) => (f.activities[0].tariff.brackets[0].price = 1.2), 'echirolles.json: activities.0.tariff.brackets.0.price: montant en centimes entiers'],
+    ['brackets and a taux d\'effort at once', (f: Record<string, any>) => (f.activities[0].tariff.effort = { rate: 0.0065, floor: 130, ceiling: 480 }), 'echirolles.json: activities.0.tariff: un tarif a soit « brackets »'],
+    ['neither brackets nor a taux d\'effort', (f: Record<string, any>) => delete f.activities[0].tariff.brackets, 'echirolles.json: activities.0.tariff: un tarif a soit « brackets »'],
+    ['a floor above the ceiling', (f: Record<string, any>) => (f.activities[0].tariff = { effort: { rate: 0.0065, floor: 500, ceiling: 480 } }), 'echirolles.json: activities.0.tariff.effort.ceiling: le plafond doit être au moins égal au plancher'],
+    ['a rate with too many decimals', (f: Record<string, any>) => (f.activities[0].tariff = { effort: { rate: 0.00651234, floor: 130, ceiling: 480 } }), 'echirolles.json: activities.0.tariff.effort.rate: taux à six décimales au plus'],
+    ['a penalty that is not cents', (f: Record<string, any>) => (f.activities[0].tariff.noShow = { penalty: '2,50' }), 'echirolles.json: activities.0.tariff.noShow'],
+    ['sibling reductions out of order', (f: Record<string, any>) => (f.activities[4].tariff.siblingReduction = [{ fromChild: 3, percent: 20 }, { fromChild: 2, percent: 10 }]), 'echirolles.json: activities.4.tariff.siblingReduction.1.fromChild: rangées par rang'],
   ])('names the file and the field for %s', (_label, breakIt, expected) => {
     const file = echirolles();
     breakIt(file);

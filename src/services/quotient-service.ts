@@ -1,3 +1,4 @@
+import { assertCalendarDay } from '../domain/calendar/calendar-day.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { parseCalendarDay } from '../domain/contact-formats.ts';
@@ -77,7 +78,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
    * and pays the top price. `trx`: read inside the caller's transaction.
    */
   function validOnForFamilies(communeId: number, familyIds: readonly number[], day: string, trx?: Transaction): Promise<Map<number, FamilyQuotient>> {
-    return quotients.validOnForFamilies(communeId, familyIds, day, trx);
+    return quotients.validOnForFamilies(communeId, familyIds, assertCalendarDay(day), trx);
   }
 
   /** The value valid on `day` for one family; undefined when none is. */

@@ -54,7 +54,7 @@ export const registrationAsked = (payload: Payload<'registration'>) =>
 export const absenceAsked = (payload: Payload<'absence'>) => `${payload.childName} – absence ${absenceDaysInWords(payload.days)}`;
 
 export const quotientAsked = (payload: Payload<'quotient_familial'>) =>
-  `quotient familial de ${formatWholeEuros(payload.value)}, attestation valable à partir du ${formatDate(payload.attestedFrom)}`;
+  `${formatWholeEuros(payload.value)}, attestation valable à partir du ${formatDate(payload.attestedFrom)}`;
 
 /**
  * The decision on a quotient declaration: accepted, from which day the value prices (it never

@@ -246,6 +246,16 @@ describe('POST /:commune/quotient-familial', () => {
     expect(await written(family)).toEqual({ requests: 0, files: 0, quotients: 0 });
   });
 
+  it('refuses an attestation over 5 MB and writes nothing', async () => {
+    const family = await freshFamily(t, MESNIL, { prefix: 'Quotient' });
+    const big = Buffer.concat([await smallPdf(), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
+    const response = await declare(agentOf(family), { quotient: '450', file: { content: big, filename: 'attestation.pdf', contentType: 'application/pdf' } });
+    expect(response.status).toBe(400);
+    expect(html(response.text)('#error-attestation').text()).toContain('Le fichier dépasse 5 Mo');
+    expect(html(response.text)('#field-quotient').val()).toBe('450');
+    expect(await written(family)).toEqual({ requests: 0, files: 0, quotients: 0 });
+  });
+
   it('refuses a form without its CSRF token', async () => {
     const family = await freshFamily(t, MESNIL, { prefix: 'Quotient' });
     const { idempotency_key } = await hiddenFieldsOf(agentOf(family), PAGE);

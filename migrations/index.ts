@@ -19,6 +19,7 @@ import * as createAbsences from './20261124_17_create_absences.ts';
 import * as emailChangeTokens from './20261201_19_email_change_tokens.ts';
 import * as createFormSubmissions from './20261201_20_create_form_submissions.ts';
 import * as indexFamiliesByName from './20261201_22_index_families_by_name.ts';
+import * as createFamilyQuotients from './20261201_23_create_family_quotients.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_19_email_change_tokens': emailChangeTokens,
   '20261201_20_create_form_submissions': createFormSubmissions,
   '20261201_22_index_families_by_name': indexFamiliesByName,
+  '20261201_23_create_family_quotients': createFamilyQuotients,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

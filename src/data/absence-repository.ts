@@ -46,7 +46,10 @@ export function absenceRepository(db: Executor) {
       return row!.id;
     },
 
-    /** The certificate attached to an absence request of the commune; with `familyId`, of that family only. */
+    /**
+     * The file attached to a request of the commune — an absence's certificate, a quotient
+     * declaration's attestation; with `familyId`, of that family only.
+     */
     async findFileOfRequest(communeId: number, requestId: number, familyId?: number, executor: Executor = db): Promise<StoredFile | undefined> {
       const row = (await executor('requests as r')
         .join('stored_files as f', function joinFile() {
@@ -54,7 +57,8 @@ export function absenceRepository(db: Executor) {
             .andOn('f.family_id', 'r.family_id')
             .andOn('f.id', executor.raw(`(r.payload->>'fileId')::int`));
         })
-        .where({ 'r.commune_id': communeId, 'r.id': requestId, 'r.type': 'absence' })
+        .where({ 'r.commune_id': communeId, 'r.id': requestId })
+        .whereIn('r.type', ['absence', 'quotient_familial'])
         .modify((query) => {
           if (familyId !== undefined) query.andWhere('r.family_id', familyId);
         })

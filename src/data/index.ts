@@ -11,6 +11,7 @@ import { counterRepository } from './counter-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
+import { quotientRepository } from './quotient-repository.ts';
 import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
 import { signInEventRepository } from './sign-in-event-repository.ts';
@@ -34,6 +35,7 @@ export function createRepositories(db: Database) {
     registrations: registrationRepository(db),
     bookings: bookingRepository(db),
     counters: counterRepository(db),
+    quotients: quotientRepository(db),
     formSubmissions: formSubmissionRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),

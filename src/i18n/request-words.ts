@@ -11,6 +11,7 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   new_child: "Ajout d'un enfant",
   registration: 'Inscription à une activité',
   absence: "Justification d'une absence",
+  quotient_familial: 'Déclaration du quotient familial',
 };
 
 /** A request's status, as a badge and a sentence say it (« Acceptée », « … a été acceptée »). */

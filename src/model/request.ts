@@ -1,6 +1,6 @@
 import type { FieldChange, FieldValue } from '../domain/family-fields.ts';
 
-export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration' | 'absence';
+export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration' | 'absence' | 'quotient_familial';
 
 export type RequestStatus = 'pending' | 'accepted' | 'refused';
 
@@ -16,6 +16,18 @@ export type RequestPayload =
       details: string | null;
       fileId: number | null;
       fileName: string | null;
+    }
+  | {
+      kind: 'quotient_familial';
+      familyName: string;
+      /** Whole euros, as declared. */
+      value: number;
+      annualIncome: number | null;
+      /** The start of validity the attestation gives. */
+      attestedFrom: string;
+      /** The attestation (stored_files), required. */
+      fileId: number;
+      fileName: string;
     };
 
 export interface FamilyRequest {

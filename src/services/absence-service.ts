@@ -1,20 +1,16 @@
-import { createHash } from 'node:crypto';
 import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import type { StoredFileType } from '../data/absence-repository.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
+import { checkUpload, storeUpload, type CheckedUpload, type UploadInput } from './uploads.ts';
 
 /** How far back and ahead a parent can justify booked days. */
 export const ABSENCE_DAYS_BACK = 30;
 export const ABSENCE_DAYS_AHEAD = 60;
-/** DESIGN §7 / issue 6: a certificate of 5 MB at most. */
-export const CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024;
-
 export const ABSENCE_REASONS = {
   maladie: 'Maladie',
   'rendez-vous-medical': 'Rendez-vous médical',
@@ -22,25 +18,6 @@ export const ABSENCE_REASONS = {
   autre: 'Autre',
 } as const;
 export type AbsenceReason = keyof typeof ABSENCE_REASONS;
-
-/**
- * The type of an upload read from its first bytes, never from its name or the browser's claim.
- * A small signature table rather than a dependency: three formats only (DESIGN §7 Documents).
- * - PDF: « %PDF- » at offset 0 (ISO 32000-1 §7.5.2);
- * - PNG: the 8-byte signature 89 50 4E 47 0D 0A 1A 0A (RFC 2083 §3.1);
- * - JPEG: FF D8 FF (SOI marker followed by another marker).
- */
-const SIGNATURES: { type: StoredFileType; bytes: number[] }[] = [
-  { type: 'application/pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
-  { type: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { type: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
-];
-
-export function detectFileType(content: Buffer): StoredFileType | undefined {
-  return SIGNATURES.find(({ bytes }) => content.length > bytes.length && bytes.every((byte, index) => content[index] === byte))?.type;
-}
-
-export const EXTENSIONS: Record<StoredFileType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 export interface BookedDay {
   key: string;
@@ -54,7 +31,7 @@ export interface AbsenceInput {
   reason: string;
   details: string;
   /** `tooLarge` when the upload went over the limit (the body parser stopped reading it). */
-  file?: { content: Buffer; originalName: string } | { tooLarge: true };
+  file?: UploadInput;
 }
 
 /**
@@ -117,36 +94,16 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       const details = input.details.trim();
       if (details.length > 1000) errors.push({ field: 'precisions', message: 'Écrivez 1 000 caractères au plus' });
       if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', message: 'Précisez le motif de l’absence' });
-      let file: { content: Buffer; originalName: string; type: StoredFileType } | undefined;
-      if (input.file && 'tooLarge' in input.file) {
-        errors.push({ field: 'justificatif', message: 'Le fichier dépasse 5 Mo : choisissez un fichier plus léger' });
-      } else if (input.file) {
-        const type = detectFileType(input.file.content);
-        if (input.file.content.length > CERTIFICATE_MAX_BYTES) {
-          errors.push({ field: 'justificatif', message: 'Le fichier dépasse 5 Mo : choisissez un fichier plus léger' });
-        } else if (!type) {
-          errors.push({ field: 'justificatif', message: 'Le fichier doit être un PDF, une image JPEG ou PNG (son contenu ne correspond à aucun de ces formats)' });
-        } else {
-          file = { ...input.file, type };
-        }
+      let file: CheckedUpload | undefined;
+      if (input.file) {
+        const checked = checkUpload(input.file, 'justificatif');
+        if ('error' in checked) errors.push(checked.error);
+        else file = checked.file;
       }
       if (errors.length) return forms.refuse<number>(submission, new ValidationError(errors));
       const days = chosen as BookedDay[];
       return forms.transaction(submission, async (trx) => {
-        const fileId = file
-          ? await absences.insertFile(
-              commune.id,
-              {
-                familyId,
-                content: file.content,
-                detectedType: file.type,
-                sha256: createHash('sha256').update(file.content).digest('hex'),
-                originalName: file.originalName.slice(0, 200) || `justificatif.${EXTENSIONS[file.type]}`,
-                createdAt: clock.now(),
-              },
-              trx,
-            )
-          : null;
+        const fileId = file ? await storeUpload(repositories, commune.id, familyId, file, 'justificatif', clock.now(), trx) : null;
         const requestId = await requests.insert(
           commune.id,
           {

@@ -22,6 +22,7 @@ import { historyService } from './history-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
+import { quotientService } from './quotient-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -73,6 +74,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     weekChanges,
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
+    quotients: quotientService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
     staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),

@@ -149,6 +149,37 @@ export function seedService(
     });
   }
 
+  /**
+   * The Martin family's quotient familial (issue 11 item 7): 620 €, in the second bracket of the
+   * demo tariffs, for the civil years 2026 and 2027 — one CAF attestation a year, set by the agent.
+   * The Bernard family has none (it pays the top price). Once: a family with values is left alone.
+   */
+  async function ensureDemoQuotients(commune: Commune, familyReference: string) {
+    const family = await repositories.families.findByReference(commune.id, familyReference);
+    const agent = await repositories.users.findByEmail(commune.id, `agent@${commune.slug}.example.org`);
+    if (!family || !agent || (await repositories.quotients.countForFamily(commune.id, family.id)) > 0) return;
+    await repositories.db.transaction(async (trx) => {
+      for (const year of [2026, 2027]) {
+        await repositories.quotients.insert(
+          commune.id,
+          {
+            familyId: family.id,
+            value: 620,
+            validFrom: `${year}-01-01`,
+            validUntil: `${year}-12-31`,
+            source: 'staff',
+            annualIncome: null,
+            requestId: null,
+            proofFileId: null,
+            setBy: agent.id,
+            setAt: clock.now(),
+          },
+          trx,
+        );
+      }
+    });
+  }
+
   async function insertAccount(
     trx: Transaction,
     communeId: number,
@@ -202,6 +233,7 @@ export function seedService(
         if (await repositories.families.findByReference(commune.id, martinReference)) {
           await ensureDemoRegistrations(commune, martinReference);
           await ensureDemoBookings(commune, martinReference);
+          await ensureDemoQuotients(commune, martinReference);
           continue;
         }
 
@@ -271,6 +303,7 @@ export function seedService(
         });
         await ensureDemoRegistrations(commune, martinReference);
         await ensureDemoBookings(commune, martinReference);
+        await ensureDemoQuotients(commune, martinReference);
         created.push(slug);
       }
       return { created };

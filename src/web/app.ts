@@ -24,6 +24,7 @@ import { familyRouter } from './routes/portal/family.ts';
 import { registrationsRouter } from './routes/portal/registrations.ts';
 import { bookingsRouter } from './routes/portal/bookings.ts';
 import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts';
+import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.ts';
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { homeRouter } from './routes/portal/home.ts';
@@ -158,6 +159,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(resolveTenant(services));
   // The absence form is multipart: its body is read here so the CSRF check below can see its token.
   commune.use(absenceUploadParser());
+  commune.use(quotientUploadParser());
   commune.use(...csrfProtection());
   commune.use(homeRouter(services));
   commune.use(signInRouter(passport));
@@ -170,6 +172,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(registrationsRouter(services));
   commune.use(bookingsRouter(services));
   commune.use(absencesRouter(services));
+  commune.use(quotientRouter(services));
   commune.use(recurringBookingRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isFrenchPostcode, normaliseFrenchPhone, parseCalendarDay } from '../domain/contact-formats.ts';
+import { wholeEurosOf } from '../domain/quotient.ts';
 
 /** zod pieces shared by the forms, with their French messages. Empty optional fields become null. */
 
@@ -58,3 +59,28 @@ export const optionalBirthDate = (today: () => string) =>
   );
 
 export const civility = z.enum(['madame', 'monsieur'], { error: 'Indiquez votre civilité' });
+
+/** Whole euros, typed « 620 » or « 1 250 »: a quotient familial, an income (not an amount to pay). */
+export const wholeEuros = (message: string) =>
+  z.string({ error: message }).transform((value, ctx) => {
+    const euros = wholeEurosOf(value);
+    if (euros === undefined) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return euros;
+  });
+
+/** A calendar day typed as 2026-11-26 (date picker) or 26/11/2026. */
+export const requiredDay = (message: string) =>
+  z.string({ error: message }).transform((value, ctx) => {
+    const day = parseCalendarDay(value);
+    if (!day) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return day;
+  });
+
+/** A calendar day, or null when left empty. */
+export const optionalDay = (message: string) => z.preprocess(emptyToNull, requiredDay(message).nullable().optional());

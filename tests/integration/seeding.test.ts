@@ -19,6 +19,7 @@ async function snapshot() {
     families: await db('families').select('*').orderBy('id'),
     members: await db('members').select('*').orderBy('id'),
     users: await db('users').select('id', 'email', 'password_hash', 'updated_at').orderBy('id'),
+    quotients: await db('family_quotients').select('*').orderBy('id'),
   };
 }
 
@@ -80,5 +81,23 @@ describe('demo data', () => {
       { email: 'parent@villennes.example.org', identifier: 'martin-claire', role: 'parent' },
       { email: 'voisin@villennes.example.org', identifier: 'bernard-sophie', role: 'parent' },
     ]);
+  });
+
+  it('gives the Martin family a quotient familial of 620 € for the civil years 2026 and 2027, and the Bernard family none', async () => {
+    const rows = await t.runtime
+      .db('family_quotients as q')
+      .join('families as f', function joinFamily() {
+        this.on('f.commune_id', 'q.commune_id').andOn('f.id', 'q.family_id');
+      })
+      .join('communes as c', 'c.id', 'q.commune_id')
+      .whereIn('f.name', ['Martin', 'Bernard'])
+      .andWhere('f.reference', 'like', '%-0000_')
+      .orderBy(['c.slug', 'q.valid_from'])
+      .select('c.slug', 'f.name', 'q.value', 'q.valid_from', 'q.valid_until', 'q.source');
+    const martin = (slug: string) => [
+      { slug, name: 'Martin', value: 620, valid_from: '2026-01-01', valid_until: '2026-12-31', source: 'staff' },
+      { slug, name: 'Martin', value: 620, valid_from: '2027-01-01', valid_until: '2027-12-31', source: 'staff' },
+    ];
+    expect(rows).toEqual([...martin('echirolles'), ...martin('lemesnilsaintdenis'), ...martin('villennes')]);
   });
 });

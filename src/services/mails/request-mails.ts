@@ -2,7 +2,8 @@ import type { Commune } from '../../data/commune-repository.ts';
 import type { FamilyRequest, RequestPayload } from '../../data/request-repository.ts';
 import type { User } from '../../data/user-repository.ts';
 import type { MailContent } from '../../integrations/mail/mail-renderer.ts';
-import { formatDateTime } from '../../i18n/format.ts';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import { absenceDaysInWords, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
 import { theService } from '../../i18n/service-name.ts';
 
@@ -51,3 +52,25 @@ export const registrationAsked = (payload: Payload<'registration'>) =>
   `${payload.childName} – ${payload.activityName}, année ${payload.schoolYear}`;
 
 export const absenceAsked = (payload: Payload<'absence'>) => `${payload.childName} – absence ${absenceDaysInWords(payload.days)}`;
+
+export const quotientAsked = (payload: Payload<'quotient_familial'>) =>
+  `${formatWholeEuros(payload.value)}, attestation valable à partir du ${formatDate(payload.attestedFrom)}`;
+
+/**
+ * The decision on a quotient declaration: accepted, from which day the value prices (it never
+ * changes a month already invoiced).
+ */
+export function quotientDecisionMail(decision: DecisionMail, payload: Payload<'quotient_familial'>, appliesFrom: string | undefined): MailContent {
+  const content = requestDecisionMail(decision, quotientAsked(payload));
+  if (!decision.decision.accepted || !appliesFrom) return content;
+  // In place of « Votre dossier famille est à jour. »: when the new value starts to count.
+  const [first, , ...rest] = content.paragraphs;
+  return {
+    ...content,
+    paragraphs: [
+      first!,
+      `Ce quotient familial s'applique à partir du ${formatDate(appliesFrom)} : les mois déjà facturés ne changent pas.`,
+      ...rest,
+    ],
+  };
+}

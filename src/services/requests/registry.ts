@@ -4,6 +4,7 @@ import { absenceRequest } from './absence.ts';
 import { contactChangeRequest } from './contact-change.ts';
 import { memberChangeRequest } from './member-change.ts';
 import { newChildRequest } from './new-child.ts';
+import { quotientFamilialRequest } from './quotient-familial.ts';
 import { registrationRequest } from './registration.ts';
 import type { RequestTypeDependencies, RequestTypeModule } from './request-type.ts';
 
@@ -34,6 +35,7 @@ export function requestTypeRegistry(dependencies: RequestTypeDependencies): Requ
     new_child: newChildRequest(dependencies),
     registration: registrationRequest(dependencies),
     absence: absenceRequest(dependencies),
+    quotient_familial: quotientFamilialRequest(dependencies),
   };
   return registryOf(modules);
 }

@@ -2,6 +2,8 @@ import { fieldDefinition, type FieldValue } from '../../domain/family-fields.ts'
 import type { JournalEntry } from '../../model/audit.ts';
 import type { RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS } from '../../i18n/request-words.ts';
+import { formatDate } from '../../i18n/format.ts';
+import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import { fieldValueInWords } from './staff-request-presenter.ts';
 
 /** Staff actions in French; an action this list does not know yet shows its code rather than nothing. */
@@ -20,6 +22,7 @@ const ACTION_LABELS: Record<string, string> = {
   registration_validated: 'Inscription validée',
   registration_refused: 'Inscription refusée',
   attendance_marked: 'Présence pointée',
+  quotient_set: 'Quotient familial saisi par le service',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -29,6 +32,7 @@ const ENTITY_LABELS: Record<string, string> = {
   message: 'message',
   family: 'famille',
   user: 'compte',
+  quotient: 'quotient familial',
 };
 
 const OTHER_STATUS_LABELS: Record<string, string> = {
@@ -48,6 +52,9 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
     words: (value) => REQUEST_STATUS_LABELS[value as RequestStatus] ?? OTHER_STATUS_LABELS[String(value)] ?? String(value),
   },
   reason: { label: 'Motif', words: (value) => (typeof value === 'string' && value ? value : 'Non renseigné') },
+  quotient: { label: 'Quotient familial', words: (value) => formatWholeEuros(Number(value)) },
+  quotientValidFrom: { label: 'Valable à partir du', words: (value) => formatDate(String(value)) },
+  quotientValidUntil: { label: 'Valable jusqu’au', words: (value) => formatDate(String(value)) },
 };
 
 function inWords(key: string, value: unknown): string {

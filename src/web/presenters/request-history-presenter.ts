@@ -2,6 +2,7 @@ import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyRequest, RequestStatus } from '../../model/request.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { absenceDaysInWords, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
+import { quotientDeclarationInWords } from '../../i18n/quotient-words.ts';
 import { changeInWords, displayValue } from './family-presenter.ts';
 
 /**
@@ -61,7 +62,9 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
         ? payload.memberName
         : payload.kind === 'registration' || payload.kind === 'absence'
           ? payload.childName
-          : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
+          : payload.kind === 'quotient_familial'
+            ? `Famille ${payload.familyName}`
+            : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
     details:
       payload.kind === 'changes'
         ? payload.changes.map(changeInWords)
@@ -69,7 +72,9 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
           ? [registrationInWords(payload)]
           : payload.kind === 'absence'
             ? absenceInWords(payload)
-            : childInWords(payload.child),
+            : payload.kind === 'quotient_familial'
+              ? quotientDeclarationInWords(payload)
+              : childInWords(payload.child),
     submittedAt: formatDateTime(request.submittedAt),
     submittedBy: request.submittedByName,
     statusLabel: REQUEST_STATUS_LABELS[request.status],

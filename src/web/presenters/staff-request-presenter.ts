@@ -1,6 +1,7 @@
 import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../../domain/family-fields.ts';
 import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
+import { quotientDeclarationInWords } from '../../i18n/quotient-words.ts';
 import type { DecisionOutcome, QueueConflict } from '../../services/request-queue-service.ts';
 import { displayValue } from './family-presenter.ts';
 import { absenceInWords, registrationInWords, REQUEST_STATUS_KINDS } from './request-history-presenter.ts';
@@ -13,6 +14,7 @@ export const QUEUE_TYPE_FILTERS = {
   enfant: REQUEST_TYPE_LABELS.new_child,
   inscription: REQUEST_TYPE_LABELS.registration,
   absence: 'Absence',
+  quotient: 'Quotient familial',
 } as const;
 
 /** The queue's status filter, by the value the URL carries, in words. */
@@ -73,6 +75,8 @@ export interface RequestView {
   registration?: string;
   /** Absence: the days, the reason and the certificate (downloaded by staff), in words. */
   absence?: { lines: string[]; certificatePath?: string; certificateName?: string };
+  /** Quotient familial: the value, income and start declared, and the attestation (downloaded by staff). */
+  quotient?: { lines: string[]; proofPath: string; proofName: string };
   conflicts: ConflictView[];
   family?: { id: number; name: string; reference: string };
 }
@@ -80,6 +84,7 @@ export interface RequestView {
 function subjectOf(request: FamilyRequest): string {
   if (request.payload.kind === 'new_child') return `${request.payload.child.firstName ?? ''} ${request.payload.child.lastName ?? ''}`.trim();
   if (request.payload.kind === 'registration' || request.payload.kind === 'absence') return request.payload.childName;
+  if (request.payload.kind === 'quotient_familial') return `Famille ${request.payload.familyName}`;
   return request.payload.memberName;
 }
 
@@ -119,6 +124,10 @@ export function presentRequest(
             lines: absenceInWords(payload),
             ...(payload.fileId ? { certificatePath: `/admin/demandes/${request.id}/justificatif`, certificateName: payload.fileName ?? 'justificatif' } : {}),
           }
+        : undefined,
+    quotient:
+      payload.kind === 'quotient_familial'
+        ? { lines: quotientDeclarationInWords(payload), proofPath: `/admin/demandes/${request.id}/justificatif`, proofName: payload.fileName }
         : undefined,
     conflicts: conflicts.map((conflict) => ({
       label: conflict.label,

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { fieldsFor, type FieldValue } from '../../../domain/family-fields.ts';
 import { memberValues } from '../../../services/family-members.ts';
 import type { Services } from '../../../services/index.ts';
-import { formPost, setFlash, type FormState } from '../../forms.ts';
+import { optionalDay, requiredDay, wholeEuros } from '../../form-fields.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { memberFormSchema, toFormValues } from '../../member-form.ts';
 import { presentAuditEntries } from '../../presenters/audit-presenter.ts';
 import { presentMemberFields, presentMembers, signInAddressNote, staffEditMessage } from '../../presenters/family-presenter.ts';
 import { presentAccounts, presentMemberFiles, searchResultsTitle } from '../../presenters/staff-family-presenter.ts';
+import { presentQuotientHistory } from '../../presenters/quotient-presenter.ts';
 import { presentRequest } from '../../presenters/staff-request-presenter.ts';
 import { idParam } from '../../row-id.ts';
 
@@ -16,6 +18,12 @@ const FILE_VIEW = 'pages/admin/family-file';
 const MEMBER_VIEW = 'pages/admin/member-edit';
 
 const searchSchema = z.object({ q: z.string().trim().max(200).catch('') });
+
+const quotientSchema = z.object({
+  quotient: wholeEuros('Indiquez le quotient familial en euros entiers, par exemple 620'),
+  debut: requiredDay('Saisissez la date de début de validité, par exemple 01/01/2026'),
+  fin: optionalDay('Saisissez une date de fin valide, par exemple 31/12/2026, ou laissez le champ vide'),
+});
 
 /** Family search, the family file, and staff editing a member directly (audited). */
 export function adminFamilyFileRouter(services: Services): Router {
@@ -28,17 +36,41 @@ export function adminFamilyFileRouter(services: Services): Router {
     res.render(SEARCH_VIEW, { q, searched: Boolean(q), results, resultsTitle: searchResultsTitle(results.length, q) });
   });
 
-  router.get('/familles/:familyId', async (req, res) => {
+  async function renderFile(req: Request, res: Response, state?: FormState) {
     const commune = res.locals.commune!;
-    const file = await services.staffFamilyFile.getFamilyFile(commune.id, idParam(req, 'familyId'));
-    res.render(FILE_VIEW, {
+    const familyId = idParam(req, 'familyId');
+    const file = await services.staffFamilyFile.getFamilyFile(commune.id, familyId);
+    const quotients = await services.quotients.history(commune.id, familyId);
+    res.status(state?.status ?? 200).render(FILE_VIEW, {
       family: file.family,
       members: presentMemberFiles(file.members, file.now),
       accounts: presentAccounts(file.accounts),
       requests: file.requests.map((request) => presentRequest(request)),
       auditEntries: presentAuditEntries(file.audit),
+      quotients: presentQuotientHistory(quotients),
+      errors: state?.errors,
+      values: state?.values ?? {},
     });
-  });
+  }
+
+  router.get('/familles/:familyId', (req, res) => renderFile(req, res));
+
+  /** Staff set a quotient familial in the file (audited); the file again with the errors otherwise. */
+  router.post(
+    '/familles/:familyId/quotient-familial',
+    formPost({
+      schema: quotientSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const familyId = idParam(req, 'familyId');
+        const input = { value: form.quotient, validFrom: form.debut, validUntil: form.fin ?? null };
+        await services.quotients.setByStaff(commune, req.user!, familyId, input, formKeyOf(req.body));
+        setFlash(req, 'success', 'Le quotient familial est enregistré.');
+        res.redirect(303, `/${commune.slug}/admin/familles/${familyId}#quotient-familial`);
+      },
+      render: renderFile,
+    }),
+  );
 
   const memberFormOf = (req: Request, res: Response) =>
     services.staffFamilyFile.memberForm(res.locals.commune!.id, idParam(req, 'familyId'), idParam(req, 'memberId'));

@@ -25,6 +25,7 @@ const TYPES: Record<QueueTypeFilter, RequestType[]> = {
   enfant: ['new_child'],
   inscription: ['registration'],
   absence: ['absence'],
+  quotient: ['quotient_familial'],
 };
 const STATUSES: Record<QueueStatusFilter, RequestStatus[]> = {
   'en-attente': ['pending'],
@@ -105,7 +106,7 @@ export function adminRequestsRouter(services: Services): Router {
     }),
   );
 
-  /** The certificate of an absence request: a download, never shown inline (DESIGN §11 Files). */
+  /** The file of a request (an absence's certificate, a quotient's attestation): a download, never shown inline (DESIGN §11 Files). */
   router.get('/demandes/:requestId/justificatif', async (req, res) => {
     const requestId = idParam(req, 'requestId');
     sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId), requestId);

@@ -1,49 +1,26 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
-import { ABSENCE_REASONS, CERTIFICATE_MAX_BYTES, EXTENSIONS, type AbsenceInput } from '../../../services/absence-service.ts';
+import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/absence-service.ts';
+import { EXTENSIONS } from '../../../services/uploads.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
+import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/absence';
 // Any id: the route itself answers 404 for one that names no row, once the form is read.
 const PATH = /^\/reservations\/[^/]+\/absence\/?$/;
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    /** Set by the multipart parser when the certificate went over the size limit. */
-    certificateTooLarge?: boolean;
-  }
-}
-
 /**
- * The absence form is multipart (it carries a certificate), so its body must be read before the
- * CSRF check, which reads `req.body._csrf`. Mounted before the CSRF middleware, this parser acts
- * only on this form's POST from a signed-in parent; the CSRF check then runs as on every form.
- * The file stays in memory (5 MB at most) and goes to PostgreSQL, never to disk.
+ * The absence form is multipart (it carries a certificate), so its body is read before the CSRF
+ * check (see `singleFileUploadParser`).
  */
 export function absenceUploadParser() {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1, fields: 200, fieldSize: 10_000, parts: 210 },
-  }).single('justificatif');
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' || !PATH.test(req.path) || req.user?.role !== 'parent') return next();
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        // The fields written before the file (the CSRF token first) are kept; the file is not.
-        req.certificateTooLarge = true;
-        return next();
-      }
-      if (error instanceof multer.MulterError) return next(Object.assign(new Error(error.message), { status: 400 }));
-      next(error as Error | undefined);
-    });
-  };
+  return singleFileUploadParser(PATH, 'justificatif');
 }
 
 /** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
@@ -107,16 +84,8 @@ export function absencesRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const memberId = idParam(req, 'memberId');
-        const input: AbsenceInput = {
-          days: form.jours,
-          reason: form.motif,
-          details: form.precisions,
-          ...(req.certificateTooLarge
-            ? { file: { tooLarge: true as const } }
-            : req.file && req.file.size > 0
-              ? { file: { content: req.file.buffer, originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') } }
-              : {}),
-        };
+        const file = uploadOf(req);
+        const input: AbsenceInput = { days: form.jours, reason: form.motif, details: form.precisions, ...(file ? { file } : {}) };
         await services.absences.submit(commune, req.user!, memberId, input, formKeyOf(req.body));
         setFlash(req, 'success', "Votre justification d'absence est envoyée : le service vous répondra par e-mail.");
         res.redirect(303, `/${commune.slug}/reservations/${memberId}`);

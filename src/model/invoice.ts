@@ -1,0 +1,69 @@
+import type { DayCharge, PriceRule } from '../domain/tariffs.ts';
+
+/*
+ * The shapes of invoices (DESIGN §7 Invoices), shared by the invoicing run (data, services), the
+ * parent's pages, « Mon compte » and the PDF. Amounts are integer cents; days are 'YYYY-MM-DD'.
+ * An issued invoice never changes (the database refuses it); a mistake is corrected by a credit
+ * note (`kind: 'credit_note'`, negative amounts) referencing it. Only its settlement is recorded
+ * later (`settledAt`), by the payment issue's counter, online or direct-debit payments.
+ */
+
+export type InvoiceKind = 'invoice' | 'credit_note';
+
+/**
+ * What a parent reads: `due` (à payer), `overdue` (en retard: unpaid after its due date), `settled`
+ * (soldée), `in_payment` (en cours de paiement: an online payment under way; the payment issue sets
+ * it). A credit note is `settled` from its issue.
+ */
+export type InvoiceStatus = 'due' | 'overdue' | 'settled' | 'in_payment';
+
+/** One line: a child × an activity × a unit price, and the days it bills. */
+export interface InvoiceLine {
+  id: number;
+  /** The child billed (a member of the family). */
+  memberId: number;
+  childName: string;
+  activityId: number;
+  activityName: string;
+  /** `booked`: booked and not cancelled before the cutoff, not justified-absent; `no_show` (booked, neither attended nor justified, where the commune bills it apart); `unbooked`: attended without booking. */
+  charge: DayCharge;
+  unitPriceCents: number;
+  quantity: number;
+  grossCents: number;
+  siblingReductionPercent: number;
+  reductionCents: number;
+  amountCents: number;
+  /** The tariff rule that gave the unit price (bracket, effort rate, no QF, non-resident). */
+  rule: PriceRule;
+  /** Every day this line bills, sorted. */
+  days: string[];
+}
+
+export interface Invoice {
+  id: number;
+  communeId: number;
+  familyId: number;
+  familyName: string;
+  familyReference: string;
+  kind: InvoiceKind;
+  /** « FAC-2026-000123 » (invoices) or « AV-2026-000004 » (credit notes): gap-free per commune, series and year. */
+  number: string;
+  /** First and last day of the month billed. */
+  periodStart: string;
+  periodEnd: string;
+  issuedAt: Date;
+  dueOn: string;
+  totalCents: number;
+  /** The family's quotient familial used (whole euros), or null: the top price applied. */
+  quotient: number | null;
+  /** For a credit note: the invoice it corrects. */
+  creditFor: { id: number; number: string } | null;
+  /** Why the credit note was issued (staff's words). */
+  reason: string | null;
+  settledAt: Date | null;
+  status: InvoiceStatus;
+}
+
+export interface InvoiceWithLines extends Invoice {
+  lines: InvoiceLine[];
+}

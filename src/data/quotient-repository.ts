@@ -1,18 +1,8 @@
 import type { FamilyQuotient, QuotientHistoryEntry, QuotientSource } from '../model/quotient.ts';
 import type { Executor } from './database.ts';
 
-export interface NewQuotient {
-  familyId: number;
-  value: number;
-  validFrom: string;
-  validUntil: string | null;
-  source: QuotientSource;
-  annualIncome: number | null;
-  requestId: number | null;
-  proofFileId: number | null;
-  setBy: number;
-  setAt: Date;
-}
+/** A value to store: everything but its id. */
+export type NewQuotient = Omit<FamilyQuotient, 'id'>;
 
 interface QuotientRow {
   id: number;

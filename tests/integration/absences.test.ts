@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { smallPdf } from '../support/small-pdf.ts';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cell, cellsOf, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
@@ -22,18 +22,6 @@ const agentOf = (family: FamilyWithChild) => family.parents[0]!.agent;
 const formPath = (family: FamilyWithChild) => `/${SLUG}/reservations/${family.childId}/absence`;
 const gridPath = (family: FamilyWithChild) => `/${SLUG}/reservations/${family.childId}?semaine=${NEXT_WEEK}`;
 
-/** A real PDF, as a doctor's office would send it. */
-function smallPdf(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4' });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.text('Certificat médical : Jade ne peut pas aller à la cantine du 30 novembre au 1er décembre.');
-    doc.end();
-  });
-}
 
 /** A family with a child booked at the canteen on Monday, Tuesday and Thursday of next week. */
 async function bookedFamily(prefix = 'Absent'): Promise<FamilyWithChild> {
@@ -159,7 +147,7 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
   it('refuses a file over 5 MB and writes nothing', async () => {
     const family = await bookedFamily();
     const canteen = family.activities.restauration!;
-    const big = Buffer.concat([(await smallPdf()), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
+    const big = Buffer.concat([(await smallPdf('Certificat médical : Jade ne peut pas aller à la cantine du 30 novembre au 1er décembre.')), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
     const response = await postAbsence(agentOf(family), family, {
       days: [cell(canteen, MON)],
       file: { content: big, filename: 'certificat.pdf', contentType: 'application/pdf' },
@@ -185,7 +173,7 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
   it('accepts a real PDF: a request for staff; once accepted the days show « absence justifiée »; the certificate downloads for staff only', async () => {
     const family = await bookedFamily();
     const canteen = family.activities.restauration!;
-    const pdf = await smallPdf();
+    const pdf = await smallPdf('Certificat médical : Jade ne peut pas aller à la cantine du 30 novembre au 1er décembre.');
     const response = await postAbsence(agentOf(family), family, {
       days: [cell(canteen, MON), cell(canteen, TUE)],
       motif: 'maladie',

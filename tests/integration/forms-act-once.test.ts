@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { smallPdf } from '../support/small-pdf.ts';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
@@ -121,17 +121,6 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
   const SLUG = 'echirolles';
   const [MON, TUE] = ['2026-11-30', '2026-12-01'];
 
-  function smallPdf(): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const doc = new PDFDocument({ size: 'A4' });
-      const chunks: Buffer[] = [];
-      doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-      doc.text('Certificat médical.');
-      doc.end();
-    });
-  }
 
   async function bookedFamily(): Promise<FamilyWithChild> {
     const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Absent' });
@@ -146,7 +135,7 @@ describe('POST /:commune/reservations/:memberId/absence', () => {
     const canteen = family.activities.restauration!;
     const page = `/${SLUG}/reservations/${family.childId}/absence`;
     const hidden = await hiddenFieldsOf(agent, page);
-    const pdf = await smallPdf();
+    const pdf = await smallPdf('Certificat médical.');
     const send = () => {
       // Multipart as a browser sends it: the hidden fields first, the file last.
       let req = agent.post(page);

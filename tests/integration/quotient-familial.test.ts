@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { smallPdf } from '../support/small-pdf.ts';
 import type request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { communeOf, demoAgent, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
@@ -20,18 +20,6 @@ beforeAll(() => {
 afterAll(() => t.close());
 beforeEach(() => t.clock.set(NOW));
 
-/** A real PDF, as the CAF's site gives it. */
-function smallPdf(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4' });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.text('Attestation de quotient familial : 450 euros au 1er janvier 2026.');
-    doc.end();
-  });
-}
 
 const agentOf = (family: FreshFamily) => family.parents[0]!.agent;
 
@@ -54,7 +42,7 @@ async function declare(agent: request.Agent, form: Declaration, path = PAGE) {
   return req;
 }
 
-const pdfFile = async () => ({ content: await smallPdf(), filename: 'attestation-caf.pdf', contentType: 'application/pdf' });
+const pdfFile = async () => ({ content: await smallPdf('Attestation de quotient familial : 450 euros au 1er janvier 2026.'), filename: 'attestation-caf.pdf', contentType: 'application/pdf' });
 
 async function written(family: FreshFamily) {
   const count = async (table: string, where: Record<string, unknown>) =>
@@ -248,7 +236,7 @@ describe('POST /:commune/quotient-familial', () => {
 
   it('refuses an attestation over 5 MB and writes nothing', async () => {
     const family = await freshFamily(t, MESNIL, { prefix: 'Quotient' });
-    const big = Buffer.concat([await smallPdf(), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
+    const big = Buffer.concat([await smallPdf('Attestation de quotient familial : 450 euros au 1er janvier 2026.'), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
     const response = await declare(agentOf(family), { quotient: '450', file: { content: big, filename: 'attestation.pdf', contentType: 'application/pdf' } });
     expect(response.status).toBe(400);
     expect(html(response.text)('#error-attestation').text()).toContain('Le fichier dépasse 5 Mo');

@@ -19,6 +19,7 @@ import { communeService } from './commune-service.ts';
 import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
+import { invoiceService } from './invoice-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
@@ -75,6 +76,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
     quotients: quotientService(repositories, clock),
+    invoices: invoiceService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
     staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),

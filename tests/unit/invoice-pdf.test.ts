@@ -48,7 +48,7 @@ describe('the invoice PDF', () => {
   });
 
   it('writes a credit note as an « Avoir » referring to the invoice it corrects, with its reason and no due date', async () => {
-    const line = invoiceLine({ unitPriceCents: 425, quantity: -2, grossCents: -850, days: ['2026-11-03', '2026-11-04'] });
+    const line = invoiceLine({ unitPriceCents: 425, quantity: 2, grossCents: -850, days: ['2026-11-03', '2026-11-04'] });
     const invoice = invoiceFixture({
       kind: 'credit_note',
       number: 'AV-2026-000004',

@@ -9,8 +9,11 @@ import {
   invoiceStatusLabel,
   invoiceStatusSentence,
 } from '../../i18n/invoice-words.ts';
+import { formatWholeEuros, validityInWords } from '../../i18n/quotient-words.ts';
 import { priceRuleWords, siblingReductionWords } from '../../i18n/tariff-words.ts';
 import type { ActivityCost, Invoice, InvoiceBalance, InvoiceLine, InvoiceStatus, InvoiceWithLines } from '../../model/invoice.ts';
+import type { AccountSummary } from '../../services/invoice-service.ts';
+import { presentQuotient, type QuotientView } from './quotient-presenter.ts';
 
 /**
  * Invoices as the parent's pages show them (DESIGN §6 `/factures`, `/compte`): statuses in words with
@@ -210,5 +213,46 @@ export function presentActivityCosts(costs: ActivityCost[]): ActivityCostsView {
       amount: formatAmount(cost.amountCents),
     })),
     total: formatAmount(costs.reduce((sum, cost) => sum + cost.amountCents, 0)),
+  };
+}
+
+export interface AccountView {
+  balance: BalanceView;
+  children: { name: string; birthDate?: string }[];
+  /** The quotient valid today; undefined: the sentence `noQuotient` says the top price applies. */
+  quotient?: QuotientView;
+  noQuotient: string;
+  upcomingQuotients: QuotientView[];
+  /** « 24 000 € », declared with the quotient of « 620 € », valid « du … au … ». */
+  declaredIncome?: { income: string; quotient: string; validity: string };
+  /** `/quotient-familial` where the commune takes declarations. */
+  declarationPath?: string;
+  /** « 2026-2027 » */
+  schoolYear: string;
+  costs: ActivityCostsView;
+  invoices: InvoiceRowView[];
+}
+
+/** « Mon compte »: the balance, the children, the quotient and the declared income, the costs, the invoices. */
+export function presentAccount(summary: AccountSummary): AccountView {
+  const declared = summary.lastDeclaredIncome;
+  return {
+    balance: presentBalance(summary.balance),
+    children: summary.children.map((child) => ({
+      name: `${child.firstName} ${child.lastName}`,
+      birthDate: child.birthDate ? formatDate(child.birthDate) : undefined,
+    })),
+    quotient: summary.quotient && presentQuotient(summary.quotient),
+    noQuotient: "Aucun quotient familial n'est valable aujourd'hui pour votre famille : le tarif maximum s'applique.",
+    upcomingQuotients: summary.upcomingQuotients.map(presentQuotient),
+    declaredIncome: declared && {
+      income: formatWholeEuros(declared.annualIncome),
+      quotient: formatWholeEuros(declared.value),
+      validity: validityInWords(declared.validFrom, declared.validUntil),
+    },
+    declarationPath: summary.declarationsEnabled ? '/quotient-familial' : undefined,
+    schoolYear: summary.schoolYear.name,
+    costs: presentActivityCosts(summary.costs),
+    invoices: summary.invoices.map(presentInvoiceRow),
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
 import { formSubmissionRepository } from './form-submission-repository.ts';
 import { invoiceRepository } from './invoice-repository.ts';
+import { invoicingFactsRepository } from './invoicing-facts-repository.ts';
 import { invoicingRunRepository } from './invoicing-run-repository.ts';
 import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
@@ -40,6 +41,7 @@ export function createRepositories(db: Database) {
     quotients: quotientRepository(db),
     invoices: invoiceRepository(db),
     invoicingRuns: invoicingRunRepository(db),
+    invoicingFacts: invoicingFactsRepository(db),
     formSubmissions: formSubmissionRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),

@@ -20,6 +20,7 @@ import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
 import { invoiceService } from './invoice-service.ts';
+import { invoicingService } from './invoicing-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
@@ -56,6 +57,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const familyCreation = familyCreationService(repositories, clock, activation);
   const emailChanges = emailChangeService(repositories, clock, mail, activation);
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
+  const quotients = quotientService(repositories, clock);
+  const invoicing = invoicingService(repositories, clock, calendars, quotients);
   return {
     clock,
     communes: communeService(repositories),
@@ -75,7 +78,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     weekChanges,
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
-    quotients: quotientService(repositories, clock),
+    quotients,
+    invoicing,
     invoices: invoiceService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
@@ -83,7 +87,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     journal: journalService(repositories),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing),
     ...communicationServices(repositories, clock, mail),
   };
 }

@@ -153,8 +153,10 @@ describe('GET /:commune/factures/:id', () => {
     const page = await billed.agent.get(`/${SLUG}/factures/${billed.october}`).expect(200);
     const $ = html(page.text);
     expect($('h1').text()).toBe(`Facture ${billed.numbers.october}`);
-    expect(text(page.text, '.invoice-status')).toBe('En retard En retard : à payer avant le dimanche 15 novembre 2026');
+    expect(text(page.text, '.invoice-status')).toBe('État : En retard');
+    expect($('.invoice-status .tag').attr('class')).toContain('tag--late');
     const main = text(page.text);
+    expect(main).toContain('À payer avant le dimanche 15 novembre 2026');
     expect(main).toContain('Période octobre 2026');
     expect(main).toContain('Quotient familial 620 €');
     const line = $('table').first().find('tbody tr');
@@ -180,10 +182,17 @@ describe('GET /:commune/factures/:id', () => {
     expect($('details li').text()).toBe('15 octobre');
   });
 
+  it('gives the day a settled invoice was paid', async () => {
+    const page = await billed.agent.get(`/${SLUG}/factures/${billed.september}`).expect(200);
+    expect(text(page.text, '.invoice-status')).toBe('État : Soldée');
+    expect(text(page.text)).toContain('Soldée le samedi 10 octobre 2026');
+  });
+
   it('says the top price applied when the invoice had no quotient', async () => {
     const page = await billed.agent.get(`/${SLUG}/factures/${billed.november}`).expect(200);
     expect(text(page.text)).toContain('Quotient familial tarif maximum : quotient non fourni');
-    expect(text(page.text, '.invoice-status')).toContain('À payer avant le mardi 15 décembre 2026');
+    expect(text(page.text, '.invoice-status')).toBe('État : À payer');
+    expect(text(page.text)).toContain('À payer avant le mardi 15 décembre 2026');
   });
 });
 

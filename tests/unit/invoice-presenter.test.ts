@@ -107,7 +107,9 @@ describe('presentInvoiceDetail', () => {
     const detail = presentInvoiceDetail(invoiceFixture({ lines, quotient: null }));
     expect(detail.title).toBe('Facture FAC-2026-000123');
     expect(detail.quotient).toBe('tarif maximum : quotient non fourni');
-    expect(detail.statusSentence).toBe('À payer avant le mardi 15 décembre 2026');
+    expect(detail.dueOn).toBe('mardi 15 décembre 2026');
+    expect(detail.settledOn).toBeUndefined();
+    expect(presentInvoiceDetail(invoiceFixture({ status: 'settled', settledAt: new Date('2026-12-04T10:00:00Z') })).settledOn).toBe('vendredi 4 décembre 2026');
     expect(detail.lines[0]).toMatchObject({ quantity: 4, dayCount: '4 jours', days: ['3, 4, 6, 10 novembre'] });
     expect(nbsp(detail.lines[0]!.rule)).toBe('tranche 451 à 700 € · réduction fratrie 10 %');
     expect(nbsp(detail.lines[0]!.reduction!)).toBe('-1,70 €');

@@ -7,7 +7,6 @@ import {
   invoicePeriodWords,
   invoiceQuotientWords,
   invoiceStatusLabel,
-  invoiceStatusSentence,
 } from '../../i18n/invoice-words.ts';
 import { formatWholeEuros, validityInWords } from '../../i18n/quotient-words.ts';
 import { priceRuleWords, siblingReductionWords } from '../../i18n/tariff-words.ts';
@@ -155,8 +154,8 @@ export interface InvoiceDetailView extends InvoiceRowView {
   title: string;
   issuedOn: string;
   quotient: string;
-  /** « À payer avant le … », « Soldée le … » */
-  statusSentence: string;
+  /** « vendredi 4 décembre 2026 », for a settled invoice (the due date says the rest). */
+  settledOn?: string;
   lines: InvoiceLineView[];
   /** Shown when a line has a reduction. */
   gross?: string;
@@ -178,7 +177,7 @@ export function presentInvoiceDetail(invoice: InvoiceWithLines, creditNotes: Inv
     title: `${kind} ${invoice.number}`,
     issuedOn: formatDate(invoice.issuedAt),
     quotient: invoiceQuotientWords(invoice.quotient),
-    statusSentence: invoiceStatusSentence(invoice),
+    settledOn: invoice.kind === 'invoice' && invoice.settledAt ? formatDate(invoice.settledAt) : undefined,
     lines: invoice.lines.map(presentInvoiceLine),
     gross: reductions ? formatAmount(gross) : undefined,
     reductions: reductions ? formatAmount(-reductions) : undefined,

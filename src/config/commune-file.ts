@@ -195,6 +195,19 @@ const familyEditsSchema = z
     }
   });
 
+/**
+ * Invoicing (DESIGN §7 Invoices; README « Facturation »): `dueDays`, the calendar days between an
+ * invoice's issue and its due date; `residentCities`, the cities whose families pay the resident
+ * price besides the commune's own name (a commune with several localities lists them). Residence is
+ * decided by the family's city, not its postcode (src/domain/invoicing.ts, `isResident`).
+ */
+const billingSchema = z
+  .object({
+    dueDays: z.number().int('nombre de jours entier attendu').min(1, 'au moins 1 jour').max(90, '90 jours au plus'),
+    residentCities: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -244,6 +257,7 @@ export const communeFileSchema = z
     familyEdits: familyEditsSchema,
     activities: z.array(activitySchema).min(1),
     documentTypes: z.array(documentTypeSchema).default([]),
+    billing: billingSchema.default({ dueDays: 30, residentCities: [] }),
   })
   .strict()
   .superRefine((file, ctx) => {

@@ -2,6 +2,9 @@ import { communeRepository } from './commune-repository.ts';
 import type { Database } from './database.ts';
 import { familyRepository } from './family-repository.ts';
 import { formSubmissionRepository } from './form-submission-repository.ts';
+import { invoiceRepository } from './invoice-repository.ts';
+import { invoicingFactsRepository } from './invoicing-facts-repository.ts';
+import { invoicingRunRepository } from './invoicing-run-repository.ts';
 import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import { attendanceRepository } from './attendance-repository.ts';
@@ -36,6 +39,9 @@ export function createRepositories(db: Database) {
     bookings: bookingRepository(db),
     counters: counterRepository(db),
     quotients: quotientRepository(db),
+    invoices: invoiceRepository(db),
+    invoicingRuns: invoicingRunRepository(db),
+    invoicingFacts: invoicingFactsRepository(db),
     formSubmissions: formSubmissionRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),

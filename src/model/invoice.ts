@@ -67,3 +67,25 @@ export interface Invoice {
 export interface InvoiceWithLines extends Invoice {
   lines: InvoiceLine[];
 }
+
+/**
+ * What a family owes (« Mon compte », the dashboard), cents: `dueCents` is everything left to pay,
+ * overdue included; `overdueCents` the part past its due date. A credit note on an unpaid invoice
+ * lowers what is left to pay on it.
+ */
+export interface InvoiceBalance {
+  dueCents: number;
+  overdueCents: number;
+}
+
+/** What one child's activity cost over a period (a school year): invoiced lines less credit notes. */
+export interface ActivityCost {
+  memberId: number;
+  childName: string;
+  activityId: number;
+  activityName: string;
+  /** Days billed, less days credited. */
+  days: number;
+  /** Cents, credit notes deducted. */
+  amountCents: number;
+}

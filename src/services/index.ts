@@ -19,6 +19,8 @@ import { communeService } from './commune-service.ts';
 import { communicationServices } from './communication-services.ts';
 import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
+import { invoiceService } from './invoice-service.ts';
+import { invoicingService } from './invoicing-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
@@ -55,6 +57,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const familyCreation = familyCreationService(repositories, clock, activation);
   const emailChanges = emailChangeService(repositories, clock, mail, activation);
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
+  const quotients = quotientService(repositories, clock);
+  const invoicing = invoicingService(repositories, clock, calendars, quotients);
   return {
     clock,
     communes: communeService(repositories),
@@ -74,14 +78,16 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     weekChanges,
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
-    quotients: quotientService(repositories, clock),
+    quotients,
+    invoicing,
+    invoices: invoiceService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
     staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),
     journal: journalService(repositories),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing),
     ...communicationServices(repositories, clock, mail),
   };
 }

@@ -15,6 +15,8 @@ import { parisDay } from '../domain/calendar/paris-time.ts';
 import { isoWeekOf, mondayOf } from '../domain/booking-grid.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Commune } from '../data/commune-repository.ts';
+import { daysOfMonth } from '../domain/invoicing.ts';
+import type { InvoicingService } from './invoicing-service.ts';
 
 /** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
 export function loadCommuneFiles(directory: string): CommuneFile[] {
@@ -96,6 +98,7 @@ export function seedService(
   clock: Clock,
   bookingGrid: BookingGridService,
   weekChanges: WeekChangeService,
+  invoicing: InvoicingService,
 ) {
   /**
    * The Martin children booked on every open day of their activities for the next two weeks, as
@@ -180,6 +183,50 @@ export function seedService(
     });
   }
 
+  /**
+   * The Martin family's invoices (issue 11 item 7): the two months before the current one, booked
+   * on every open day of the children's registrations, then invoiced by the real run as the agent
+   * would (the whole commune's month: at seeding, only the demo families). The older invoice is
+   * « soldée »: its settlement stands for a payment at the counter, which the payment issue will
+   * record for real; the newer one is « à payer ». Once: a family with an invoice is left alone.
+   */
+  async function ensureDemoInvoices(commune: Commune, familyReference: string) {
+    const family = await repositories.families.findByReference(commune.id, familyReference);
+    const agent = await repositories.users.findByEmail(commune.id, `agent@${commune.slug}.example.org`);
+    const claire = await repositories.users.findByEmail(commune.id, `parent@${commune.slug}.example.org`);
+    if (!family || !agent || !claire) return;
+    const today = parisDay(clock.now());
+    if ((await repositories.invoices.listForFamily(commune.id, family.id, { settled: true, today })).length) return;
+    if ((await repositories.invoices.listForFamily(commune.id, family.id, { settled: false, today })).length) return;
+    const previous = invoicing.defaultMonth();
+    const [year, month] = previous.split('-').map(Number) as [number, number];
+    const before = month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`;
+    const registrations = await repositories.registrations.listForFamily(commune.id, family.id, { status: 'validated' });
+    const activities = new Map((await repositories.activities.listActive(commune.id)).map((activity) => [activity.id, activity]));
+    for (const first of [before, previous]) {
+      await repositories.db.transaction(async (trx) => {
+        // Booked well ahead, four weeks before the month.
+        const bookedAt = new Date(`${addDays(first, -28)}T09:00:00Z`);
+        for (const registration of registrations) {
+          const activity = activities.get(registration.activityId);
+          if (!activity) continue;
+          for (const day of daysOfMonth(first)) {
+            if (day < registration.startsOn || day > registration.endsOn || !calendars.dayStatus(commune, activity, day).open) continue;
+            if (activity.capacityPerDay && !(await repositories.bookings.takePlace(commune.id, activity.id, day, activity.capacityPerDay, trx))) continue;
+            await repositories.bookings.upsert(
+              commune.id,
+              { familyId: family.id, memberId: registration.memberId, activityId: activity.id, day, status: 'booked', waitingPosition: null, by: claire.id, at: bookedAt },
+              trx,
+            );
+          }
+        }
+      });
+      await invoicing.issue(commune, agent, first);
+    }
+    const [older] = (await repositories.invoices.listForFamily(commune.id, family.id, { settled: false, today })).filter((invoice) => invoice.periodStart === before);
+    if (older) await repositories.invoices.settle(commune.id, older.id, clock.now());
+  }
+
   async function insertAccount(
     trx: Transaction,
     communeId: number,
@@ -234,6 +281,7 @@ export function seedService(
           await ensureDemoRegistrations(commune, martinReference);
           await ensureDemoBookings(commune, martinReference);
           await ensureDemoQuotients(commune, martinReference);
+          await ensureDemoInvoices(commune, martinReference);
           continue;
         }
 
@@ -304,6 +352,7 @@ export function seedService(
         await ensureDemoRegistrations(commune, martinReference);
         await ensureDemoBookings(commune, martinReference);
         await ensureDemoQuotients(commune, martinReference);
+        await ensureDemoInvoices(commune, martinReference);
         created.push(slug);
       }
       return { created };

@@ -27,6 +27,7 @@ import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts
 import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.ts';
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
+import { invoicesRouter } from './routes/portal/invoices.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
@@ -177,6 +178,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));
   commune.use(simulatorRouter(services));
+  commune.use(invoicesRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

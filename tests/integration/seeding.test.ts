@@ -100,4 +100,26 @@ describe('demo data', () => {
     ];
     expect(rows).toEqual([...martin('echirolles'), ...martin('lemesnilsaintdenis'), ...martin('villennes')]);
   });
+
+  it('gives the Martin family two months invoiced by the real run, the older « soldée », the newer « à payer »; the Bernard family none', async () => {
+    for (const slug of ['echirolles', 'lemesnilsaintdenis', 'villennes']) {
+      const commune = (await t.runtime.services.communes.findBySlug(slug))!;
+      const family = async (number: number) =>
+        (await t.runtime.db('families').where({ commune_id: commune.id, reference: `${slug.slice(0, 3).toUpperCase()}-0000${number}` }).first()).id as number;
+      const today = t.runtime.services.invoicing.today();
+      const invoices = t.runtime.repositories.invoices;
+      const [settled, open] = [
+        await invoices.listForFamily(commune.id, await family(1), { settled: true, today }),
+        await invoices.listForFamily(commune.id, await family(1), { settled: false, today }),
+      ];
+      expect(settled.map((invoice) => invoice.status)).toEqual(['settled']);
+      expect(open).toHaveLength(1);
+      expect(open[0]!.periodStart > settled[0]!.periodStart).toBe(true);
+      expect(open[0]!.totalCents).toBeGreaterThan(0);
+      expect(open[0]!.number).toMatch(/^FAC-\d{4}-\d{6}$/);
+      const detail = await invoices.findWithLines(commune.id, await family(1), open[0]!.id, today);
+      expect(detail!.lines.every((line) => line.days.length === line.quantity)).toBe(true);
+      expect(await invoices.listForFamily(commune.id, await family(2), { settled: false, today })).toEqual([]);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { requireParent } from '../../middleware/auth.ts';
 import { presentChildSummaries } from '../../presenters/booking-presenter.ts';
 import { pendingRequestsWords, shortcutsFor } from '../../presenters/dashboard-presenter.ts';
 import { presentMembers } from '../../presenters/family-presenter.ts';
+import { presentBalance } from '../../presenters/invoice-presenter.ts';
 import { unreadInWords } from '../../presenters/message-presenter.ts';
 import { presentNews } from '../../presenters/news-presenter.ts';
 import { presentFamilyRequests } from '../../presenters/request-history-presenter.ts';
@@ -15,12 +16,13 @@ export function dashboardRouter(services: Services): Router {
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
-    const [{ family, members }, requests, news, unread, bookings] = await Promise.all([
+    const [{ family, members }, requests, news, unread, bookings, balance] = await Promise.all([
       services.families.getOverview(commune.id, familyId),
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
       services.bookingGrid.familySummary(commune, familyId),
+      services.invoices.balance(commune, familyId),
     ]);
     const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {
@@ -33,6 +35,7 @@ export function dashboardRouter(services: Services): Router {
       unreadCount: unread,
       unreadWords: unreadInWords(unread),
       shortcuts: shortcutsFor(commune.settings.features),
+      balance: presentBalance(balance),
     });
   });
 

@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.ts';
+import { requireParent } from '../../middleware/auth.ts';
+import { INVOICE_FILTERS, presentAccount, presentInvoiceDetail, presentInvoiceList } from '../../presenters/invoice-presenter.ts';
+import { idParam } from '../../row-id.ts';
+
+/** `?statut=a-payer` (the default) or `soldees`; anything else shows the default list. */
+const listSchema = z.object({
+  statut: z.enum(['a-payer', 'soldees']).catch('a-payer'),
+});
+
+/** `/factures`, `/factures/:id`, `/factures/:id.pdf` and `/compte` (DESIGN §6): the family's invoices and its account. */
+export function invoicesRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+  router.use(['/factures', '/compte'], requireParent);
+
+  router.get('/factures', async (req, res) => {
+    const commune = res.locals.commune!;
+    const { statut } = listSchema.parse(req.query);
+    const settled = INVOICE_FILTERS.find((filter) => filter.value === statut)!.settled;
+    const { invoices, balance } = await services.invoices.list(commune, req.user!.familyId!, settled);
+    res.render('pages/portal/invoices', { list: presentInvoiceList(statut, invoices, balance) });
+  });
+
+  // Before `/factures/:id`, which would otherwise take « 12.pdf » as its id.
+  router.get('/factures/:id.pdf', async (req, res) => {
+    const commune = res.locals.commune!;
+    const { filename, pdf } = await services.invoices.pdf(commune, req.user!.familyId!, idParam(req, 'id'));
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="${filename}"`)
+      .set('X-Content-Type-Options', 'nosniff')
+      .set('Cache-Control', 'private, no-store')
+      .send(pdf);
+  });
+
+  router.get('/factures/:id', async (req, res) => {
+    const commune = res.locals.commune!;
+    const { invoice, creditNotes } = await services.invoices.detail(commune, req.user!.familyId!, idParam(req, 'id'));
+    res.render('pages/portal/invoice', { invoice: presentInvoiceDetail(invoice, creditNotes) });
+  });
+
+  router.get('/compte', async (req, res) => {
+    const summary = await services.invoices.account(res.locals.commune!, req.user!.familyId!);
+    res.render('pages/portal/account', { account: presentAccount(summary) });
+  });
+
+  return router;
+}

@@ -276,8 +276,10 @@ export function invoicingService(
           const step = progressStep(total);
           await runs.progress(commune.id, runId, 0, total);
           const numbers: string[] = [];
+          // The run's numbers in one step, in this transaction: a rollback gives them all back.
+          const first = total ? await counters.reserve(commune.id, 'invoice', year, total, trx) : 0;
           for (const [index, family] of preview.families.entries()) {
-            const number = invoiceNumber('invoice', year, await counters.next(commune.id, 'invoice', year, trx));
+            const number = invoiceNumber('invoice', year, first + index);
             numbers.push(number);
             await invoices.insert(
               commune.id,

@@ -393,3 +393,37 @@ describe('a month not over yet', () => {
     await agent.agent.post(`/${SLUG}/admin/facturation`).type('form').send({ mois: '2026-01' }).expect(403);
   });
 });
+
+describe('the preview of a large month (June 2026)', () => {
+  it('reads in the same number of queries for one family as for six', async () => {
+    const MONTH = '2026-06-01';
+    const countQueries = async () => {
+      let count = 0;
+      const listener = () => {
+        count += 1;
+      };
+      db().on('query', listener);
+      try {
+        await t.runtime.services.invoicing.preview(commune, MONTH);
+      } finally {
+        db().off('query', listener);
+      }
+      return count;
+    };
+    const addFamily = async () => {
+      const f = await family([
+        { firstName: 'Jules', birthDate: '2017-02-02', activities: ['restauration'] },
+        { firstName: 'Lou', birthDate: '2019-03-03', activities: ['restauration', 'mercredi'] },
+      ]);
+      await book(f.familyId, f.children[0]!, 'restauration', await openDays('restauration', MONTH, 4));
+      await book(f.familyId, f.children[1]!, 'mercredi', await openDays('mercredi', MONTH, 2));
+      await setQuotient(f.familyId, 800, '2026-01-01');
+    };
+    await addFamily();
+    const withOne = await countQueries();
+    for (let i = 0; i < 5; i += 1) await addFamily();
+    expect((await t.runtime.services.invoicing.preview(commune, MONTH)).families.length).toBeGreaterThanOrEqual(6);
+    expect(await countQueries()).toBe(withOne);
+    expect(withOne).toBeLessThanOrEqual(10);
+  });
+});

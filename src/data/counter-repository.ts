@@ -15,6 +15,21 @@ export function counterRepository(db: Executor) {
       );
       return result.rows[0]!.value;
     },
+
+    /**
+     * `count` numbers at once (a run numbering thousands of invoices): the first of them; the
+     * others follow it. Same row lock, same transaction rules as `next`.
+     */
+    async reserve(communeId: number, series: string, year: number, count: number, executor: Executor = db): Promise<number> {
+      if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`cannot reserve ${count} numbers`);
+      const result = await executor.raw<{ rows: { value: number }[] }>(
+        `INSERT INTO counters (commune_id, series, year, value) VALUES (?, ?, ?, ?)
+         ON CONFLICT (commune_id, series, year) DO UPDATE SET value = counters.value + ?
+         RETURNING value`,
+        [communeId, series, year, count, count],
+      );
+      return result.rows[0]!.value - count + 1;
+    },
   };
 }
 

@@ -255,7 +255,7 @@ export function invoiceRepository(db: Executor) {
       }));
     },
 
-    /** The invoices (not credit notes) of a month of the commune, by number, with their lines' count left to the caller. */
+    /** The invoices (not credit notes) of a month of the commune, by number, without their lines. */
     async listForMonth(communeId: number, periodStart: string, today: string, executor: Executor = db): Promise<Invoice[]> {
       const result = await executor.raw<{ rows: InvoiceRow[] }>(
         `SELECT ${INVOICE_COLUMNS} FROM ${INVOICE_FROM}

@@ -72,6 +72,7 @@ export interface CreditNoteOutcome {
   number: string;
   totalCents: number;
   invoiceId: number;
+  invoiceNumber: string;
 }
 
 /** What staff see of one invoice: its lines, the credit notes correcting it, the lines still creditable. */
@@ -275,8 +276,10 @@ export function invoicingService(
           const step = progressStep(total);
           await runs.progress(commune.id, runId, 0, total);
           const numbers: string[] = [];
+          // The run's numbers in one step, in this transaction: a rollback gives them all back.
+          const first = total ? await counters.reserve(commune.id, 'invoice', year, total, trx) : 0;
           for (const [index, family] of preview.families.entries()) {
-            const number = invoiceNumber('invoice', year, await counters.next(commune.id, 'invoice', year, trx));
+            const number = invoiceNumber('invoice', year, first + index);
             numbers.push(number);
             await invoices.insert(
               commune.id,
@@ -302,9 +305,9 @@ export function invoicingService(
               trx,
             );
             const done = index + 1;
-            await hooks.afterFamily?.(done, total);
             // Through the pool, not `trx`: the page must see it while this transaction is open.
             if (done % step === 0 && done < total) await runs.progress(commune.id, runId, done, total);
+            await hooks.afterFamily?.(done, total);
           }
           const result: InvoicingOutcome = {
             runId,
@@ -318,7 +321,15 @@ export function invoicingService(
           await runs.finish(commune.id, runId, { status: 'issued', invoicesIssued: numbers.length, totalCents: preview.totalCents, familiesTotal: total, at: clock.now() }, trx);
           await audit.record(
             commune.id,
-            { staffId: staff.id, occurredAt: issuedAt, action: 'invoicing_run', entity: 'invoicing_run', entityId: runId, familyId: null, after: result },
+            {
+              staffId: staff.id,
+              occurredAt: issuedAt,
+              action: 'invoicing_run',
+              entity: 'invoicing_run',
+              entityId: runId,
+              familyId: null,
+              after: { month, issued: result.issued, totalCents: result.totalCents, firstNumber: result.firstNumber, lastNumber: result.lastNumber },
+            },
             trx,
           );
           return result;
@@ -418,7 +429,7 @@ export function invoicingService(
           trx,
         );
         if (invoice.settledAt === null && wanted.length === open.length) await invoices.settle(commune.id, invoice.id, issuedAt, trx);
-        const outcome: CreditNoteOutcome = { creditNoteId, number, totalCents, invoiceId: invoice.id };
+        const outcome: CreditNoteOutcome = { creditNoteId, number, totalCents, invoiceId: invoice.id, invoiceNumber: invoice.number };
         await audit.record(
           commune.id,
           {
@@ -428,7 +439,7 @@ export function invoicingService(
             entity: 'invoice',
             entityId: creditNoteId,
             familyId: invoice.familyId,
-            after: { number, creditFor: invoice.number, totalCents, reason, lines: wanted.map((line) => line.id) },
+            after: { number, creditFor: invoice.number, totalCents, reason },
           },
           trx,
         );

@@ -2,7 +2,7 @@ import { fieldDefinition, type FieldValue } from '../../domain/family-fields.ts'
 import type { JournalEntry } from '../../model/audit.ts';
 import type { RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS } from '../../i18n/request-words.ts';
-import { formatDate } from '../../i18n/format.ts';
+import { formatAmount, formatDate, formatMonth } from '../../i18n/format.ts';
 import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import { fieldValueInWords } from './staff-request-presenter.ts';
 
@@ -23,6 +23,8 @@ const ACTION_LABELS: Record<string, string> = {
   registration_refused: 'Inscription refusée',
   attendance_marked: 'Présence pointée',
   quotient_set: 'Quotient familial saisi par le service',
+  invoicing_run: 'Factures du mois émises',
+  credit_note_issued: 'Avoir émis',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -33,6 +35,8 @@ const ENTITY_LABELS: Record<string, string> = {
   family: 'famille',
   user: 'compte',
   quotient: 'quotient familial',
+  invoicing_run: 'facturation',
+  invoice: 'avoir',
 };
 
 const OTHER_STATUS_LABELS: Record<string, string> = {
@@ -55,6 +59,13 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
   quotient: { label: 'Quotient familial', words: (value) => formatWholeEuros(Number(value)) },
   quotientValidFrom: { label: 'Valable à partir du', words: (value) => formatDate(String(value)) },
   quotientValidUntil: { label: 'Valable jusqu’au', words: (value) => formatDate(String(value)) },
+  month: { label: 'Mois', words: (value) => formatMonth(String(value).slice(0, 7)) },
+  issued: { label: 'Factures émises', words: (value) => String(value) },
+  totalCents: { label: 'Montant', words: (value) => formatAmount(Number(value)) },
+  firstNumber: { label: 'Premier numéro', words: (value) => String(value) },
+  lastNumber: { label: 'Dernier numéro', words: (value) => String(value) },
+  number: { label: 'Numéro', words: (value) => String(value) },
+  creditFor: { label: 'Facture corrigée', words: (value) => String(value) },
 };
 
 function inWords(key: string, value: unknown): string {

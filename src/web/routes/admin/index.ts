@@ -10,6 +10,7 @@ import { adminAuditRouter } from './audit.ts';
 import { adminCommunicationRouter } from './communication.ts';
 import { adminFamiliesRouter } from './families.ts';
 import { adminFamilyFileRouter } from './family-file.ts';
+import { adminInvoicingRouter } from './invoicing.ts';
 import { adminRequestsRouter } from './requests.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
@@ -31,5 +32,6 @@ export function adminRouter(services: Services): Router {
   router.use(adminRequestsRouter(services));
   router.use(adminAuditRouter(services));
   router.use(adminCommunicationRouter(services));
+  router.use(adminInvoicingRouter(services));
   return router;
 }

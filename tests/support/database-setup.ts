@@ -5,6 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createRuntime, prepareDatabase } from '../../src/bootstrap.ts';
+import { fixedClock } from '../../src/integrations/clock.ts';
+import { DEFAULT_NOW } from './test-clock.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/data/embedded-postgres.ts';
 import { createLogger } from '../../src/logger.ts';
 import { testEnv } from './test-env.ts';
@@ -51,7 +53,7 @@ export default async function setup(project: TestProject) {
   }
 
   const env = testEnv();
-  const runtime = createRuntime(databaseUrl, env);
+  const runtime = createRuntime(databaseUrl, env, fixedClock(DEFAULT_NOW));
   await prepareDatabase(runtime, env, createLogger('silent'));
   await runtime.close();
   project.provide('databaseUrl', databaseUrl);

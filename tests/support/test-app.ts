@@ -15,7 +15,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const DEFAULT_NOW = new Date('2026-11-23T09:00:00+01:00');
+export { DEFAULT_NOW } from './test-clock.ts';
+import { DEFAULT_NOW } from './test-clock.ts';
 
 /** The real app, with its real middleware (CSRF included), on the integration database. */
 export function buildTestApp(now: Date = DEFAULT_NOW): TestApp {

@@ -3,13 +3,33 @@ import { DESKTOP, MOBILE, test } from './support/browser.ts';
 import { follow, goto, signIn, title } from './support/journey.ts';
 
 /*
- * Staff of Le Mesnil-Saint-Denis at « Facturation »: the last month over, its preview and its run
- * (the demo seeding invoiced the Martin family's two previous months through the same run, so
- * nothing is left to issue and the page says so), an issued invoice with its lines and days, and a
- * credit note that corrects it. Issuing a month with families to invoice is covered against
- * PostgreSQL in tests/integration/invoicing.test.ts.
+ * Staff at « Facturation ». At Échirolles, last month's canteen days of Nina Bernard are left to
+ * invoice (tests/e2e/support/global-setup.ts): the agent reads the preview and issues the month. At
+ * Le Mesnil-Saint-Denis, where the demo seeding invoiced everything, the page says so; the agent
+ * opens an issued invoice with its lines and days, and corrects it with a credit note.
  */
 const COMMUNE = '/lemesnilsaintdenis';
+
+describe('issuing a month at 360×740', () => {
+  test.override('viewport', MOBILE);
+
+  test('an agent reads the preview of last month and issues its invoices, once', async ({ page }) => {
+    await goto(page, '/echirolles/connexion');
+    await signIn(page, 'agent', 'demo-agent-2026');
+    await goto(page, '/echirolles/admin/facturation');
+    const main = page.getByRole('main');
+    expect(await page.getByRole('heading', { level: 2, name: /^Aperçu : 1 famille à facturer, \d+,\d{2}\s€$/ }).count()).toBe(1);
+    expect(await main.textContent()).toContain('Bernard');
+
+    await follow(page, page.getByRole('button', { name: /^Émettre les factures de/ }));
+    expect(await main.textContent()).toMatch(/1 facture émise/);
+    // Issued: the month has nothing left to invoice, and no button offers it again.
+    expect(await page.getByRole('heading', { level: 2, name: /^Aperçu : 0 famille à facturer/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /^Émettre les factures de/ }).count()).toBe(0);
+    const bernard = page.locator('a[href*="/admin/facturation/factures/"]', { hasText: /FAC-/ });
+    expect(await bernard.count()).toBeGreaterThan(0);
+  });
+});
 
 for (const { label, viewport, month } of [
   { label: '360×740', viewport: MOBILE, month: 0 },

@@ -1,3 +1,5 @@
+import { addDays } from '../../../src/domain/calendar/calendar-day.ts';
+import { clockStartingAt } from '../../../src/integrations/clock.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -64,6 +66,12 @@ async function databaseOnServer(databaseUrl: string): Promise<ThrowAwayDatabase>
   };
 }
 
+/**
+ * The app's clock starts here and runs on: the journeys meet the same calendar whatever the day
+ * they run (a Tuesday of term, the previous months invoiced, last month open to invoice).
+ */
+const JOURNEYS_START = new Date('2026-12-01T09:00:00+01:00');
+
 interface RunningApp {
   runtime: Runtime;
   server: Server;
@@ -74,7 +82,7 @@ async function startApp(connectionString: string, baseEnv: Env, logger: Logger):
   // The port is chosen first so that links in e-mails point at this very server.
   const port = await getPort({ host: '127.0.0.1' });
   const env: Env = { ...baseEnv, PUBLIC_URL: `http://127.0.0.1:${port}` };
-  const runtime = createRuntime(connectionString, env);
+  const runtime = createRuntime(connectionString, env, clockStartingAt(JOURNEYS_START));
   try {
     await prepareDatabase(runtime, env, logger);
     const app = createApp({
@@ -95,6 +103,39 @@ async function startApp(connectionString: string, baseEnv: Env, logger: Logger):
   }
 }
 
+/**
+ * The invoicing journey issues a month for real: at Échirolles, Nina Bernard is registered to the
+ * canteen and was booked every open day of last month, which the demo seeding left uninvoiced
+ * (it invoices the Martin family only).
+ */
+async function bernardCanteenLastMonth(runtime: Runtime): Promise<void> {
+  const { repositories, services } = runtime;
+  const commune = (await services.communes.findBySlug('echirolles'))!;
+  const family = (await repositories.families.findByReference(commune.id, 'ECH-00002'))!;
+  const nina = (await repositories.families.listMembers(commune.id, family.id)).find((member) => member.firstName === 'Nina')!;
+  const sophie = (await repositories.users.findByEmail(commune.id, 'voisin@echirolles.example.org'))!;
+  const canteen = (await repositories.activities.findByCode(commune.id, 'restauration'))!;
+  const year = services.calendars.openSchoolYears(commune)[0]!;
+  const month = services.invoicing.defaultMonth();
+  await repositories.db.transaction(async (trx) => {
+    const id = await repositories.registrations.insert(
+      commune.id,
+      { familyId: family.id, memberId: nina.id, activityId: canteen.id, schoolYear: year.name, startsOn: year.startsOn, endsOn: year.endsOn, requestId: null, createdAt: services.clock.now() },
+      trx,
+    );
+    await repositories.registrations.recordDecision(commune.id, id, { status: 'validated', reference: 'INS-E2E-00001', decidedBy: sophie.id, decidedAt: services.clock.now(), reason: null }, trx);
+    for (let day = month; day.slice(0, 7) === month.slice(0, 7); day = addDays(day, 1)) {
+      if (day < year.startsOn || !services.calendars.dayStatus(commune, canteen, day).open) continue;
+      if (canteen.capacityPerDay && !(await repositories.bookings.takePlace(commune.id, canteen.id, day, canteen.capacityPerDay, trx))) continue;
+      await repositories.bookings.upsert(
+        commune.id,
+        { familyId: family.id, memberId: nina.id, activityId: canteen.id, day, status: 'booked', waitingPosition: null, by: sophie.id, at: new Date(`${addDays(month, -28)}T09:00:00Z`) },
+        trx,
+      );
+    }
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const env = parseEnv({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const logger = createLogger(env.LOG_LEVEL);
@@ -108,6 +149,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   const { runtime, server } = running;
+  await bernardCanteenLastMonth(runtime);
   const { port } = server.address() as AddressInfo;
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
 

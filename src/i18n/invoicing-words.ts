@@ -1,18 +1,8 @@
-import type { InvoiceKind, InvoiceStatus } from '../model/invoice.ts';
 import type { InvoicingRunStatus } from '../model/invoicing-run.ts';
 import type { DayCharge } from '../domain/tariffs.ts';
 import { formatAmount, formatMonth } from './format.ts';
 
 /** The words of invoicing (README « Facturation »), from the codes of the run and the invoices. */
-
-export const INVOICE_STATUS_WORDS: Record<InvoiceStatus, { label: string; tag: string }> = {
-  due: { label: 'À payer', tag: 'tag--pending' },
-  overdue: { label: 'En retard', tag: 'tag--late' },
-  settled: { label: 'Soldée', tag: 'tag--ok' },
-  in_payment: { label: 'En cours de paiement', tag: 'tag--pending' },
-};
-
-export const INVOICE_KIND_WORDS: Record<InvoiceKind, string> = { invoice: 'Facture', credit_note: 'Avoir' };
 
 /** What a line bills, said to whoever checks it against the grid. */
 export const CHARGE_WORDS: Record<DayCharge, string> = {

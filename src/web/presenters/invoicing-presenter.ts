@@ -1,3 +1,5 @@
+import { INVOICE_KIND_LABELS } from '../../i18n/invoice-words.ts';
+import { presentStatus } from './invoice-presenter.ts';
 import type { InvoiceLine, InvoiceWithLines, Invoice } from '../../model/invoice.ts';
 import type { InvoicingRun } from '../../model/invoicing-run.ts';
 import type { ComputedLine } from '../../domain/invoicing.ts';
@@ -5,8 +7,6 @@ import type { InvoicingPage, StaffInvoice } from '../../services/invoicing-servi
 import { formatAmount, formatDate, formatDateTime, formatDateWithoutYear } from '../../i18n/format.ts';
 import {
   CHARGE_WORDS,
-  INVOICE_KIND_WORDS,
-  INVOICE_STATUS_WORDS,
   RUN_STATUS_WORDS,
   daysWords,
   familiesWords,
@@ -71,7 +71,7 @@ function presentRun(run: InvoicingRun) {
 }
 
 function presentInvoiceRow(invoice: Invoice) {
-  const status = INVOICE_STATUS_WORDS[invoice.status];
+  const status = presentStatus(invoice);
   return {
     id: invoice.id,
     number: invoice.number,
@@ -80,7 +80,7 @@ function presentInvoiceRow(invoice: Invoice) {
     total: formatAmount(invoice.totalCents),
     dueOn: formatDate(invoice.dueOn),
     statusLabel: status.label,
-    statusTag: status.tag,
+    statusTag: status.className,
   };
 }
 
@@ -122,12 +122,12 @@ export function presentInvoicingPage(page: InvoicingPage, pageNumber: number) {
 }
 
 function presentInvoiceHeader(invoice: InvoiceWithLines) {
-  const status = INVOICE_STATUS_WORDS[invoice.status];
+  const status = presentStatus(invoice);
   return {
     id: invoice.id,
     number: invoice.number,
     kind: invoice.kind,
-    kindLabel: INVOICE_KIND_WORDS[invoice.kind],
+    kindLabel: INVOICE_KIND_LABELS[invoice.kind],
     familyId: invoice.familyId,
     familyName: invoice.familyName,
     familyReference: invoice.familyReference,
@@ -135,7 +135,7 @@ function presentInvoiceHeader(invoice: InvoiceWithLines) {
     issuedAt: formatDateTime(invoice.issuedAt),
     dueOn: formatDate(invoice.dueOn),
     statusLabel: status.label,
-    statusTag: status.tag,
+    statusTag: status.className,
     quotient: quotientWords(invoice.quotient),
     creditFor: invoice.creditFor,
     reason: invoice.reason,

@@ -1,3 +1,4 @@
+import type { ComputedLine } from '../domain/invoicing.ts';
 import type { DayCharge, PriceRule } from '../domain/tariffs.ts';
 import type {
   ActivityCost,
@@ -31,20 +32,8 @@ export interface NewInvoice {
   lines: NewInvoiceLine[];
 }
 
-export interface NewInvoiceLine {
-  memberId: number;
-  childName: string;
-  activityId: number;
-  activityName: string;
-  charge: DayCharge;
-  unitPriceCents: number;
-  quantity: number;
-  grossCents: number;
-  siblingReductionPercent: number;
-  reductionCents: number;
-  amountCents: number;
-  rule: PriceRule;
-  days: string[];
+/** A line to store: as computed, and for a credit note the line it credits. */
+export interface NewInvoiceLine extends ComputedLine {
   creditForLineId: number | null;
 }
 

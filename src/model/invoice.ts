@@ -1,4 +1,4 @@
-import type { DayCharge, PriceRule } from '../domain/tariffs.ts';
+import type { ComputedLine } from '../domain/invoicing.ts';
 
 /*
  * The shapes of invoices (DESIGN §7 Invoices), shared by the invoicing run (data, services), the
@@ -17,26 +17,13 @@ export type InvoiceKind = 'invoice' | 'credit_note';
  */
 export type InvoiceStatus = 'due' | 'overdue' | 'settled' | 'in_payment';
 
-/** One line: a child × an activity × a unit price, and the days it bills. */
-export interface InvoiceLine {
+/**
+ * One line: a child × an activity × a unit price, and the days it bills — as the run computes it
+ * (`ComputedLine` in src/domain/invoicing.ts: `charge` booked / no_show / unbooked, amounts in
+ * cents, the tariff `rule`, the sorted `days`), once stored.
+ */
+export interface InvoiceLine extends ComputedLine {
   id: number;
-  /** The child billed (a member of the family). */
-  memberId: number;
-  childName: string;
-  activityId: number;
-  activityName: string;
-  /** `booked`: booked and not cancelled before the cutoff, not justified-absent; `no_show` (booked, neither attended nor justified, where the commune bills it apart); `unbooked`: attended without booking. */
-  charge: DayCharge;
-  unitPriceCents: number;
-  quantity: number;
-  grossCents: number;
-  siblingReductionPercent: number;
-  reductionCents: number;
-  amountCents: number;
-  /** The tariff rule that gave the unit price (bracket, effort rate, no QF, non-resident). */
-  rule: PriceRule;
-  /** Every day this line bills, sorted. */
-  days: string[];
 }
 
 export interface Invoice {

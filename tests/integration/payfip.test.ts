@@ -1,10 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as cheerio from 'cheerio';
+import soap from 'soap';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPayfipProvider } from '../../src/integrations/payfip/payfip-provider.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
-import { UnknownPaymentError, type CreatePaymentRequest, type PaymentProvider } from '../../src/integrations/payfip/payment-provider.ts';
+import { WSDL_PATH } from '../../src/integrations/payfip/payfip-protocol.ts';
+import {
+  PaymentProviderError,
+  UnknownPaymentError,
+  type CreatePaymentRequest,
+  type PaymentProvider,
+} from '../../src/integrations/payfip/payment-provider.ts';
 
 /**
  * The PayFiP adapter against the local simulator, over real HTTP and SOAP: the adapter is the code
@@ -238,5 +245,113 @@ describe('PayFiP adapter against the local simulator', () => {
     const wsdl = await response.text();
     expect(wsdl).toContain('creerPaiementSecurise');
     expect(wsdl).toContain('recupererDetailPaiementSecurise');
+  });
+
+  it('notifies once when the card form is sent twice (a double click)', async () => {
+    const { idOp } = await provider.createPayment(paymentRequest());
+    const first = await payWithCard(idOp, TEST_CARDS.paid);
+    const again = await post(`${simulator.url}/tpa/carte`, { idop: idOp, cardType: 'CB', cardNumber: TEST_CARDS.refused });
+    expect(again.status).toBe(303);
+    expect(again.location).toBe(first.location);
+    await simulator.notificationsSettled();
+    expect(notifications.map((notification) => notification.body)).toEqual([`idop=${idOp}`]);
+    expect(await provider.paymentDetails(idOp)).toMatchObject({ result: 'paid' });
+  });
+
+  it('answers a malformed creerPaiementSecurise with a FonctionnelleErreur fault, as PayFiP does', async () => {
+    const client = await soap.createClientAsync(WSDL_PATH, { endpoint: simulator.soapUrl });
+    const arg0 = { exer: '2026', mel: 'parent@echirolles.example.org', montant: '4250', numcli: '123456', objet: 'Factures', refdet: 'AB', saisie: 'T', urlnotif: `${portalUrl}/n`, urlredirect: `${portalUrl}/r` };
+    const fault = await client.creerPaiementSecuriseAsync({ arg0 }).catch((caught: { root?: unknown; response?: { status: number } }) => caught);
+    expect(fault.response?.status).toBe(500);
+    expect(fault.root).toMatchObject({
+      Envelope: { Body: { Fault: { faultstring: 'fr.gouv.finances.cp.tpa.webservice.exceptions.FonctionnelleErreur', detail: { FonctionnelleErreur: { code: 'FORMAT' } } } } },
+    });
+  });
+});
+
+/**
+ * The simulator's `soap` server writes the answer's fields without a namespace prefix; PayFiP's
+ * own service qualifies them in its …/reponse namespace and puts the FonctionnelleErreur of a
+ * fault in that namespace too (the shape public integrations parse). This bare HTTP stand-in
+ * answers in that shape, written by hand, so the adapter is proven on it as well.
+ */
+describe('PayFiP adapter reading the real service\'s messages', () => {
+  const NS_SERVICE = 'http://securite.service.tpa.cp.finances.gouv.fr/services/mas_securite/contrat_paiement_securise/PaiementSecuriseService';
+  const NS_REPONSE = 'http://securite.service.tpa.cp.finances.gouv.fr/reponse';
+  let payfip: http.Server;
+  let payfipUrl: string;
+  const received: string[] = [];
+
+  const envelope = (body: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+
+  beforeAll(async () => {
+    payfip = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        received.push(body);
+        const idOp = /<(?:\w+:)?idOp[^>]*>([^<]*)</.exec(body)?.[1];
+        let status = 200;
+        let answer: string;
+        if (body.includes('creerPaiementSecurise')) {
+          answer = `<ns:creerPaiementSecuriseResponse xmlns:ns="${NS_SERVICE}"><return><idOp xmlns="${NS_REPONSE}">cc0cb210-1cd4-11ea-8cca-0213ad91a103</idOp></return></ns:creerPaiementSecuriseResponse>`;
+        } else if (idOp === 'en-cours') {
+          status = 500;
+          answer = `<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>fr.gouv.finances.cp.tpa.webservice.exceptions.FonctionnelleErreur</faultstring><detail><ns1:FonctionnelleErreur xmlns:ns1="${NS_REPONSE}"><code>P5</code><descriptif/><libelle>Résultat de la transaction non connu</libelle><message/><severite>2</severite></ns1:FonctionnelleErreur></detail></soapenv:Fault>`;
+        } else if (idOp === 'purgee') {
+          status = 500;
+          answer = `<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>fr.gouv.finances.cp.tpa.webservice.exceptions.FonctionnelleErreur</faultstring><detail><ns1:FonctionnelleErreur xmlns:ns1="${NS_REPONSE}"><code>P1</code><descriptif>IdOp incorrect.</descriptif><libelle>IdOp incorrect.</libelle><severite>2</severite></ns1:FonctionnelleErreur></detail></soapenv:Fault>`;
+        } else if (idOp === 'autre-erreur') {
+          status = 500;
+          answer = `<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>fr.gouv.finances.cp.tpa.webservice.exceptions.FonctionnelleErreur</faultstring><detail><ns1:FonctionnelleErreur xmlns:ns1="${NS_REPONSE}"><code>XX</code><libelle>Une erreur que le portail ne connait pas</libelle></ns1:FonctionnelleErreur></detail></soapenv:Fault>`;
+        } else {
+          answer = `<ns:recupererDetailPaiementSecuriseResponse xmlns:ns="${NS_SERVICE}"><return xmlns:r="${NS_REPONSE}"><r:dattrans>01122026</r:dattrans><r:exer>2026</r:exer><r:heurtrans>1205</r:heurtrans><r:idOp>${idOp}</r:idOp><r:mel>parent@echirolles.example.org</r:mel><r:montant>4250</r:montant><r:numauto>112233</r:numauto><r:numcli>123456</r:numcli><r:objet>Factures</r:objet><r:refdet>PAI2026000001</r:refdet><r:resultrans>V</r:resultrans><r:saisie>W</r:saisie></return></ns:recupererDetailPaiementSecuriseResponse>`;
+        }
+        response.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
+        response.end(envelope(answer));
+      });
+    });
+    await new Promise<void>((resolve) => payfip.listen(0, '127.0.0.1', resolve));
+    payfipUrl = `http://127.0.0.1:${(payfip.address() as AddressInfo).port}/tpa/services/securite`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => payfip.close(() => resolve()));
+  });
+
+  it('sends creerPaiementSecurise wrapped in arg0 and reads the idOp qualified in …/reponse', async () => {
+    const real = createPayfipProvider({ soapUrl: payfipUrl });
+    const { idOp } = await real.createPayment(paymentRequest({ refdet: 'PAI2026000001' }));
+    expect(idOp).toBe('cc0cb210-1cd4-11ea-8cca-0213ad91a103');
+    const sent = received.at(-1)!;
+    expect(sent).toMatch(/<\w+:creerPaiementSecurise[\s>]/);
+    expect(sent).toMatch(/<arg0>.*<\w+:refdet[^>]*>PAI2026000001<\/\w+:refdet>.*<\/arg0>/s);
+    expect(sent).toMatch(/<\w+:montant[^>]*>4250</);
+    expect(real.paymentPageUrl(idOp)).toBe('http://127.0.0.1:' + new URL(payfipUrl).port + '/tpa/paiementws.web?idop=cc0cb210-1cd4-11ea-8cca-0213ad91a103');
+  });
+
+  it('reads a qualified detail (a direct-debit payment, V) as paid', async () => {
+    const real = createPayfipProvider({ soapUrl: payfipUrl });
+    expect(await real.paymentDetails('cc0cb210-1cd4-11ea-8cca-0213ad91a103')).toEqual({
+      result: 'paid',
+      resultrans: 'V',
+      amountCents: 4250,
+      refdet: 'PAI2026000001',
+      dattrans: '01122026',
+      heurtrans: '1205',
+      numauto: '112233',
+    });
+  });
+
+  it('reads the P5 fault as unknown_yet, P1 as an unknown operation, and any other code as a provider error', async () => {
+    const real = createPayfipProvider({ soapUrl: payfipUrl });
+    expect(await real.paymentDetails('en-cours')).toEqual({ result: 'unknown_yet' });
+    await expect(real.paymentDetails('purgee')).rejects.toBeInstanceOf(UnknownPaymentError);
+    const other = await real.paymentDetails('autre-erreur').catch((caught: unknown) => caught);
+    expect(other).toBeInstanceOf(PaymentProviderError);
+    expect(other).not.toBeInstanceOf(UnknownPaymentError);
+    expect(other).toMatchObject({ code: 'XX' });
   });
 });

@@ -4,6 +4,7 @@ import * as cheerio from 'cheerio';
 import soap from 'soap';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPayfipProvider } from '../../src/integrations/payfip/payfip-provider.ts';
+import { fixedClock } from '../../src/integrations/clock.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { WSDL_PATH } from '../../src/integrations/payfip/payfip-protocol.ts';
 import {
@@ -29,6 +30,7 @@ let portal: http.Server;
 let portalUrl: string;
 let notifications: Notification[] = [];
 let refdetCounter = 0;
+const clock = fixedClock(new Date('2026-12-01T11:05:00Z'));
 
 beforeAll(async () => {
   portal = http.createServer((request, response) => {
@@ -44,11 +46,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
   portalUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
-  simulator = await startPayfipSimulator({ now: () => new Date('2026-12-01T11:05:00Z') });
+  simulator = await startPayfipSimulator({ now: clock.now });
   provider = createPayfipProvider({ soapUrl: simulator.soapUrl });
 });
 
 afterEach(() => {
+  clock.set(new Date('2026-12-01T11:05:00Z'));
   simulator.setNotification({ kind: 'send' });
   notifications = [];
 });
@@ -190,6 +193,21 @@ describe('PayFiP adapter against the local simulator', () => {
     const back = await post(`${simulator.url}/tpa/paiementws.web`, { idop: idOp, action: 'abandonner' });
     expect(back.location).toBe(request.urlredirect);
     expect(await provider.paymentDetails(idOp)).toMatchObject({ result: 'cancelled' });
+  });
+
+  it('refuses to go on after the 15 minutes an idOp is valid, and still answers unknown_yet (P5) as PayFiP does', async () => {
+    const request = paymentRequest();
+    const { idOp } = await provider.createPayment(request);
+    expect((await get(provider.paymentPageUrl(idOp))).status).toBe(200);
+    clock.set(new Date('2026-12-01T11:20:01Z'));
+    const late = await get(provider.paymentPageUrl(idOp));
+    expect(late.status).toBe(410);
+    expect(late.$('h1').text()).toBe('Délai de paiement dépassé');
+    expect(late.$('a.button').attr('href')).toBe(request.urlredirect);
+    const card = await post(`${simulator.url}/tpa/carte`, { idop: idOp, cardType: 'CB', cardNumber: TEST_CARDS.paid });
+    expect(card.status).toBe(410);
+    expect(await provider.paymentDetails(idOp)).toEqual({ result: 'unknown_yet' });
+    expect(notifications).toEqual([]);
   });
 
   it('throws UnknownPaymentError for an idOp PayFiP never issued (P1)', async () => {

@@ -74,12 +74,21 @@ interface Operation {
   urlnotif: string;
   urlredirect: string;
   saisie: string;
+  createdAt: number;
   emailConfirmed: boolean;
   outcome?: { resultrans: 'P' | 'R' | 'A'; dattrans: string; heurtrans: string; numauto?: string; cardType?: string };
 }
 
 type Fields = Record<string, string>;
 type FieldErrors = Array<{ field: string; message: string }>;
+
+/**
+ * How long the payer has on the payment site: PayFiP's idOp is valid 15 minutes. Past it the site
+ * refuses to go on, and recupererDetailPaiementSecurise keeps answering P5 (as PayFiP does until
+ * its night purge, after which it answers P1): the portal must decide itself that such a payment
+ * has expired.
+ */
+export const OPERATION_VALIDITY_MS = 15 * 60_000;
 
 const CARD_PAGE_PATH = '/tpa/carte';
 const TICKET_PAGE_PATH = '/tpa/ticket';
@@ -123,6 +132,7 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
             urlnotif: request.urlnotif!,
             urlredirect: request.urlredirect!,
             saisie: request.saisie!,
+            createdAt: now().getTime(),
             emailConfirmed: false,
           });
           log(`payfip-simulator: operation ${idOp} created for refdet ${request.refdet}`);
@@ -227,6 +237,16 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
         response,
         404,
         page('Opération inconnue', '<h1>Opération inconnue</h1><p>Ce lien de paiement ne correspond à aucune opération. Retournez sur le site de votre commune pour recommencer.</p>'),
+      );
+    }
+    if (!operation.outcome && now().getTime() - operation.createdAt > OPERATION_VALIDITY_MS) {
+      return sendHtml(
+        response,
+        410,
+        page(
+          'Délai de paiement dépassé',
+          `<h1>Délai de paiement dépassé</h1><p>Ce paiement n’a pas été fait dans les 15 minutes : aucune somme n’a été débitée. Retournez sur le site de votre commune pour recommencer.</p><p><a class="button" href="${escapeHtml(operation.urlredirect)}">Retourner sur le site de la commune</a></p>`,
+        ),
       );
     }
     if (operation.outcome && url.pathname !== TICKET_PAGE_PATH && url.pathname !== RETURN_PATH) {

@@ -208,6 +208,20 @@ const billingSchema = z
   })
   .strict();
 
+/**
+ * Online payment (DESIGN §7 Payment): the provider and the commune's account with it. PayFiP
+ * gives each régie a 6-digit client number (numcli) and a mode: T test, X activation (the first
+ * real payments, checked by the DGFiP), W production. Nothing secret here: PayFiP's Régie
+ * Web-Service has no credential beyond numcli; its address comes from the environment (PAYFIP_URL).
+ */
+const paymentSchema = z
+  .object({
+    provider: z.literal('payfip'),
+    numcli: z.string().regex(/^\d{6}$/, 'numéro client PayFiP : 6 chiffres'),
+    saisie: z.enum(['T', 'X', 'W'], { error: 'T (test), X (activation) ou W (production) attendu' }),
+  })
+  .strict();
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -258,6 +272,7 @@ export const communeFileSchema = z
     activities: z.array(activitySchema).min(1),
     documentTypes: z.array(documentTypeSchema).default([]),
     billing: billingSchema.default({ dueDays: 30, residentCities: [] }),
+    payment: paymentSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -282,6 +297,9 @@ export const communeFileSchema = z
     });
     if (!file.contacts.email && file.contacts.phones.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'au moins un téléphone ou une adresse e-mail' });
+    }
+    if (file.features.onlinePayment && !file.payment) {
+      ctx.addIssue({ code: 'custom', path: ['payment'], message: 'requis quand features.onlinePayment est activé (numéro client PayFiP et mode)' });
     }
     if (file.features.selfRegistration !== (file.signIn.accountCreation === 'self_registration')) {
       ctx.addIssue({

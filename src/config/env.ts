@@ -25,6 +25,9 @@ const envSchema = z
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://… or smtps://…').optional(),
     SMTP_FROM: z.string().min(3).default('Espace Famille <no-reply@espace-famille.localhost>'),
     MAIL_WORKER: booleanish.default(true),
+    // PayFiP's SOAP endpoint (https://www.payfip.gouv.fr/tpa/services/securite). No default: outside
+    // production, unset means the local PayFiP simulator (src/integrations/payfip/payfip-simulator.ts).
+    PAYFIP_URL: z.url({ protocol: /^https?$/, error: 'http(s) URL of the PayFiP SOAP endpoint' }).optional(),
     MAIL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
@@ -43,6 +46,9 @@ const envSchema = z
       if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
       if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
       if (!env.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'required in production (links in e-mails)' });
+      if (env.PAYFIP_URL && !env.PAYFIP_URL.startsWith('https://')) {
+        ctx.addIssue({ code: 'custom', path: ['PAYFIP_URL'], message: 'https only in production (payment results travel on it)' });
+      }
     }
   });
 

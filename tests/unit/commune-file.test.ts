@@ -87,11 +87,33 @@ describe('parseCommuneFile', () => {
     ['a rate with too many decimals', (f: Record<string, any>) => (f.activities[0].tariff = { effort: { rate: 0.00651234, floor: 130, ceiling: 480 } }), 'echirolles.json: activities.0.tariff.effort.rate: taux à six décimales au plus'],
     ['a penalty that is not cents', (f: Record<string, any>) => (f.activities[0].tariff.noShow = { penalty: '2,50' }), 'echirolles.json: activities.0.tariff.noShow'],
     ['sibling reductions out of order', (f: Record<string, any>) => (f.activities[4].tariff.siblingReduction = [{ fromChild: 3, percent: 20 }, { fromChild: 2, percent: 10 }]), 'echirolles.json: activities.4.tariff.siblingReduction.1.fromChild: rangées par rang'],
+    ['a PayFiP client number that is not 6 digits', (f: Record<string, any>) => (f.payment.numcli = '12345'), 'echirolles.json: payment.numcli: numéro client PayFiP : 6 chiffres'],
+    ['an unknown PayFiP mode', (f: Record<string, any>) => (f.payment.saisie = 'M'), 'echirolles.json: payment.saisie: T (test), X (activation) ou W (production)'],
+    ['a provider other than PayFiP', (f: Record<string, any>) => (f.payment.provider = 'stripe'), 'echirolles.json: payment.provider: '],
+    ['online payment without a payment block', (f: Record<string, any>) => delete f.payment, 'echirolles.json: payment: requis quand features.onlinePayment est activé'],
   ])('names the file and the field for %s', (_label, breakIt, expected) => {
     const file = echirolles();
     breakIt(file);
     expect(() => parseCommuneFile('echirolles.json', file)).toThrow(CommuneFileError);
     expect(() => parseCommuneFile('echirolles.json', file)).toThrow(expected);
+  });
+});
+
+describe('the payment block', () => {
+  it('gives each shipped commune its PayFiP client number, in test mode', () => {
+    const files = loadCommuneFiles(COMMUNE_FILES_DIR);
+    expect(files.map((file) => file.payment)).toEqual([
+      { provider: 'payfip', numcli: '100381', saisie: 'T' },
+      { provider: 'payfip', numcli: '100782', saisie: 'T' },
+      { provider: 'payfip', numcli: '100783', saisie: 'T' },
+    ]);
+  });
+
+  it('may be left out by a commune that does not take payments online', () => {
+    const file = echirolles();
+    file.features.onlinePayment = false;
+    delete file.payment;
+    expect(parseCommuneFile('echirolles.json', file).payment).toBeUndefined();
   });
 });
 

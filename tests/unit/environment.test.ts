@@ -45,6 +45,32 @@ describe('parseEnv', () => {
   });
 });
 
+describe('PAYFIP_URL', () => {
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+    DATABASE_URL: 'postgres://u:p@db:5432/espace_famille',
+    SMTP_URL: 'smtp://mail:1025',
+    PUBLIC_URL: 'https://famille.example.fr',
+  };
+
+  it('has no default: unset outside production means the local simulator', () => {
+    expect(parseEnv({ NODE_ENV: 'development' }).PAYFIP_URL).toBeUndefined();
+    expect(parseEnv(production).PAYFIP_URL).toBeUndefined();
+  });
+
+  it('takes PayFiP\'s endpoint, over https only in production', () => {
+    expect(parseEnv({ ...production, PAYFIP_URL: 'https://www.payfip.gouv.fr/tpa/services/securite' }).PAYFIP_URL).toBe(
+      'https://www.payfip.gouv.fr/tpa/services/securite',
+    );
+    expect(() => parseEnv({ ...production, PAYFIP_URL: 'http://www.payfip.gouv.fr/tpa/services/securite' })).toThrow(/PAYFIP_URL: https only/);
+    expect(parseEnv({ NODE_ENV: 'development', PAYFIP_URL: 'http://127.0.0.1:3999/tpa/services/securite' }).PAYFIP_URL).toBe(
+      'http://127.0.0.1:3999/tpa/services/securite',
+    );
+    expect(() => parseEnv({ NODE_ENV: 'development', PAYFIP_URL: 'ftp://payfip' })).toThrow(/PAYFIP_URL/);
+  });
+});
+
 describe('isLoopback', () => {
   it.each([
     ['127.0.0.1', true],

@@ -1,5 +1,3 @@
-import type { InvoiceKind } from '../model/invoice.ts';
-import type { PaymentMethod } from '../model/payment.ts';
 
 /*
  * What may be paid (DESIGN §7 Payment; issue 12), pure: the server decides which invoices are payable
@@ -13,7 +11,7 @@ export const ONLINE_MINIMUM_CENTS = 100;
 export interface PaymentCandidate {
   id: number;
   familyId: number;
-  kind: InvoiceKind;
+  kind: 'invoice' | 'credit_note';
   settledAt: Date | null;
   /** Its total less the credit notes that correct it, cents. */
   leftToPayCents: number;
@@ -42,7 +40,7 @@ export function payableRefusal(candidate: PaymentCandidate | undefined, familyId
  * invoices (never an amount the form sends). The first refusal found, in the order
  * not_found, settled, in_payment, names every invoice it concerns.
  */
-export function checkPayment(familyId: number, requestedIds: readonly number[], candidates: readonly PaymentCandidate[], method: PaymentMethod): PaymentCheck {
+export function checkPayment(familyId: number, requestedIds: readonly number[], candidates: readonly PaymentCandidate[], method: 'online' | 'counter' | 'direct_debit'): PaymentCheck {
   const ids = [...new Set(requestedIds)];
   if (!ids.length) return { ok: false, refusal: 'none', invoiceIds: [] };
   const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));

@@ -304,3 +304,31 @@ describe('settle', () => {
     expect(await settledAt(billed.october)).toBeNull();
   });
 });
+
+describe('GET /:commune/historique?vue=paiements', () => {
+  it('lists the family’s payments of the period: date and time, invoices, amount, means and receipt; another family’s are not there', async () => {
+    const billed = await billedFamily();
+    const other = await billedFamily();
+    const outcome = await payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.october, billed.november], 'cash');
+    await payments().recordCounterPayment(commune, staff.user, other.family.familyId, [other.october], 'cash');
+    const page = await billed.family.parents[0]!.agent.get(`/${SLUG}/historique?vue=paiements&periode=semaine`).expect(200);
+    const $ = html(page.text);
+    expect($('main nav.tabs a[aria-current="page"]').text()).toBe('Paiements');
+    expect($('main form[method="get"] input[name="vue"]').val()).toBe('paiements');
+    const rows = $('main table tbody tr');
+    expect(rows).toHaveLength(1);
+    const row = rows.first().text().replace(/[\s\u00a0\u202f]+/g, ' ');
+    expect(row).toContain('lundi 23 novembre 2026 à 09h00');
+    expect(row).toContain(`n° ${billed.numbers.october} (octobre 2026) : 42,50 €`);
+    expect(row).toContain(`n° ${billed.numbers.november} (novembre 2026) : 8,50 €`);
+    expect(row).toContain('51,00 €');
+    expect(row).toContain('Paiement au guichet – espèces');
+    expect(rows.first().find('a[download]').attr('href')).toBe(`/${SLUG}/paiements/${outcome.paymentId}/recu.pdf`);
+    expect(row).not.toContain(other.numbers.october);
+
+    const lastMonth = await other.family.parents[0]!.agent.get(`/${SLUG}/historique?vue=paiements&periode=mois`).expect(200);
+    expect(html(lastMonth.text)('main table tbody tr')).toHaveLength(1);
+    const none = await (await freshFamily(t, SLUG, { prefix: 'Rien' })).parents[0]!.agent.get(`/${SLUG}/historique?vue=paiements`).expect(200);
+    expect(html(none.text)('main table tbody').text()).toContain('Aucun paiement sur cette période.');
+  });
+});

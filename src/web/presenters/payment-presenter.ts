@@ -58,3 +58,8 @@ export function presentPayment(payment: Payment) {
     invoices: payment.invoices.map((invoice) => ({ id: invoice.invoiceId, number: invoice.number, period: monthWords(invoice.periodStart), amount: formatAmount(invoice.amountCents) })),
   };
 }
+
+/** The family's payments in the history: when, how, which invoices, how much, the receipt when paid. */
+export function presentPaymentHistory(payments: Payment[]) {
+  return payments.map((payment) => ({ ...presentPayment(payment), dateTime: formatDateTime(payment.paidAt ?? payment.createdAt) }));
+}

@@ -1,5 +1,5 @@
 import type { PaymentRefusal } from '../domain/payment-rules.ts';
-import type { CounterMeans, PaymentMethod, PaymentStatus } from '../model/payment.ts';
+import type { CounterMeans, Payment, PaymentMethod, PaymentStatus } from '../model/payment.ts';
 import { formatAmount } from './format.ts';
 
 /** The words of payments (DESIGN §7 Payment), from the codes of `src/model/payment.ts` and the payment rules. */
@@ -46,4 +46,12 @@ export const CHEQUE_NUMBER_MISSING = 'Indiquez le numéro du chèque';
 export function counterPaymentOutcomeWords(outcome: { receiptNumber: string; amountCents: number; invoiceNumbers: string[] }): string {
   const count = outcome.invoiceNumbers.length;
   return `Paiement de ${formatAmount(outcome.amountCents)} encaissé : ${count > 1 ? `${count} factures soldées` : 'facture soldée'}, reçu n° ${outcome.receiptNumber}.`;
+}
+
+/** How a payment was made: « Paiement au guichet – chèque n° 1234567 (Banque Alpine) », « Paiement en ligne ». */
+export function paymentMeansWords(payment: Pick<Payment, 'method' | 'counterMeans' | 'chequeNumber' | 'chequeBank'>): string {
+  if (payment.method !== 'counter' || !payment.counterMeans) return PAYMENT_METHOD_WORDS[payment.method];
+  const means = payment.counterMeans === 'cesu' ? 'CESU' : COUNTER_MEANS_WORDS[payment.counterMeans].toLocaleLowerCase('fr');
+  const cheque = payment.counterMeans === 'cheque' && payment.chequeNumber ? ` n° ${payment.chequeNumber}${payment.chequeBank ? ` (${payment.chequeBank})` : ''}` : '';
+  return `${PAYMENT_METHOD_WORDS.counter} – ${means}${cheque}`;
 }

@@ -135,6 +135,13 @@ describe('counter payments (« Encaisser au guichet »)', () => {
     const other = await billedFamily();
     await other.family.parents[0]!.agent.get(`/${SLUG}/paiements/${payment.id}/recu.pdf`).expect(404);
 
+    // Another commune's staff, or an id that names no row: not found.
+    const villennes = await demoAgent(t, 'villennes');
+    await villennes.agent.get(`/villennes/admin/paiements/${payment.id}`).expect(404);
+    await billed.family.parents[0]!.agent.get(`/${SLUG}/paiements/0${payment.id}/recu.pdf`).expect(404);
+    // A parent does not reach the staff pages.
+    await billed.family.parents[0]!.agent.get(`/${SLUG}/admin/paiements/${payment.id}`).expect((response) => expect(response.status).not.toBe(200));
+
     // The invoices now read « Soldée » for the family.
     const list = await billed.family.parents[0]!.agent.get(`/${SLUG}/factures?statut=soldees`).expect(200);
     expect(html(list.text)('table tbody tr').text()).toContain('Soldée');

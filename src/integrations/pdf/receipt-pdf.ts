@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { formatAmount, formatDate, formatDateTime } from '../../i18n/format.ts';
 import { invoicePeriodWords } from '../../i18n/invoice-words.ts';
-import { COUNTER_MEANS_WORDS, PAYMENT_METHOD_WORDS } from '../../i18n/payment-words.ts';
+import { paymentMeansWords } from '../../i18n/payment-words.ts';
 import type { Commune } from '../../model/commune.ts';
 import type { Family } from '../../model/family.ts';
 import type { Payment } from '../../model/payment.ts';
@@ -20,14 +20,6 @@ const MARGIN = 48;
 const INK = '#1b1b1b';
 const MUTED = '#4a4a4a';
 const RULE = '#b0b4ba';
-
-/** How the payment was made: « Paiement au guichet – chèque n° 1234567 (Banque) ». */
-function meansWords(payment: Payment): string {
-  if (payment.method !== 'counter' || !payment.counterMeans) return PAYMENT_METHOD_WORDS[payment.method];
-  const means = COUNTER_MEANS_WORDS[payment.counterMeans].toLocaleLowerCase('fr');
-  const cheque = payment.counterMeans === 'cheque' && payment.chequeNumber ? ` n° ${payment.chequeNumber}${payment.chequeBank ? ` (${payment.chequeBank})` : ''}` : '';
-  return `${PAYMENT_METHOD_WORDS.counter} – ${payment.counterMeans === 'cesu' ? 'CESU' : means}${cheque}`;
-}
 
 /**
  * The receipt (« quittance ») of a paid payment (pdfkit), pure: the régie top left, the family top
@@ -80,7 +72,7 @@ export function renderReceiptPdf({ payment, commune, address }: ReceiptPdfData):
   y = doc.y + 6;
   const facts: [string, string][] = [
     ['Payé le', formatDateTime(paidAt)],
-    ['Mode de paiement', meansWords(payment)],
+    ['Mode de paiement', paymentMeansWords(payment)],
     ['Montant reçu', formatAmount(payment.amountCents)],
   ];
   for (const [label, value] of facts) {

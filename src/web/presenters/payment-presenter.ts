@@ -1,6 +1,6 @@
 import { formatAmount, formatDate, formatDateTime } from '../../i18n/format.ts';
 import { INVOICE_STATUS_WORDS, monthWords } from '../../i18n/invoicing-words.ts';
-import { COUNTER_MEANS_WORDS, PAYMENT_METHOD_WORDS, PAYMENT_STATUS_WORDS } from '../../i18n/payment-words.ts';
+import { COUNTER_MEANS_WORDS, PAYMENT_STATUS_WORDS, paymentMeansWords } from '../../i18n/payment-words.ts';
 import { COUNTER_MEANS } from '../../model/payment.ts';
 import type { Payment } from '../../model/payment.ts';
 import type { CounterForm } from '../../services/payment-service.ts';
@@ -30,13 +30,6 @@ export function presentCounterForm(form: CounterForm) {
     payableCount: form.invoices.filter((invoice) => invoice.payable).length,
     means: COUNTER_MEANS_OPTIONS,
   };
-}
-
-/** How a payment was made, in words: « Paiement au guichet – chèque n° 1234567 ». */
-export function paymentMeansWords(payment: Payment): string {
-  if (payment.method !== 'counter' || !payment.counterMeans) return PAYMENT_METHOD_WORDS[payment.method];
-  const means = payment.counterMeans === 'cesu' ? 'CESU' : COUNTER_MEANS_WORDS[payment.counterMeans].toLocaleLowerCase('fr');
-  return `${PAYMENT_METHOD_WORDS.counter} – ${means}${payment.counterMeans === 'cheque' && payment.chequeNumber ? ` n° ${payment.chequeNumber}` : ''}`;
 }
 
 /** One payment: its receipt, when and how it was paid, the invoices it settled. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import type { User } from '../../src/data/user-repository.ts';
 import { NotFoundError, ValidationError } from '../../src/domain/errors.ts';
+import { PaymentClosedError } from '../../src/services/payment-service.ts';
 import { addChild, communeOf, demoAgent, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
@@ -300,6 +301,22 @@ describe('settle', () => {
     expect(payment).toMatchObject({ status: 'paid', receipt_number: first.receiptNumber, provider_result: 'V' });
     expect(await settledAt(billed.october)).toEqual(first.paidAt);
     expect(await settledAt(billed.november)).toEqual(first.paidAt);
+  });
+
+  it('settles an expired payment whose money came late while its invoices are free; refuses it once another payment took them', async () => {
+    const billed = await billedFamily();
+    const parent = billed.family.parents[0]!.user;
+    const expiresAt = new Date(NOW.getTime() + 20 * 60_000);
+    const late = await payments().openOnline(commune, parent, billed.family.familyId, [billed.october], expiresAt);
+    await payments().close(commune, late.paymentId, 'expired');
+    expect((await payments().settle(commune, late.paymentId, 'P')).changed).toBe(true);
+    expect(await settledAt(billed.october)).not.toBeNull();
+
+    const taken = await payments().openOnline(commune, parent, billed.family.familyId, [billed.november], expiresAt);
+    await payments().close(commune, taken.paymentId, 'expired');
+    await payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.november], 'cash');
+    await expect(payments().settle(commune, taken.paymentId, 'P')).rejects.toBeInstanceOf(PaymentClosedError);
+    expect(await db()('payments').where({ id: taken.paymentId }).first()).toMatchObject({ status: 'expired', receipt_number: null });
   });
 
   it('refuses to settle a refused payment, and an unknown one', async () => {

@@ -183,6 +183,20 @@ export function paymentRepository(db: Executor) {
       return result.rows[0]?.status;
     },
 
+    /** Keeps the provider's operation id and reference on a pending payment; false when it is not pending. */
+    async recordProviderOperation(communeId: number, paymentId: number, operationId: string, reference: string | null, executor: Executor = db): Promise<boolean> {
+      const count = await executor('payments')
+        .where({ commune_id: communeId, id: paymentId, status: 'pending' })
+        .update({ provider_operation_id: operationId, provider_reference: reference });
+      return count > 0;
+    },
+
+    /** The id of the payment of a provider's operation id, undefined when unknown. */
+    async idOfProviderOperation(communeId: number, operationId: string, executor: Executor = db): Promise<number | undefined> {
+      const row = (await executor('payments').where({ commune_id: communeId, provider_operation_id: operationId }).first('id')) as { id: number } | undefined;
+      return row?.id;
+    },
+
     /** Records a payment paid, with its receipt number (its invoices' links follow). */
     async markPaid(communeId: number, paymentId: number, paidAt: Date, receipt: string, providerResult: string | null, executor: Executor): Promise<void> {
       await executor('payments')

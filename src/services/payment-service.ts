@@ -225,17 +225,15 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       });
     },
 
-    /** Keeps the provider's operation id (PayFiP's idOp, unique per commune) and reference on a pending payment. */
-    async recordProviderOperation(commune: Commune, paymentId: number, operationId: string, reference: string | null = null): Promise<void> {
-      await db('payments')
-        .where({ commune_id: commune.id, id: paymentId, status: 'pending' })
-        .update({ provider_operation_id: operationId, provider_reference: reference });
+    /** Keeps the provider's operation id (PayFiP's idOp, unique per commune) and reference on a pending payment; false when it is not pending. */
+    async recordProviderOperation(commune: Commune, paymentId: number, operationId: string, reference: string | null = null): Promise<boolean> {
+      return payments.recordProviderOperation(commune.id, paymentId, operationId, reference);
     },
 
     /** The payment of a provider's operation id, undefined when unknown (a forged notification). */
     async findByProviderOperation(commune: Commune, operationId: string): Promise<Payment | undefined> {
-      const row = (await db('payments').where({ commune_id: commune.id, provider_operation_id: operationId }).first('id')) as { id: number } | undefined;
-      return row && payments.find(commune.id, row.id);
+      const id = await payments.idOfProviderOperation(commune.id, operationId);
+      return id === undefined ? undefined : payments.find(commune.id, id);
     },
 
     /** Closes a pending payment as refused, cancelled or expired: its invoices are payable again at once. False when it was not pending. */

@@ -291,6 +291,9 @@ describe('settle', () => {
     const billed = await billedFamily();
     const pending = await payments().openOnline(commune, billed.family.parents[0]!.user, billed.family.familyId, [billed.october, billed.november], new Date(NOW.getTime() + 20 * 60_000));
     const counterBefore = await db()('counters').where({ commune_id: commune.id, series: 'receipt', year: 2026 }).first();
+    expect(await payments().recordProviderOperation(commune, pending.paymentId, `op-${pending.paymentId}`, 'REFDET01')).toBe(true);
+    expect((await payments().findByProviderOperation(commune, `op-${pending.paymentId}`))?.id).toBe(pending.paymentId);
+    expect(await payments().findByProviderOperation(commune, 'unknown-op')).toBeUndefined();
     const first = await payments().settle(commune, pending.paymentId, 'V');
     expect(first.changed).toBe(true);
     const again = await Promise.all(Array.from({ length: 10 }, () => payments().settle(commune, pending.paymentId, 'V')));

@@ -219,6 +219,17 @@ export function paymentRepository(db: Executor) {
       return count > 0;
     },
 
+    /** The payments that hold or held an invoice (every status), the latest first. */
+    async listForInvoice(communeId: number, invoiceId: number, executor: Executor = db): Promise<Payment[]> {
+      const result = await executor.raw<{ rows: PaymentRow[] }>(
+        `${PAYMENT_SELECT}
+          WHERE p.commune_id = ? AND EXISTS (SELECT 1 FROM payment_invoices pi WHERE pi.commune_id = p.commune_id AND pi.payment_id = p.id AND pi.invoice_id = ?)
+          ORDER BY p.created_at DESC, p.id DESC`,
+        [communeId, invoiceId],
+      );
+      return result.rows.map(toPayment);
+    },
+
     /** The family's payments (every status), the latest first; `from`/`to` bound their creation. */
     async listForFamily(communeId: number, familyId: number, range: { from?: Date; to?: Date } = {}, executor: Executor = db): Promise<Payment[]> {
       const result = await executor.raw<{ rows: PaymentRow[] }>(

@@ -269,6 +269,11 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       };
     },
 
+    /** The payments of one invoice of the commune (staff), every status, the latest first. */
+    async listForInvoice(commune: Commune, invoiceId: number): Promise<Payment[]> {
+      return payments.listForInvoice(commune.id, invoiceId);
+    },
+
     /** The family's payments, the latest first; `from`/`to` bound when they were made. */
     async listForFamily(commune: Commune, familyId: number, range: { from?: Date; to?: Date } = {}): Promise<Payment[]> {
       return payments.listForFamily(commune.id, familyId, range);

@@ -143,6 +143,18 @@ describe('counter payments (« Encaisser au guichet »)', () => {
     // A parent does not reach the staff pages.
     await billed.family.parents[0]!.agent.get(`/${SLUG}/admin/paiements/${payment.id}`).expect((response) => expect(response.status).not.toBe(200));
 
+    // The invoice's page says which receipt paid it, and no longer offers the counter.
+    const invoicePage = html((await staff.agent.get(`/${SLUG}/admin/facturation/factures/${billed.october}`).expect(200)).text);
+    expect(invoicePage('#payments-title').text()).toContain('(1)');
+    expect(invoicePage(`a[href="/${SLUG}/admin/paiements/${payment.id}"]`).text()).toBe(`Reçu n° ${payment.receipt_number}`);
+    expect(invoicePage('a[href*="/encaissement"]')).toHaveLength(0);
+    const unpaid = html((await staff.agent.get(`/${SLUG}/admin/facturation/factures/${other.november}`).expect(200)).text);
+    expect(unpaid('a[href*="/encaissement"]').attr('href')).toBe(`/${SLUG}/admin/familles/${other.family.familyId}/encaissement?facture=${other.november}`);
+    expect(unpaid('#payments-title')).toHaveLength(0);
+
+    const familyFile = html((await staff.agent.get(`/${SLUG}/admin/familles/${billed.family.familyId}`).expect(200)).text);
+    expect(familyFile(`a[href="/${SLUG}/admin/familles/${billed.family.familyId}/encaissement"]`).text()).toBe('Encaisser au guichet');
+
     // The invoices now read « Soldée » for the family.
     const list = await billed.family.parents[0]!.agent.get(`/${SLUG}/factures?statut=soldees`).expect(200);
     expect(html(list.text)('table tbody tr').text()).toContain('Soldée');

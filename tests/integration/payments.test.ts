@@ -278,6 +278,9 @@ describe('one invoice, paid once', () => {
     const list = await parent.agent.get(`/${SLUG}/factures`).expect(200);
     expect(html(list.text)('table tbody tr').text()).toContain('En cours de paiement');
     await expect(payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.october], 'cash')).rejects.toThrow(/déjà dans un paiement en cours/);
+    const form = html((await staff.agent.get(`/${SLUG}/admin/familles/${billed.family.familyId}/encaissement`).expect(200)).text);
+    expect(form(`#field-factures-${billed.october}`).attr('disabled')).toBeDefined();
+    expect(form(`#field-factures-${billed.november}`).attr('disabled')).toBeUndefined();
     expect(await payments().close(commune, pending.paymentId, 'refused', 'R')).toBe(true);
     const freed = await payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.october], 'cash');
     expect(freed.invoiceNumbers).toEqual([billed.numbers.october]);

@@ -94,9 +94,9 @@ export function paymentRepository(db: Executor) {
   async function candidates(communeId: number, invoiceIds: readonly number[], executor: Executor = db): Promise<PaymentCandidate[]> {
     if (!invoiceIds.length) return [];
     const result = await executor.raw<{
-      rows: { id: number; family_id: number; kind: 'invoice' | 'credit_note'; settled_at: Date | null; left_to_pay: number; in_live_payment: boolean }[];
+      rows: { id: number; number: string; family_id: number; kind: 'invoice' | 'credit_note'; settled_at: Date | null; left_to_pay: number; in_live_payment: boolean }[];
     }>(
-      `SELECT i.id, i.family_id, i.kind, i.settled_at,
+      `SELECT i.id, i.number, i.family_id, i.kind, i.settled_at,
               (i.total_cents + coalesce((SELECT sum(c.total_cents) FROM invoices c
                                           WHERE c.commune_id = i.commune_id AND c.credit_for_invoice_id = i.id), 0))::int AS left_to_pay,
               EXISTS (SELECT 1 FROM payment_invoices pi
@@ -107,6 +107,7 @@ export function paymentRepository(db: Executor) {
     );
     return result.rows.map((row) => ({
       id: row.id,
+      number: row.number,
       familyId: row.family_id,
       kind: row.kind,
       settledAt: row.settled_at,

@@ -10,6 +10,8 @@ export const ONLINE_MINIMUM_CENTS = 100;
 /** An invoice as the payment rules see it, read under its row lock. */
 export interface PaymentCandidate {
   id: number;
+  /** « FAC-2026-000123 », to name it in a refusal. */
+  number: string;
   familyId: number;
   kind: 'invoice' | 'credit_note';
   settledAt: Date | null;

@@ -1,7 +1,7 @@
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { checkPayment, receiptNumber, type PaymentCheck } from '../domain/payment-rules.ts';
+import { checkPayment, receiptNumber, type PaymentCandidate, type PaymentCheck } from '../domain/payment-rules.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
@@ -69,13 +69,11 @@ export function paymentService(repositories: Repositories, clock: Clock) {
   const { db, payments, invoices, counters, families, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
 
-  async function refusal(commune: Commune, check: Extract<PaymentCheck, { ok: false }>, trx: Transaction): Promise<Error> {
+  function refusal(commune: Commune, check: Extract<PaymentCheck, { ok: false }>, candidates: readonly PaymentCandidate[]): Error {
     if (check.refusal === 'not_found') return new NotFoundError(`invoices ${check.invoiceIds.join(', ')} not payable by this family in commune ${commune.id}`);
-    const rows = check.invoiceIds.length
-      ? ((await trx('invoices').where({ commune_id: commune.id }).whereIn('id', check.invoiceIds).orderBy('number').select('number')) as { number: string }[])
-      : [];
+    const numbers = candidates.filter((candidate) => check.invoiceIds.includes(candidate.id)).map((candidate) => candidate.number).sort();
     const status = check.refusal === 'settled' || check.refusal === 'in_payment' ? 409 : 400;
-    return new ValidationError([{ field: INVOICES_FIELD, message: paymentRefusalWords(check.refusal, rows.map((row) => row.number)) }], status);
+    return new ValidationError([{ field: INVOICES_FIELD, message: paymentRefusalWords(check.refusal, numbers) }], status);
   }
 
   /**
@@ -85,7 +83,7 @@ export function paymentService(repositories: Repositories, clock: Clock) {
   async function payable(commune: Commune, familyId: number, invoiceIds: readonly number[], method: PaymentMethod, trx: Transaction) {
     const candidates = await payments.lockCandidates(commune.id, invoiceIds, trx);
     const check = checkPayment(familyId, invoiceIds, candidates, method);
-    if (!check.ok) throw await refusal(commune, check, trx);
+    if (!check.ok) throw refusal(commune, check, candidates);
     return check;
   }
 

@@ -4,6 +4,7 @@ import { checkPayment, receiptNumber, type PaymentCandidate } from '../../src/do
 const FAMILY = 7;
 const candidate = (id: number, overrides: Partial<PaymentCandidate> = {}): PaymentCandidate => ({
   id,
+  number: `FAC-2026-00000${id}`,
   familyId: FAMILY,
   kind: 'invoice',
   settledAt: null,

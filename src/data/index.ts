@@ -14,6 +14,7 @@ import { counterRepository } from './counter-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
+import { paymentRepository } from './payment-repository.ts';
 import { quotientRepository } from './quotient-repository.ts';
 import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
@@ -40,6 +41,7 @@ export function createRepositories(db: Database) {
     counters: counterRepository(db),
     quotients: quotientRepository(db),
     invoices: invoiceRepository(db),
+    payments: paymentRepository(db),
     invoicingRuns: invoicingRunRepository(db),
     invoicingFacts: invoicingFactsRepository(db),
     formSubmissions: formSubmissionRepository(db),

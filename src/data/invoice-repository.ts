@@ -55,6 +55,7 @@ interface InvoiceRow {
   credit_for_number: string | null;
   reason: string | null;
   settled_at: Date | null;
+  in_payment: boolean;
 }
 
 interface LineRow {
@@ -77,11 +78,12 @@ interface LineRow {
 
 /**
  * What a parent reads, from the stored facts: settled once `settled_at` is recorded (a credit note
- * from its issue), overdue the day after its due date, else due. `in_payment` belongs to the payment
- * issue and is not produced here.
+ * from its issue), in payment while a pending payment holds it, overdue the day after its due date,
+ * else due.
  */
-export function invoiceStatus(invoice: { kind: InvoiceKind; settledAt: Date | null; dueOn: string }, today: string): InvoiceStatus {
+export function invoiceStatus(invoice: { kind: InvoiceKind; settledAt: Date | null; dueOn: string; inPayment?: boolean }, today: string): InvoiceStatus {
   if (invoice.kind === 'credit_note' || invoice.settledAt !== null) return 'settled';
+  if (invoice.inPayment) return 'in_payment';
   return invoice.dueOn < today ? 'overdue' : 'due';
 }
 
@@ -104,7 +106,7 @@ const toInvoice = (row: InvoiceRow, today: string): Invoice => {
     reason: row.reason,
     settledAt: row.settled_at,
   };
-  return { ...invoice, status: invoiceStatus(invoice, today) };
+  return { ...invoice, status: invoiceStatus({ ...invoice, inPayment: row.in_payment }, today) };
 };
 
 const toLine = (row: LineRow): InvoiceLine => ({
@@ -126,7 +128,8 @@ const toLine = (row: LineRow): InvoiceLine => ({
 
 const INVOICE_COLUMNS = `i.id, i.commune_id, i.family_id, i.kind, i.number, i.family_name, i.family_reference, i.period_start,
   i.period_end, i.issued_at, i.due_on, i.total_cents, i.quotient, i.credit_for_invoice_id, c.number AS credit_for_number,
-  i.reason, i.settled_at`;
+  i.reason, i.settled_at,
+  EXISTS (SELECT 1 FROM payment_invoices pi WHERE pi.commune_id = i.commune_id AND pi.invoice_id = i.id AND pi.payment_status = 'pending') AS in_payment`;
 const INVOICE_FROM = `invoices i LEFT JOIN invoices c ON c.commune_id = i.commune_id AND c.id = i.credit_for_invoice_id`;
 // date[] would come back as local-midnight Dates: the days stay 'YYYY-MM-DD' strings.
 const LINE_COLUMNS = `id, invoice_id, member_id, child_name, activity_id, activity_name, charge, unit_price_cents, quantity,

@@ -3,6 +3,7 @@ import { historyPeriodBounds, type HistoryPeriod, type PeriodBounds } from '../d
 import type { Repositories } from '../data/index.ts';
 import type { FamilyRequest } from '../data/request-repository.ts';
 import type { SignInEvent } from '../data/sign-in-event-repository.ts';
+import type { Payment } from '../model/payment.ts';
 
 /** Enough for any honest month; an account under attack would otherwise make the page endless. */
 export const MAX_CONNECTION_EVENTS = 200;
@@ -20,11 +21,17 @@ export interface RequestHistory {
   requests: FamilyRequest[];
 }
 
+export interface PaymentHistory {
+  period: PeriodBounds;
+  /** Newest first: online, counter and direct-debit payments made in the period, whatever became of them. */
+  payments: Payment[];
+}
+
 const within = (instant: Date | null, { from, to }: PeriodBounds) => instant !== null && instant >= from && instant < to;
 
 /**
  * A person's history (DESIGN §6): their own sign-ins and failed attempts, and their family's
- * requests (démarches); payments later.
+ * requests (démarches), and its payments.
  */
 export function historyService(repositories: Repositories, clock: Clock) {
   return {
@@ -53,6 +60,12 @@ export function historyService(repositories: Repositories, clock: Clock) {
         period: bounds,
         requests: requests.filter((request) => within(request.submittedAt, bounds) || within(request.decidedAt, bounds)),
       };
+    },
+
+    /** The family's payments started in the period, whoever made them, newest first. */
+    async payments(communeId: number, familyId: number, period: HistoryPeriod): Promise<PaymentHistory> {
+      const bounds = historyPeriodBounds(period, clock.now());
+      return { period: bounds, payments: await repositories.payments.listForFamily(communeId, familyId, bounds) };
     },
   };
 }

@@ -21,6 +21,7 @@ import { familyService } from './family-service.ts';
 import { historyService } from './history-service.ts';
 import { invoiceService } from './invoice-service.ts';
 import { invoicingService } from './invoicing-service.ts';
+import { paymentService } from './payment-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
@@ -81,6 +82,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     quotients,
     invoicing,
     invoices: invoiceService(repositories, clock),
+    payments: paymentService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
     staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),

@@ -28,6 +28,7 @@ import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.t
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { invoicesRouter } from './routes/portal/invoices.ts';
+import { paymentsRouter } from './routes/portal/payments.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
@@ -179,6 +180,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(messagesRouter(services));
   commune.use(simulatorRouter(services));
   commune.use(invoicesRouter(services));
+  commune.use(paymentsRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

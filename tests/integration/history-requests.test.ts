@@ -150,6 +150,7 @@ describe('GET /:commune/historique?vue=demarches', () => {
     expect(tabs.map((_, a) => ({ text: $(a).text(), href: $(a).attr('href'), current: $(a).attr('aria-current') ?? null })).get()).toEqual([
       { text: 'Démarches', href: `${HISTORY}?vue=demarches&periode=mois`, current: 'page' },
       { text: 'Connexions', href: `${HISTORY}?vue=connexions&periode=mois`, current: null },
+      { text: 'Paiements', href: `${HISTORY}?vue=paiements&periode=mois`, current: null },
     ]);
     expect($('main form[method="get"] input[name="vue"]').val()).toBe('demarches');
     expect($('main table thead th[scope="col"]').map((_, th) => $(th).text()).get()).toEqual(['Envoyée', 'Démarche', 'Réponse du service']);

@@ -113,7 +113,7 @@ describe('GET /:commune/historique?vue=connexions', () => {
 
   it.each([
     ['no parameters', ''],
-    ['a view still to come', '?vue=paiements&periode=semaine'],
+    ['an unknown view', '?vue=factures&periode=semaine'],
     ['an unknown period', '?vue=connexions&periode=annee'],
     ['a repeated parameter', '?periode=mois&periode=semaine'],
   ])('falls back to this week’s connections with %s', async (_label, query) => {

@@ -25,6 +25,7 @@ const ACTION_LABELS: Record<string, string> = {
   quotient_set: 'Quotient familial saisi par le service',
   invoicing_run: 'Factures du mois émises',
   credit_note_issued: 'Avoir émis',
+  counter_payment: 'Paiement encaissé au guichet',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -37,6 +38,7 @@ const ENTITY_LABELS: Record<string, string> = {
   quotient: 'quotient familial',
   invoicing_run: 'facturation',
   invoice: 'avoir',
+  payment: 'paiement',
 };
 
 const OTHER_STATUS_LABELS: Record<string, string> = {

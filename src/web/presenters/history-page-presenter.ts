@@ -5,6 +5,7 @@ import { formatDate } from '../../i18n/format.ts';
 export const HISTORY_VIEWS = {
   demarches: { label: 'Démarches', title: 'Mes démarches' },
   connexions: { label: 'Connexions', title: 'Mes connexions' },
+  paiements: { label: 'Paiements', title: 'Mes paiements' },
 } as const;
 
 export const HISTORY_PERIODS = {

@@ -134,6 +134,7 @@ function presentInvoiceHeader(invoice: InvoiceWithLines) {
     period: `${monthWords(invoice.periodStart)}, du ${formatDate(invoice.periodStart)} au ${formatDate(invoice.periodEnd)}`,
     issuedAt: formatDateTime(invoice.issuedAt),
     dueOn: formatDate(invoice.dueOn),
+    status: invoice.status,
     statusLabel: status.label,
     statusTag: status.className,
     quotient: quotientWords(invoice.quotient),

@@ -5,6 +5,7 @@ import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { pageQuery } from '../../paging.ts';
 import { monthParam, presentInvoicingPage, presentStaffInvoice } from '../../presenters/invoicing-presenter.ts';
+import { presentPayment } from '../../presenters/payment-presenter.ts';
 import { creditNoteOutcomeWords, runOutcomeWords } from '../../../i18n/invoicing-words.ts';
 import { idParam } from '../../row-id.ts';
 
@@ -39,7 +40,13 @@ export function adminInvoicingRouter(services: Services): Router {
 
   async function renderInvoice(req: Request, res: Response, state?: FormState) {
     const invoice = await services.invoicing.invoiceForStaff(res.locals.commune!, idParam(req, 'invoiceId'));
-    res.status(state?.status ?? 200).render('pages/admin/invoice', { invoice: presentStaffInvoice(invoice), errors: state?.errors, values: state?.values });
+    const payments = await services.payments.listForInvoice(res.locals.commune!, invoice.invoice.id);
+    res.status(state?.status ?? 200).render('pages/admin/invoice', {
+      invoice: presentStaffInvoice(invoice),
+      payments: payments.map(presentPayment),
+      errors: state?.errors,
+      values: state?.values,
+    });
   }
 
   router.get('/facturation', async (req, res) => {

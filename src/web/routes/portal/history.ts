@@ -10,12 +10,13 @@ import {
   type HistoryPeriodParam,
   type HistoryView,
 } from '../../presenters/history-page-presenter.ts';
+import { presentPaymentHistory } from '../../presenters/payment-presenter.ts';
 import { presentFamilyRequests } from '../../presenters/request-history-presenter.ts';
 import { presentSignInEvents } from '../../presenters/sign-in-event-presenter.ts';
 
 /**
- * `vue` and `periode` come from links and bookmarks: anything unknown (a view still to come such as
- * `paiements`, a mistyped period, a repeated parameter) falls back to the default instead of failing.
+ * `vue` and `periode` come from links and bookmarks: anything unknown (an unknown view, a mistyped
+ * period, a repeated parameter) falls back to the default instead of failing.
  */
 const historyQuerySchema = z.object({
   vue: z.enum(Object.keys(HISTORY_VIEWS) as [HistoryView, ...HistoryView[]]).catch('connexions'),
@@ -34,6 +35,14 @@ export function historyRouter(services: Services): Router {
       res.render('pages/portal/history', {
         ...presentHistoryPage(vue, periode, history.period),
         requests: presentFamilyRequests(history.requests),
+      });
+      return;
+    }
+    if (vue === 'paiements') {
+      const history = await services.history.payments(commune.id, req.user!.familyId!, period);
+      res.render('pages/portal/history', {
+        ...presentHistoryPage(vue, periode, history.period),
+        payments: presentPaymentHistory(history.payments),
       });
       return;
     }

@@ -1,0 +1,45 @@
+/*
+ * The shapes of payments (DESIGN §7 Payment; issue 12), shared by data, services, the web and the
+ * receipt PDF. Amounts are integer cents. A payment pays whole invoices of one family; once paid it
+ * has a receipt number (« REC-2026-000001 », gap-free per commune and year).
+ */
+
+export type PaymentMethod = 'online' | 'counter' | 'direct_debit';
+
+/** `pending`: an online payment under way; `paid`; `refused`, `cancelled`, `expired`: its invoices are free again. */
+export type PaymentStatus = 'pending' | 'paid' | 'refused' | 'cancelled' | 'expired';
+
+/** How a counter payment was made: espèces, chèque, CESU. */
+export type CounterMeans = 'cash' | 'cheque' | 'cesu';
+
+export const COUNTER_MEANS: readonly CounterMeans[] = ['cash', 'cheque', 'cesu'];
+
+/** One invoice a payment pays, and what it contributed. */
+export interface PaymentInvoice {
+  invoiceId: number;
+  number: string;
+  periodStart: string;
+  amountCents: number;
+}
+
+export interface Payment {
+  id: number;
+  communeId: number;
+  familyId: number;
+  familyName: string;
+  familyReference: string;
+  method: PaymentMethod;
+  status: PaymentStatus;
+  amountCents: number;
+  createdBy: number | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  paidAt: Date | null;
+  receiptNumber: string | null;
+  providerOperationId: string | null;
+  providerReference: string | null;
+  counterMeans: CounterMeans | null;
+  chequeNumber: string | null;
+  chequeBank: string | null;
+  invoices: PaymentInvoice[];
+}

@@ -1,0 +1,88 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.ts';
+import { CHEQUE_NUMBER_MISSING, counterPaymentOutcomeWords, paymentRefusalWords } from '../../../i18n/payment-words.ts';
+import { COUNTER_MEANS } from '../../../model/payment.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { presentCounterForm, presentPayment } from '../../presenters/payment-presenter.ts';
+import { idParam, parseRowId, rowIdList } from '../../row-id.ts';
+
+const counterSchema = z
+  .object({
+    factures: rowIdList(paymentRefusalWords('not_found'), paymentRefusalWords('none')),
+    moyen: z.enum(COUNTER_MEANS, { error: 'Choisissez le moyen de paiement' }),
+    numeroCheque: z.string().trim().max(40, 'Le numéro du chèque tient en 40 caractères').optional(),
+    banque: z.string().trim().max(80, 'Le nom de la banque tient en 80 caractères').optional(),
+  })
+  .superRefine((form, context) => {
+    if (form.moyen === 'cheque' && !form.numeroCheque) context.addIssue({ code: 'custom', path: ['numeroCheque'], message: CHEQUE_NUMBER_MISSING });
+  });
+
+/** The invoices ticked, as the form fills them back in. */
+function tickedIds(values: Record<string, unknown> | undefined): number[] {
+  const raw = values?.factures;
+  return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(parseRowId).filter((id): id is number => id !== undefined);
+}
+
+/**
+ * « Encaisser au guichet » (issue 12 item 5): staff tick a family's unpaid invoices, choose the
+ * means (espèces, chèque with its number, CESU) and record the payment; the receipt page follows,
+ * with its PDF.
+ */
+export function adminPaymentsRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+
+  async function renderCounter(req: Request, res: Response, state?: FormState) {
+    const form = await services.payments.counterForm(res.locals.commune!, idParam(req, 'familyId'));
+    const preselected = parseRowId(req.query.facture);
+    const ticked = state ? tickedIds(state.values) : preselected === undefined ? [] : [preselected];
+    res.status(state?.status ?? 200).render('pages/admin/counter-payment', {
+      counter: presentCounterForm(form),
+      ticked,
+      errors: state?.errors,
+      values: state?.values ?? { moyen: 'cash' },
+    });
+  }
+
+  router.get('/familles/:familyId/encaissement', (req, res) => renderCounter(req, res));
+
+  router.post(
+    '/familles/:familyId/encaissement',
+    formPost({
+      schema: counterSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const outcome = await services.payments.recordCounterPayment(
+          commune,
+          req.user!,
+          idParam(req, 'familyId'),
+          form.factures,
+          form.moyen,
+          { chequeNumber: form.numeroCheque, chequeBank: form.banque },
+          formKeyOf(req.body),
+        );
+        setFlash(req, 'success', counterPaymentOutcomeWords(outcome));
+        res.redirect(303, `/${commune.slug}/admin/paiements/${outcome.paymentId}`);
+      },
+      render: (req, res, state) => renderCounter(req, res, state),
+    }),
+  );
+
+  // Before `/paiements/:paymentId`.
+  router.get('/paiements/:paymentId/recu.pdf', async (req, res) => {
+    const { filename, pdf } = await services.payments.receiptPdf(res.locals.commune!, idParam(req, 'paymentId'));
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="${filename}"`)
+      .set('X-Content-Type-Options', 'nosniff')
+      .set('Cache-Control', 'private, no-store')
+      .send(pdf);
+  });
+
+  router.get('/paiements/:paymentId', async (req, res) => {
+    const payment = await services.payments.find(res.locals.commune!, idParam(req, 'paymentId'));
+    res.render('pages/admin/payment', { payment: presentPayment(payment) });
+  });
+
+  return router;
+}

@@ -45,6 +45,8 @@ describe('the shipped commune files', () => {
       absenceJustification: true,
       recurringBookings: true,
     });
+    expect(mesnil!.directDebit).toMatchObject({ creditorId: 'FR81ZZZ5A7B3C', bic: 'BDFEFRPPCCT', mandatePrefix: 'MSD' });
+    expect(echirolles!.directDebit).toBeUndefined();
 
     expect(villennes!.portalName).toBe('Mon espace citoyen villennois');
     expect(villennes!.holidayZone).toBe('C');
@@ -65,6 +67,8 @@ describe('the shipped commune files', () => {
     expect(villennes!.features.simulator).toBe(false);
   });
 });
+
+const MESNIL_DEBIT = { creditorId: 'FR81ZZZ5A7B3C', creditorName: 'Commune', iban: 'FR7630001000640000001234559', bic: 'BDFEFRPPCCT', mandatePrefix: 'MSD' };
 
 describe('parseCommuneFile', () => {
   it.each([
@@ -87,6 +91,11 @@ describe('parseCommuneFile', () => {
     ['a rate with too many decimals', (f: Record<string, any>) => (f.activities[0].tariff = { effort: { rate: 0.00651234, floor: 130, ceiling: 480 } }), 'echirolles.json: activities.0.tariff.effort.rate: taux à six décimales au plus'],
     ['a penalty that is not cents', (f: Record<string, any>) => (f.activities[0].tariff.noShow = { penalty: '2,50' }), 'echirolles.json: activities.0.tariff.noShow'],
     ['sibling reductions out of order', (f: Record<string, any>) => (f.activities[4].tariff.siblingReduction = [{ fromChild: 3, percent: 20 }, { fromChild: 2, percent: 10 }]), 'echirolles.json: activities.4.tariff.siblingReduction.1.fromChild: rangées par rang'],
+    ['direct debit on without its creditor', (f: Record<string, any>) => (f.features.directDebit = true), 'echirolles.json: directDebit: obligatoire quand features.directDebit est activé'],
+    ['a creditor identifier with wrong check digits', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, creditorId: 'FR82ZZZ5A7B3C' }), 'echirolles.json: directDebit.creditorId: identifiant créancier SEPA (ICS) invalide'],
+    ["a creditor IBAN with a wrong RIB key", (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, iban: 'FR7630001000640000001234558' }), 'echirolles.json: directDebit.iban: IBAN invalide'],
+    ['a creditor BIC of 9 characters', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, bic: 'BDFEFRPPC' }), 'echirolles.json: directDebit.bic: BIC invalide'],
+    ['a mandate prefix with a dash', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, mandatePrefix: 'M-S' }), 'echirolles.json: directDebit.mandatePrefix: 2 à 8 lettres'],
   ])('names the file and the field for %s', (_label, breakIt, expected) => {
     const file = echirolles();
     breakIt(file);

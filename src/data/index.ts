@@ -14,6 +14,7 @@ import { counterRepository } from './counter-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
+import { mandateRepository } from './mandate-repository.ts';
 import { quotientRepository } from './quotient-repository.ts';
 import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
@@ -39,6 +40,7 @@ export function createRepositories(db: Database) {
     bookings: bookingRepository(db),
     counters: counterRepository(db),
     quotients: quotientRepository(db),
+    mandates: mandateRepository(db),
     invoices: invoiceRepository(db),
     invoicingRuns: invoicingRunRepository(db),
     invoicingFacts: invoicingFactsRepository(db),

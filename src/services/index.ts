@@ -25,6 +25,7 @@ import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
 import { quotientService } from './quotient-service.ts';
+import { mandateService } from './mandate-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -79,6 +80,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
     quotients,
+    mandates: mandateService(repositories, clock),
     invoicing,
     invoices: invoiceService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),

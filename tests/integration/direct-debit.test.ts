@@ -71,11 +71,14 @@ describe('GET /:commune/prelevement', () => {
     expect($('label[for="field-autorisation"]').text()).toContain("j'autorise Commune du Mesnil-Saint-Denis à envoyer des instructions à ma banque");
     expect($('main form input[name="_csrf"]')).toHaveLength(1);
     expect($('main form input[name="idempotency_key"]')).toHaveLength(1);
+    expect($('.site-nav a[aria-current="page"]').text()).toBe('Prélèvement');
   });
 
   it('is 404 where the commune does not offer direct debit, read or posted, and writes nothing', async () => {
     const family = await freshFamily(t, 'echirolles', { prefix: 'Prelevement' });
     await agentOf(family).get('/echirolles/prelevement').expect(404);
+    const dashboard = html((await agentOf(family).get('/echirolles/tableau-de-bord').expect(200)).text);
+    expect(dashboard('.site-nav a[href="/echirolles/prelevement"]')).toHaveLength(0);
     const _csrf = await csrfTokenFrom(agentOf(family), '/echirolles/tableau-de-bord');
     expect((await sign(agentOf(family), GOOD, { _csrf }, '/echirolles/prelevement')).status).toBe(404);
     expect(await written(family)).toEqual({ requests: 0, mandates: 0 });

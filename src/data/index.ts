@@ -11,6 +11,7 @@ import { attendanceRepository } from './attendance-repository.ts';
 import { absenceRepository } from './absence-repository.ts';
 import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
+import { debitFileRepository } from './debit-file-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
@@ -41,6 +42,7 @@ export function createRepositories(db: Database) {
     counters: counterRepository(db),
     quotients: quotientRepository(db),
     mandates: mandateRepository(db),
+    debitFiles: debitFileRepository(db),
     invoices: invoiceRepository(db),
     invoicingRuns: invoicingRunRepository(db),
     invoicingFacts: invoicingFactsRepository(db),

@@ -85,6 +85,16 @@ export function mandateRepository(db: Executor) {
         .update({ status: 'active', reference, signed_on: signedOn });
     },
 
+    /** The commune's active mandates, by family, locked: the debit export flips their first debit. */
+    async activeByFamily(communeId: number, executor: Executor): Promise<Map<number, Mandate>> {
+      const rows = await executor<MandateRow>('sepa_mandates').where({ commune_id: communeId, status: 'active' }).forUpdate();
+      return new Map(rows.map((row) => [row.family_id, toMandate(row)]));
+    },
+
+    async markFirstDebitDone(communeId: number, ids: number[], executor: Executor): Promise<void> {
+      if (ids.length) await executor('sepa_mandates').where('commune_id', communeId).whereIn('id', ids).update({ first_debit_done: true });
+    },
+
     async refuse(communeId: number, id: number, executor: Executor): Promise<void> {
       await executor('sepa_mandates').where({ commune_id: communeId, id, status: 'pending' }).update({ status: 'refused' });
     },

@@ -26,6 +26,7 @@ import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
 import { quotientService } from './quotient-service.ts';
 import { mandateService } from './mandate-service.ts';
+import { debitExportService } from './debit-export-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -81,6 +82,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     absences,
     quotients,
     mandates: mandateService(repositories, clock),
+    debitExport: debitExportService(repositories, clock),
     invoicing,
     invoices: invoiceService(repositories, clock),
     familyEdits: familyEditService(repositories, clock, emailChanges),

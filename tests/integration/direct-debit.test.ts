@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type request from 'supertest';
+import { validateXML } from 'xmllint-wasm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoAgent, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
 import { hiddenFieldsOf, twice, TWICE } from '../support/repeated-forms.ts';
+import { insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, lastMailTo, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026, 9:00 in Paris: a mandate accepted now is signed on that day.
@@ -229,5 +232,99 @@ describe('POST /:commune/prelevement', () => {
     const answers = await Promise.all(forms.map((hidden) => sign(agentOf(family), GOOD, hidden)));
     expect(answers.map((answer) => answer.status).sort()).toEqual([303, 409]);
     expect(await written(family)).toEqual({ requests: 1, mandates: 1 });
+  });
+});
+
+const XSD = readFileSync(new URL('../fixtures/sepa/pain.008.001.02.xsd', import.meta.url), 'utf8');
+const EXPORT = `/${MESNIL}/admin/prelevements`;
+
+/** A family whose mandate staff accepted. */
+async function familyWithMandate(): Promise<FreshFamily> {
+  const family = await freshFamily(t, MESNIL, { prefix: 'Prelevement' });
+  expect((await sign(agentOf(family))).status).toBe(303);
+  expect((await decide(await lastRequestId(family), 'accepter')).status).toBe(303);
+  return family;
+}
+
+/** An invoice of `month` for the family: 3 days at 12,34 €, i.e. 37,02 €. */
+async function invoiceOf(family: FreshFamily, month: string): Promise<string> {
+  const number = `FAC-${month.slice(0, 4)}-${String(family.familyId).padStart(6, '0')}${month.slice(5)}`;
+  await insertInvoice(t, family, {
+    month,
+    number,
+    issuedAt: NOW,
+    dueOn: `${month}-28`,
+    lines: [{ memberId: family.parents[0]!.user.memberId!, childName: 'Jade', days: [`${month}-05`, `${month}-06`, `${month}-07`], unitPriceCents: 1_234 }],
+  });
+  return number;
+}
+
+async function exportMonth(staff: request.Agent, mois: string, withToken = true) {
+  const _csrf = await csrfTokenFrom(staff, EXPORT);
+  return staff.post(EXPORT).type('form').buffer(true).parse((res, done) => {
+    let body = '';
+    res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    res.on('end', () => done(null, body));
+  }).send({ ...(withToken ? { _csrf } : {}), mois });
+}
+
+const schemaErrors = async (xml: string) =>
+  (await validateXML({ xml: [{ fileName: 'debits.xml', contents: xml }], schema: [{ fileName: 'pain.008.001.02.xsd', contents: XSD }] })).errors;
+
+describe('POST /:commune/admin/prelevements', () => {
+  it("exports the month's debits as a valid pain.008: FRST first, the same file again, RCUR the month after", async () => {
+    const family = await familyWithMandate();
+    const withoutMandate = await freshFamily(t, MESNIL, { prefix: 'Prelevement' });
+    const number = await invoiceOf(family, '2031-01');
+    const other = await invoiceOf(withoutMandate, '2031-01');
+    const { agent: staff } = await demoAgent(t, MESNIL);
+
+    const response = await exportMonth(staff, '2031-01');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/xml/);
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?prelevements-2031-01\.xml"?$/);
+    const xml = response.body as string;
+    expect(await schemaErrors(xml)).toEqual([]);
+    const $ = html(xml);
+    const mandate = await t.runtime.db('sepa_mandates').where({ family_id: family.familyId }).first();
+    const debit = $('DrctDbtTxInf').filter((_, element) => $(element).find('EndToEndId').text() === number);
+    expect(debit).toHaveLength(1);
+    expect(debit.find('InstdAmt').text()).toBe('37.02');
+    expect(debit.find('MndtId').text()).toBe(mandate.reference);
+    expect(debit.find('DtOfSgntr').text()).toBe('2026-11-23');
+    expect(debit.find('DbtrAcct IBAN').text()).toBe(IBAN_ELECTRONIC);
+    expect(debit.parent().find('SeqTp').text()).toBe('FRST');
+    expect(xml).not.toContain(other);
+    expect($('CdtrSchmeId Othr Id').first().text()).toBe('FR81ZZZ5A7B3C');
+    expect(mandate.first_debit_done).toBe(true);
+
+    const again = await exportMonth(staff, '2031-01');
+    expect(again.body).toBe(xml);
+
+    const next = await invoiceOf(family, '2031-02');
+    const february = await exportMonth(staff, '2031-02');
+    expect(february.status).toBe(200);
+    const $$ = html(february.body as string);
+    const nextDebit = $$('DrctDbtTxInf').filter((_, element) => $$(element).find('EndToEndId').text() === next);
+    expect(nextDebit.parent().find('SeqTp').text()).toBe('RCUR');
+    expect(await schemaErrors(february.body as string)).toEqual([]);
+  });
+
+  it('says so when no invoice of the month is to be debited, and writes nothing', async () => {
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    const response = await exportMonth(staff, '2032-03');
+    expect(response.status).toBe(422);
+    expect(html(response.body as string)('#error-mois').text()).toContain("Aucune facture de mars 2032 n'est à prélever");
+    expect(await t.runtime.db('debit_files').where({ period_start: '2032-03-01' })).toHaveLength(0);
+  });
+
+  it('is for staff of a commune that offers direct debit, with a CSRF token', async () => {
+    const family = await freshFamily(t, MESNIL, { prefix: 'Prelevement' });
+    await agentOf(family).get(EXPORT).expect(403);
+    const { agent: echirolles } = await demoAgent(t, 'echirolles');
+    await echirolles.get('/echirolles/admin/prelevements').expect(404);
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    expect((await exportMonth(staff, '2031-05', false)).status).toBe(403);
+    expect(await t.runtime.db('debit_files').where({ period_start: '2031-05-01' })).toHaveLength(0);
   });
 });

@@ -11,6 +11,7 @@ import { adminCommunicationRouter } from './communication.ts';
 import { adminFamiliesRouter } from './families.ts';
 import { adminFamilyFileRouter } from './family-file.ts';
 import { adminInvoicingRouter } from './invoicing.ts';
+import { adminDirectDebitRouter } from './direct-debit.ts';
 import { adminRequestsRouter } from './requests.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
@@ -33,5 +34,6 @@ export function adminRouter(services: Services): Router {
   router.use(adminAuditRouter(services));
   router.use(adminCommunicationRouter(services));
   router.use(adminInvoicingRouter(services));
+  router.use(adminDirectDebitRouter(services));
   return router;
 }

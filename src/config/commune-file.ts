@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contrastRatio } from '../domain/contrast.ts';
 import { CONTACT_PAGE_FIELDS, fieldDefinition } from '../domain/family-fields.ts';
+import { checkBic, checkCreditorId, checkIban } from '../domain/sepa.ts';
 
 /**
  * Schema of `seeds/communes/<slug>.json`, the one file town IT edits to configure a commune
@@ -222,6 +223,22 @@ const paymentSchema = z
   })
   .strict();
 
+/**
+ * Direct debit (DESIGN §7 Direct debit, issue 12 item 6), required where `features.directDebit` is
+ * on: the commune as SEPA creditor — its creditor identifier (ICS), the name banks show, the
+ * account debits are paid into — and `mandatePrefix`, which starts each of its mandate references
+ * (RUM « MSD-<family reference>-1 »). Each value is checked like a parent's (src/domain/sepa.ts).
+ */
+const directDebitSchema = z
+  .object({
+    creditorId: z.string().refine((value) => checkCreditorId(value).ok, 'identifiant créancier SEPA (ICS) invalide : FR, 2 chiffres de contrôle, ZZZ, 6 caractères'),
+    creditorName: z.string().min(1).max(70, '70 caractères au plus'),
+    iban: z.string().refine((value) => checkIban(value).ok, 'IBAN invalide'),
+    bic: z.string().refine((value) => checkBic(value).ok, 'BIC invalide'),
+    mandatePrefix: z.string().regex(/^[A-Z0-9]{2,8}$/, '2 à 8 lettres capitales ou chiffres'),
+  })
+  .strict();
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -273,6 +290,7 @@ export const communeFileSchema = z
     documentTypes: z.array(documentTypeSchema).default([]),
     billing: billingSchema.default({ dueDays: 30, residentCities: [] }),
     payment: paymentSchema.optional(),
+    directDebit: directDebitSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -307,6 +325,9 @@ export const communeFileSchema = z
         path: ['features', 'selfRegistration'],
         message: 'doit correspondre à signIn.accountCreation',
       });
+    }
+    if (file.features.directDebit && !file.directDebit) {
+      ctx.addIssue({ code: 'custom', path: ['directDebit'], message: 'obligatoire quand features.directDebit est activé' });
     }
   });
 

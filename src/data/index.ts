@@ -11,10 +11,12 @@ import { attendanceRepository } from './attendance-repository.ts';
 import { absenceRepository } from './absence-repository.ts';
 import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
+import { debitFileRepository } from './debit-file-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
 import { paymentRepository } from './payment-repository.ts';
+import { mandateRepository } from './mandate-repository.ts';
 import { quotientRepository } from './quotient-repository.ts';
 import { requestRepository } from './request-repository.ts';
 import { sessionRepository } from './session-repository.ts';
@@ -40,6 +42,8 @@ export function createRepositories(db: Database) {
     bookings: bookingRepository(db),
     counters: counterRepository(db),
     quotients: quotientRepository(db),
+    mandates: mandateRepository(db),
+    debitFiles: debitFileRepository(db),
     invoices: invoiceRepository(db),
     payments: paymentRepository(db),
     invoicingRuns: invoicingRunRepository(db),

@@ -12,6 +12,7 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   registration: 'Inscription à une activité',
   absence: "Justification d'une absence",
   quotient_familial: 'Déclaration du quotient familial',
+  sepa_mandate: 'Adhésion au prélèvement automatique',
 };
 
 /** A request's status, as a badge and a sentence say it (« Acceptée », « … a été acceptée »). */

@@ -1,6 +1,6 @@
 import type { FieldChange, FieldValue } from '../domain/family-fields.ts';
 
-export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration' | 'absence' | 'quotient_familial';
+export type RequestType = 'member_change' | 'contact_change' | 'new_child' | 'registration' | 'absence' | 'quotient_familial' | 'sepa_mandate';
 
 export type RequestStatus = 'pending' | 'accepted' | 'refused';
 
@@ -28,6 +28,16 @@ export type RequestPayload =
       /** The attestation (stored_files), required. */
       fileId: number;
       fileName: string;
+    }
+  | {
+      kind: 'sepa_mandate';
+      holderName: string;
+      /** Masked (« FR76 •••• … 189 »): the whole IBAN is only in the mandate (sepa_mandates). */
+      ibanMasked: string;
+      bic: string;
+      address: string;
+      postcode: string;
+      city: string;
     };
 
 export interface FamilyRequest {

@@ -26,6 +26,8 @@ import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
 import { quotientService } from './quotient-service.ts';
+import { mandateService } from './mandate-service.ts';
+import { debitExportService } from './debit-export-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -80,6 +82,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
     quotients,
+    mandates: mandateService(repositories, clock),
+    debitExport: debitExportService(repositories, clock),
     invoicing,
     invoices: invoiceService(repositories, clock),
     payments: paymentService(repositories, clock),

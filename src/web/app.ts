@@ -25,6 +25,7 @@ import { registrationsRouter } from './routes/portal/registrations.ts';
 import { bookingsRouter } from './routes/portal/bookings.ts';
 import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts';
 import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.ts';
+import { directDebitRouter } from './routes/portal/direct-debit.ts';
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { invoicesRouter } from './routes/portal/invoices.ts';
@@ -175,6 +176,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(bookingsRouter(services));
   commune.use(absencesRouter(services));
   commune.use(quotientRouter(services));
+  commune.use(directDebitRouter(services));
   commune.use(recurringBookingRouter(services));
   commune.use(historyRouter(services));
   commune.use(messagesRouter(services));

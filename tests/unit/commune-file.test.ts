@@ -45,6 +45,8 @@ describe('the shipped commune files', () => {
       absenceJustification: true,
       recurringBookings: true,
     });
+    expect(mesnil!.directDebit).toMatchObject({ creditorId: 'FR81ZZZ5A7B3C', bic: 'BDFEFRPPCCT', mandatePrefix: 'MSD' });
+    expect(echirolles!.directDebit).toBeUndefined();
 
     expect(villennes!.portalName).toBe('Mon espace citoyen villennois');
     expect(villennes!.holidayZone).toBe('C');
@@ -65,6 +67,8 @@ describe('the shipped commune files', () => {
     expect(villennes!.features.simulator).toBe(false);
   });
 });
+
+const MESNIL_DEBIT = { creditorId: 'FR81ZZZ5A7B3C', creditorName: 'Commune', iban: 'FR7630001000640000001234559', bic: 'BDFEFRPPCCT', mandatePrefix: 'MSD' };
 
 describe('parseCommuneFile', () => {
   it.each([
@@ -91,6 +95,11 @@ describe('parseCommuneFile', () => {
     ['an unknown PayFiP mode', (f: Record<string, any>) => (f.payment.saisie = 'M'), 'echirolles.json: payment.saisie: T (test), X (activation) ou W (production)'],
     ['a provider other than PayFiP', (f: Record<string, any>) => (f.payment.provider = 'stripe'), 'echirolles.json: payment.provider: '],
     ['online payment without a payment block', (f: Record<string, any>) => delete f.payment, 'echirolles.json: payment: requis quand features.onlinePayment est activé'],
+    ['direct debit on without its creditor', (f: Record<string, any>) => (f.features.directDebit = true), 'echirolles.json: directDebit: obligatoire quand features.directDebit est activé'],
+    ['a creditor identifier with wrong check digits', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, creditorId: 'FR82ZZZ5A7B3C' }), 'echirolles.json: directDebit.creditorId: identifiant créancier SEPA (ICS) invalide'],
+    ["a creditor IBAN with a wrong RIB key", (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, iban: 'FR7630001000640000001234558' }), 'echirolles.json: directDebit.iban: IBAN invalide'],
+    ['a creditor BIC of 9 characters', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, bic: 'BDFEFRPPC' }), 'echirolles.json: directDebit.bic: BIC invalide'],
+    ['a mandate prefix with a dash', (f: Record<string, any>) => (f.directDebit = { ...MESNIL_DEBIT, mandatePrefix: 'M-S' }), 'echirolles.json: directDebit.mandatePrefix: 2 à 8 lettres'],
   ])('names the file and the field for %s', (_label, breakIt, expected) => {
     const file = echirolles();
     breakIt(file);

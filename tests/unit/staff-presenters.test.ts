@@ -98,7 +98,7 @@ describe('presentQueueFilter', () => {
   it('names each filter value', () => {
     const { typeOptions, statusOptions, countLine } = presentQueueFilter({ type: 'coordonnees', statut: 'refusees' }, 3);
     expect(countLine).toBe('3 demandes (Refusées · Modification des coordonnées).');
-    expect(typeOptions.map((option) => option.value)).toEqual(['tous', 'membre', 'coordonnees', 'enfant', 'inscription', 'absence', 'quotient']);
+    expect(typeOptions.map((option) => option.value)).toEqual(['tous', 'membre', 'coordonnees', 'enfant', 'inscription', 'absence', 'quotient', 'prelevement']);
     expect(statusOptions.map((option) => option.label)).toEqual(['En attente', 'Acceptées', 'Refusées', 'Toutes']);
   });
 });

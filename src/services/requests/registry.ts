@@ -6,6 +6,7 @@ import { memberChangeRequest } from './member-change.ts';
 import { newChildRequest } from './new-child.ts';
 import { quotientFamilialRequest } from './quotient-familial.ts';
 import { registrationRequest } from './registration.ts';
+import { sepaMandateRequest } from './sepa-mandate.ts';
 import type { RequestTypeDependencies, RequestTypeModule } from './request-type.ts';
 
 /** A request whose type no module decides: a row from elsewhere or a bug, never accepted by default. */
@@ -36,6 +37,7 @@ export function requestTypeRegistry(dependencies: RequestTypeDependencies): Requ
     registration: registrationRequest(dependencies),
     absence: absenceRequest(dependencies),
     quotient_familial: quotientFamilialRequest(dependencies),
+    sepa_mandate: sepaMandateRequest(dependencies),
   };
   return registryOf(modules);
 }

@@ -2,6 +2,7 @@ import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyRequest, RequestStatus } from '../../model/request.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { absenceDaysInWords, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
+import { mandateInWords } from '../../i18n/mandate-words.ts';
 import { quotientDeclarationInWords } from '../../i18n/quotient-words.ts';
 import { changeInWords, displayValue } from './family-presenter.ts';
 
@@ -64,7 +65,9 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
           ? payload.childName
           : payload.kind === 'quotient_familial'
             ? `Famille ${payload.familyName}`
-            : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
+            : payload.kind === 'sepa_mandate'
+              ? payload.holderName
+              : `${String(payload.child.firstName)} ${String(payload.child.lastName)}`,
     details:
       payload.kind === 'changes'
         ? payload.changes.map(changeInWords)
@@ -74,7 +77,9 @@ export function presentFamilyRequest(request: FamilyRequest): FamilyRequestView 
             ? absenceInWords(payload)
             : payload.kind === 'quotient_familial'
               ? quotientDeclarationInWords(payload)
-              : childInWords(payload.child),
+              : payload.kind === 'sepa_mandate'
+                ? mandateInWords(payload)
+                : childInWords(payload.child),
     submittedAt: formatDateTime(request.submittedAt),
     submittedBy: request.submittedByName,
     statusLabel: REQUEST_STATUS_LABELS[request.status],

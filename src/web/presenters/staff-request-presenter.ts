@@ -1,6 +1,7 @@
 import { fieldDefinition, fieldsFor, type FieldKind, type FieldValue } from '../../domain/family-fields.ts';
 import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../model/request.ts';
 import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
+import { mandateInWords } from '../../i18n/mandate-words.ts';
 import { quotientDeclarationInWords } from '../../i18n/quotient-words.ts';
 import type { DecisionOutcome, QueueConflict } from '../../services/request-queue-service.ts';
 import { displayValue } from './family-presenter.ts';
@@ -15,6 +16,7 @@ export const QUEUE_TYPE_FILTERS = {
   inscription: REQUEST_TYPE_LABELS.registration,
   absence: 'Absence',
   quotient: 'Quotient familial',
+  prelevement: 'Prélèvement automatique',
 } as const;
 
 /** The queue's status filter, by the value the URL carries, in words. */
@@ -77,6 +79,8 @@ export interface RequestView {
   absence?: { lines: string[]; certificatePath?: string; certificateName?: string };
   /** Quotient familial: the value, income and start declared, and the attestation (downloaded by staff). */
   quotient?: { lines: string[]; proofPath: string; proofName: string };
+  /** Direct-debit mandate: holder, masked IBAN, BIC and address, in words. */
+  mandate?: { lines: string[] };
   conflicts: ConflictView[];
   family?: { id: number; name: string; reference: string };
 }
@@ -85,6 +89,7 @@ function subjectOf(request: FamilyRequest): string {
   if (request.payload.kind === 'new_child') return `${request.payload.child.firstName ?? ''} ${request.payload.child.lastName ?? ''}`.trim();
   if (request.payload.kind === 'registration' || request.payload.kind === 'absence') return request.payload.childName;
   if (request.payload.kind === 'quotient_familial') return `Famille ${request.payload.familyName}`;
+  if (request.payload.kind === 'sepa_mandate') return request.payload.holderName;
   return request.payload.memberName;
 }
 
@@ -129,6 +134,7 @@ export function presentRequest(
       payload.kind === 'quotient_familial'
         ? { lines: quotientDeclarationInWords(payload), proofPath: `/admin/demandes/${request.id}/justificatif`, proofName: payload.fileName }
         : undefined,
+    mandate: payload.kind === 'sepa_mandate' ? { lines: mandateInWords(payload) } : undefined,
     conflicts: conflicts.map((conflict) => ({
       label: conflict.label,
       before: fieldValueInWords(conflict.field, conflict.before),

@@ -12,6 +12,7 @@ import { adminFamiliesRouter } from './families.ts';
 import { adminFamilyFileRouter } from './family-file.ts';
 import { adminInvoicingRouter } from './invoicing.ts';
 import { adminPaymentsRouter } from './payments.ts';
+import { adminDirectDebitRouter } from './direct-debit.ts';
 import { adminRequestsRouter } from './requests.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
@@ -35,5 +36,6 @@ export function adminRouter(services: Services): Router {
   router.use(adminCommunicationRouter(services));
   router.use(adminInvoicingRouter(services));
   router.use(adminPaymentsRouter(services));
+  router.use(adminDirectDebitRouter(services));
   return router;
 }

@@ -26,6 +26,7 @@ const TYPES: Record<QueueTypeFilter, RequestType[]> = {
   inscription: ['registration'],
   absence: ['absence'],
   quotient: ['quotient_familial'],
+  prelevement: ['sepa_mandate'],
 };
 const STATUSES: Record<QueueStatusFilter, RequestStatus[]> = {
   'en-attente': ['pending'],

@@ -24,7 +24,7 @@ describe('deciding a request of a type no module handles', () => {
       .insert({
         commune_id: family.commune.id,
         family_id: family.familyId,
-        type: 'sepa_mandate',
+        type: 'unknown_later_type',
         member_id: null,
         submitted_by: guardian.user.id,
         submitted_at: new Date('2026-11-23T08:00:00+01:00'),
@@ -34,7 +34,7 @@ describe('deciding a request of a type no module handles', () => {
 
     const decision = t.runtime.services.requestQueue.decideRequests(family.commune, staff, [known!, unknown], { accept: true });
     await expect(decision).rejects.toThrow(UnknownRequestTypeError);
-    await expect(decision).rejects.toThrow(/sepa_mandate/);
+    await expect(decision).rejects.toThrow(/unknown_later_type/);
 
     const rows = await t.runtime.db('requests').whereIn('id', [known!, unknown]).orderBy('id');
     expect(rows.map((row) => row.status)).toEqual(['pending', 'pending']);

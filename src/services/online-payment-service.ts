@@ -1,13 +1,14 @@
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
 import { objetFor, refdetFor, UnknownPaymentError, type PaymentDetails, type PaymentProvider } from '../integrations/payfip/index.ts';
+import { PROVIDER_UNAVAILABLE } from '../i18n/payment-words.ts';
 import type { Payment } from '../model/payment.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
-import { PaymentClosedError, type PaymentService } from './payment-service.ts';
+import { INVOICES_FIELD, PaymentClosedError, type PaymentService } from './payment-service.ts';
 
 /** How long a payment holds its invoices: PayFiP's 15 minutes on its site, and a margin for the notification. */
 export const ONLINE_PAYMENT_HOLD_MS = 20 * 60_000;
@@ -71,9 +72,9 @@ export function onlinePaymentService(
       await payments.recordProviderOperation(commune, pending.paymentId, idOp, refdet);
       return { paymentId: pending.paymentId, paymentPageUrl: payfip.paymentPageUrl(idOp) };
     } catch (error) {
-      // The provider never took it: the invoices are free again at once.
-      await payments.close(commune, pending.paymentId, 'cancelled').catch(() => false);
-      throw error;
+      // The provider never took it: the invoices are free again at once, and the parent is told to retry.
+      await payments.close(commune, pending.paymentId, 'cancelled', 'not_sent');
+      throw Object.assign(new ValidationError([{ field: INVOICES_FIELD, message: PROVIDER_UNAVAILABLE }], 503), { cause: error });
     }
   }
 

@@ -4,7 +4,10 @@ import * as cheerio from 'cheerio';
 import type request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
+import { ValidationError } from '../../src/domain/errors.ts';
+import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
+import { onlinePaymentService } from '../../src/services/online-payment-service.ts';
 import { addChild, communeOf, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
@@ -313,5 +316,27 @@ describe('paying online through PayFiP (the local simulator)', () => {
     const [payment] = await paymentsOf(theirs.family.familyId);
     await mine.agent.get(`/${SLUG}/paiement/retour?paiement=${payment.id}`).expect(404);
     await mine.agent.get(`/${SLUG}/paiement/retour?paiement=abc`).expect(404);
+  });
+
+  it('tells the parent to retry when PayFiP is out of reach, and frees the invoices at once', async () => {
+    const billed = await billedFamily();
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = onlinePaymentService(
+      t.runtime.repositories,
+      t.clock,
+      t.runtime.services.payments,
+      createPayfipProvider({ soapUrl: `http://127.0.0.1:${port}/tpa/services/securite`, timeoutMs: 2_000 }),
+      portalUrl,
+    );
+    const refusal = await unreachable.start(commune, billed.family.parents[0]!.user, [billed.october]).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).status).toBe(503);
+    expect((refusal as ValidationError).errors[0]!.message).toContain('aucune somme n’a été débitée');
+    const [payment] = await paymentsOf(billed.family.familyId);
+    expect(payment).toMatchObject({ status: 'cancelled', provider_operation_id: null });
+    expect((await pay(billed.agent, [billed.october])).status).toBe(303);
   });
 });

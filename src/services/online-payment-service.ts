@@ -81,7 +81,9 @@ export function onlinePaymentService(
   /** The provider's answer applied to a pending payment; only ever called with `paymentDetails`' answer. */
   async function apply(commune: Commune, payment: Payment, details: PaymentDetails | 'unknown'): Promise<ProviderOutcome> {
     if (payment.status === 'paid') return 'already_settled';
-    if (payment.status !== 'pending') return 'ignored';
+    // An expired payment the payer finished late was paid all the same: settled if its invoices are still free.
+    const lateButPaid = payment.status === 'expired' && details !== 'unknown' && details.result === 'paid';
+    if (payment.status !== 'pending' && !lateButPaid) return 'ignored';
     if (details === 'unknown' || details.result === 'unknown_yet') {
       const expired = payment.expiresAt !== null && payment.expiresAt.getTime() <= clock.now().getTime();
       if (!expired) return 'not_known_yet';
@@ -106,7 +108,8 @@ export function onlinePaymentService(
 
   /** Asks the provider about the payment's operation and applies the answer. */
   async function refresh(commune: Commune, payment: Payment): Promise<ProviderOutcome> {
-    if (payment.status !== 'pending') return payment.status === 'paid' ? 'already_settled' : 'ignored';
+    if (payment.status === 'paid') return 'already_settled';
+    if (payment.status !== 'pending' && payment.status !== 'expired') return 'ignored';
     if (!payment.providerOperationId || !provider) return apply(commune, payment, 'unknown');
     let details: PaymentDetails | 'unknown';
     try {

@@ -248,6 +248,19 @@ describe('paying online through PayFiP (the local simulator)', () => {
     expect((await pay(billed.agent, [billed.october])).status).toBe(303);
   });
 
+  it('settles an expired payment the payer finished late, when PayFiP says it is paid', async () => {
+    const billed = await billedFamily();
+    const response = await pay(billed.agent, [billed.october, billed.november]);
+    t.clock.set(new Date(NOW.getTime() + 21 * 60_000));
+    await t.runtime.paymentReconciliation.runOnce();
+    expect((await paymentsOf(billed.family.familyId))[0].status).toBe('expired');
+    await payOnSimulator(response.headers.location!, TEST_CARDS.paid);
+    await simulator.notificationsSettled();
+    const [paid] = await paymentsOf(billed.family.familyId);
+    expect(paid.status).toBe('paid');
+    expect(await settledAt(billed.october)).toEqual(paid.paid_at);
+  });
+
   it('frees the invoices at once after a refused card, and after an abandon; the return page says so', async () => {
     const billed = await billedFamily();
     const refused = await pay(billed.agent, [billed.october, billed.november]);

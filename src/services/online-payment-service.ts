@@ -2,6 +2,7 @@ import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
+import type { Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
 import { objetFor, refdetFor, UnknownPaymentError, type PaymentDetails, type PaymentProvider } from '../integrations/payfip/index.ts';
@@ -50,15 +51,20 @@ export function onlinePaymentService(
     return provider;
   }
 
-  async function sendToProvider(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[]): Promise<StartedOnlinePayment> {
+  /**
+   * Opens the payment and sends it to the provider in `trx`: the payment, its invoices held and the
+   * operation id are written together, or — the provider out of reach or refusing — not at all.
+   */
+  async function sendToProvider(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], trx: Transaction): Promise<StartedOnlinePayment> {
     const payfip = providerOf(commune);
     const now = clock.now();
-    const pending = await payments.openOnline(commune, parent, familyId, invoiceIds, new Date(now.getTime() + ONLINE_PAYMENT_HOLD_MS));
+    const pending = await payments.openOnline(commune, parent, familyId, invoiceIds, new Date(now.getTime() + ONLINE_PAYMENT_HOLD_MS), trx);
+    const payment = (await repositories.payments.find(commune.id, pending.paymentId, null, trx))!;
+    const refdet = refdetFor(`EF${String(pending.paymentId).padStart(8, '0')}`);
+    const numbers = payment.invoices.map((invoice) => invoice.number).join(' ');
+    let idOp: string;
     try {
-      const payment = await payments.find(commune, pending.paymentId);
-      const refdet = refdetFor(`EF${String(pending.paymentId).padStart(8, '0')}`);
-      const numbers = payment.invoices.map((invoice) => invoice.number).join(' ');
-      const { idOp } = await payfip.createPayment({
+      ({ idOp } = await payfip.createPayment({
         numcli: commune.settings.payment!.numcli,
         exer: Number(parisDay(now).slice(0, 4)),
         refdet,
@@ -68,14 +74,13 @@ export function onlinePaymentService(
         urlnotif: `${publicUrl}/${commune.slug}/paiement/notification`,
         urlredirect: `${publicUrl}/${commune.slug}/paiement/retour?paiement=${pending.paymentId}`,
         saisie: commune.settings.payment!.saisie,
-      });
-      await payments.recordProviderOperation(commune, pending.paymentId, idOp, refdet);
-      return { paymentId: pending.paymentId, paymentPageUrl: payfip.paymentPageUrl(idOp) };
+      }));
     } catch (error) {
-      // The provider never took it: the invoices are free again at once, and the parent is told to retry.
-      await payments.close(commune, pending.paymentId, 'cancelled', 'not_sent');
+      // The provider never took it: nothing is written, and the parent is told to retry.
       throw Object.assign(new ValidationError([{ field: INVOICES_FIELD, message: PROVIDER_UNAVAILABLE }], 503), { cause: error });
     }
+    await payments.recordProviderOperation(commune, pending.paymentId, idOp, refdet, trx);
+    return { paymentId: pending.paymentId, paymentPageUrl: payfip.paymentPageUrl(idOp) };
   }
 
   /** The provider's answer applied to a pending payment; only ever called with `paymentDetails`' answer. */
@@ -137,8 +142,9 @@ export function onlinePaymentService(
       const replayed = await forms.replay<StartedOnlinePayment>(submission);
       if (replayed) return replayed.outcome;
       try {
-        // The key is held while the payment is opened and sent: a second submission waits, then answers this one.
-        return await forms.transaction(submission, () => sendToProvider(commune, parent, familyId, invoiceIds));
+        // One transaction takes the form's key, opens the payment and sends it: a second submission
+        // of the same form waits on the key, then answers this one's page.
+        return await forms.transaction(submission, (trx) => sendToProvider(commune, parent, familyId, invoiceIds, trx));
       } catch (error) {
         if (error instanceof NotFoundError) throw error;
         return forms.refuse<StartedOnlinePayment>(submission, error as Error);

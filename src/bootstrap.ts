@@ -76,7 +76,7 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     publicUrl: publicUrlOf(env),
   });
   const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
-  const reconciliation = paymentReconciliation({ onlinePayments: services.onlinePayments, logger });
+  const reconciliation = paymentReconciliation({ reconcile: services.onlinePayments.reconcile, logger });
   return {
     db,
     sessionPool,

@@ -8,7 +8,7 @@ import { ValidationError } from '../../src/domain/errors.ts';
 import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { onlinePaymentService } from '../../src/services/online-payment-service.ts';
-import { addChild, communeOf, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
+import { addChild, communeOf, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
 
@@ -350,5 +350,16 @@ describe('paying online through PayFiP (the local simulator)', () => {
     expect((refusal as ValidationError).errors[0]!.message).toContain('aucune somme n’a été débitée');
     expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
     expect((await pay(billed.agent, [billed.october])).status).toBe(303);
+  });
+
+  it('shows no « Payer en ligne » and refuses the POST where the commune does not take payments online', async () => {
+    const billed = await billedFamily();
+    const form = await payForm(billed.agent);
+    await withFeatureOff(t, SLUG, 'onlinePayment', async () => {
+      const page = html((await billed.agent.get(`/${SLUG}/factures`).expect(200)).text);
+      expect(page('form[data-pay-form]').length).toBe(0);
+      expect((await pay(billed.agent, [billed.october], form)).status).toBe(404);
+    });
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
   });
 });

@@ -14,6 +14,8 @@ import { createRepositories, type Repositories } from './data/index.ts';
 import { mailRenderer } from './integrations/mail/mail-renderer.ts';
 import { createMailTransport } from './integrations/mail/mail-transport.ts';
 import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
+import { createPayfipProvider } from './integrations/payfip/index.ts';
+import { paymentReconciliation, type PaymentReconciliation } from './integrations/payfip/payment-reconciliation.ts';
 import { postgresMailThrottle } from './integrations/mail-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -36,6 +38,8 @@ export interface Runtime {
   services: Services;
   repositories: Repositories;
   mailWorker: MailWorker;
+  /** Re-asks the provider about online payments whose notification did not come. */
+  paymentReconciliation: PaymentReconciliation;
   close(): Promise<void>;
 }
 
@@ -68,16 +72,20 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     production: env.NODE_ENV === 'production',
     throttle: postgresSignInThrottle(sessionPool),
     mailThrottle: postgresMailThrottle(sessionPool),
+    paymentProvider: env.PAYFIP_URL ? createPayfipProvider({ soapUrl: env.PAYFIP_URL }) : undefined,
+    publicUrl: publicUrlOf(env),
   });
   const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
+  const reconciliation = paymentReconciliation({ reconcile: services.onlinePayments.reconcile, logger });
   return {
     db,
     sessionPool,
     services,
     repositories,
     mailWorker: worker,
+    paymentReconciliation: reconciliation,
     async close() {
-      await worker.stop();
+      await Promise.all([worker.stop(), reconciliation.stop()]);
       transport.close();
       await Promise.allSettled([db.destroy(), sessionPool.end()]);
     },

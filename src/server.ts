@@ -5,14 +5,18 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createRuntime, openDatabase, prepareDatabase, publicUrlOf, type Runtime } from './bootstrap.ts';
+import { COMMUNE_FILES_DIR, createRuntime, openDatabase, prepareDatabase, publicUrlOf, type Runtime } from './bootstrap.ts';
 import { developmentTools, parseEnv, type Env } from './config/env.ts';
 import type { EmbeddedServer } from './data/embedded-postgres.ts';
 import { createLogger } from './logger.ts';
-import { explainStartupFailure } from './startup-failure.ts';
+import { startPayfipSimulator, type PayfipSimulator } from './integrations/payfip/payfip-simulator.ts';
+import { loadCommuneFiles } from './services/seed-service.ts';
+import { explainStartupFailure, StartupError } from './startup-failure.ts';
 import { createApp } from './web/app.ts';
 
 const SHUTDOWN_LIMIT_MS = 15_000;
+/** How often pending online payments are asked about again. */
+const RECONCILIATION_INTERVAL_MS = 60_000;
 
 /** Outside production without SESSION_SECRET: a random secret kept in DATA_DIR, so restarts keep sessions. */
 function localSessionSecret(dataDir: string): string {
@@ -51,6 +55,28 @@ interface Started {
   logger?: Logger;
   embedded?: EmbeddedServer;
   runtime?: Runtime;
+  payfipSimulator?: PayfipSimulator;
+}
+
+/**
+ * Where online payments go: PAYFIP_URL; outside production without it, the local PayFiP simulator
+ * started here on a free loopback port. In production a commune taking payments online needs it.
+ */
+async function paymentEnv(env: Env, logger: Logger, started: Started): Promise<Env> {
+  if (env.PAYFIP_URL) return env;
+  if (env.NODE_ENV === 'production') {
+    const paying = loadCommuneFiles(COMMUNE_FILES_DIR).filter((file) => file.features.onlinePayment).map((file) => file.slug);
+    if (paying.length) {
+      throw new StartupError(
+        `Le paiement en ligne est activé pour ${paying.join(', ')} mais PAYFIP_URL n'est pas défini : indiquez l'adresse du service PayFiP (https://www.payfip.gouv.fr/tpa/services/securite), ou désactivez features.onlinePayment dans le fichier de la commune.`,
+      );
+    }
+    return env;
+  }
+  const simulator = await startPayfipSimulator({ log: (message) => logger.info(message) });
+  started.payfipSimulator = simulator;
+  logger.info(`no PAYFIP_URL: online payments go to the local PayFiP simulator at ${simulator.url}`);
+  return { ...env, PAYFIP_URL: simulator.soapUrl };
 }
 
 async function main(started: Started) {
@@ -62,12 +88,14 @@ async function main(started: Started) {
   const tools = developmentTools(env);
 
   await checkPortFree(env.PORT, env.HOST);
+  const runtimeEnv = await paymentEnv(env, logger, started);
   const { connectionString, embedded } = await openDatabase(env, logger);
   started.embedded = embedded;
-  const runtime = createRuntime(connectionString, env, undefined, logger);
+  const runtime = createRuntime(connectionString, runtimeEnv, undefined, logger);
   started.runtime = runtime;
   await prepareDatabase(runtime, env, logger);
   if (env.MAIL_WORKER) runtime.mailWorker.start(env.MAIL_POLL_MS);
+  runtime.paymentReconciliation.start(RECONCILIATION_INTERVAL_MS);
   if (tools.devMailbox) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
   else if (!env.SMTP_URL) logger.warn('no SMTP_URL and no development mailbox (not a loopback HOST in development): e-mails wait in the outbox');
 
@@ -101,6 +129,7 @@ async function main(started: Started) {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await runtime.close();
+    await started.payfipSimulator?.close().catch(() => {});
     if (embedded) await embedded.stop().catch((error) => logger.error({ err: error }, 'PostgreSQL stop failed'));
     clearTimeout(limit);
     process.exit(0);
@@ -121,6 +150,7 @@ main(started).catch(async (error: unknown) => {
   started.logger?.debug({ err: error }, 'start-up failed');
   console.error(`\n  ${sentence}\n`);
   await started.runtime?.close().catch(() => {});
+  await started.payfipSimulator?.close().catch(() => {});
   await started.embedded?.stop().catch(() => {});
   process.exit(1);
 });

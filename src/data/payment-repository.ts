@@ -220,6 +220,18 @@ export function paymentRepository(db: Executor) {
       return count > 0;
     },
 
+    /** Pending online payments of every commune created before `before`, the oldest first: what reconciliation re-queries. */
+    async listPendingOnline(before: Date, limit: number, executor: Executor = db): Promise<{ communeSlug: string; paymentId: number }[]> {
+      const rows = (await executor('payments as p')
+        .join('communes as c', 'c.id', 'p.commune_id')
+        .where({ 'p.method': 'online', 'p.status': 'pending' })
+        .andWhere('p.created_at', '<', before)
+        .orderBy([{ column: 'p.created_at' }, { column: 'p.id' }])
+        .limit(limit)
+        .select('c.slug as communeSlug', 'p.id as paymentId')) as { communeSlug: string; paymentId: number }[];
+      return rows;
+    },
+
     /** The payments that hold or held an invoice (every status), the latest first. */
     async listForInvoice(communeId: number, invoiceId: number, executor: Executor = db): Promise<Payment[]> {
       const result = await executor.raw<{ rows: PaymentRow[] }>(

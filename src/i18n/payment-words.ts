@@ -39,6 +39,9 @@ export function paymentRefusalWords(refusal: PaymentRefusal, numbers: readonly s
   }
 }
 
+/** The provider did not take the payment (out of reach, or it refused the request): nothing was paid. */
+export const PROVIDER_UNAVAILABLE = 'Le service de paiement en ligne ne répond pas pour le moment : aucune somme n’a été débitée. Réessayez dans quelques minutes';
+
 /** « Indiquez le numéro du chèque » */
 export const CHEQUE_NUMBER_MISSING = 'Indiquez le numéro du chèque';
 

@@ -2,6 +2,7 @@ import type { SchoolHolidaysFile } from '../domain/calendar/school-holidays.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
+import type { PaymentProvider } from '../integrations/payfip/index.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { activationService } from './activation-service.ts';
@@ -22,6 +23,7 @@ import { historyService } from './history-service.ts';
 import { invoiceService } from './invoice-service.ts';
 import { invoicingService } from './invoicing-service.ts';
 import { paymentService } from './payment-service.ts';
+import { onlinePaymentService } from './online-payment-service.ts';
 import { journalService } from './journal-service.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
@@ -47,10 +49,14 @@ export interface ServiceDependencies {
   mailThrottle: MailThrottle;
   /** The school holidays by zone shipped in seeds/calendar. */
   schoolHolidays: SchoolHolidaysFile;
+  /** The online payment provider (PayFiP, or the local simulator), undefined when none is configured. */
+  paymentProvider?: PaymentProvider;
+  /** The portal's public address, for the provider's notification and return URLs. */
+  publicUrl: string;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays, paymentProvider, publicUrl }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookingGrid = bookingGridService(repositories, clock, calendars);
@@ -62,6 +68,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   const quotients = quotientService(repositories, clock);
   const invoicing = invoicingService(repositories, clock, calendars, quotients);
+  const payments = paymentService(repositories, clock);
   return {
     clock,
     communes: communeService(repositories),
@@ -86,7 +93,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     debitExport: debitExportService(repositories, clock),
     invoicing,
     invoices: invoiceService(repositories, clock),
-    payments: paymentService(repositories, clock),
+    payments,
+    onlinePayments: onlinePaymentService(repositories, clock, payments, paymentProvider, publicUrl),
     familyEdits: familyEditService(repositories, clock, emailChanges),
     requestQueue: requestQueueService(repositories, clock, mail, requestTypes),
     staffFamilyFile: staffFamilyFileService(repositories, clock, emailChanges),

@@ -208,9 +208,11 @@ export function paymentService(repositories: Repositories, clock: Clock) {
      * Opens a pending online payment of whole invoices (the PayFiP part sends it, then records the
      * provider's operation id with `recordProviderOperation`): refused like a counter payment, and
      * under 1,00 €. Its invoices read « en cours de paiement » until it is settled or closed.
+     * `within`: the caller's transaction, when the payment must be written with what follows it.
      */
-    async openOnline(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], expiresAt: Date): Promise<PendingPayment> {
-      return db.transaction(async (trx) => {
+    async openOnline(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], expiresAt: Date, within?: Transaction): Promise<PendingPayment> {
+      const inTransaction = <T>(act: (trx: Transaction) => Promise<T>): Promise<T> => (within ? act(within) : db.transaction(act));
+      return inTransaction(async (trx) => {
         const check = await payable(commune, familyId, invoiceIds, 'online', trx);
         const paymentId = await payments
           .insert(
@@ -224,8 +226,8 @@ export function paymentService(repositories: Repositories, clock: Clock) {
     },
 
     /** Keeps the provider's operation id (PayFiP's idOp, unique per commune) and reference on a pending payment; false when it is not pending. */
-    async recordProviderOperation(commune: Commune, paymentId: number, operationId: string, reference: string | null = null): Promise<boolean> {
-      return payments.recordProviderOperation(commune.id, paymentId, operationId, reference);
+    async recordProviderOperation(commune: Commune, paymentId: number, operationId: string, reference: string | null = null, within?: Transaction): Promise<boolean> {
+      return payments.recordProviderOperation(commune.id, paymentId, operationId, reference, within);
     },
 
     /** The payment of a provider's operation id, undefined when unknown (a forged notification). */

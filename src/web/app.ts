@@ -30,6 +30,7 @@ import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
 import { invoicesRouter } from './routes/portal/invoices.ts';
 import { paymentsRouter } from './routes/portal/payments.ts';
+import { onlinePaymentNotificationRouter, onlinePaymentRouter } from './routes/portal/online-payment.ts';
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
@@ -163,6 +164,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   // The absence form is multipart: its body is read here so the CSRF check below can see its token.
   commune.use(absenceUploadParser());
   commune.use(quotientUploadParser());
+  // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
+  commune.use(onlinePaymentNotificationRouter(services, logger));
   commune.use(...csrfProtection());
   commune.use(homeRouter(services));
   commune.use(signInRouter(passport));
@@ -183,6 +186,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(simulatorRouter(services));
   commune.use(invoicesRouter(services));
   commune.use(paymentsRouter(services));
+  commune.use(onlinePaymentRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

@@ -122,10 +122,26 @@ describe('npm start when something is wrong', () => {
         SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
         SMTP_URL: 'smtp://127.0.0.1:2525',
         PUBLIC_URL: 'https://famille.example.fr',
+        PAYFIP_URL: 'https://www.payfip.gouv.fr/tpa/services/securite',
       }),
     );
     expect(code).not.toBe(0);
     expect(output).toContain('Cette base contient les comptes de démonstration');
+    expectOneSentence(output);
+  });
+
+  it('refuses, in a deployment, communes that take payments online without PAYFIP_URL', async () => {
+    const { code, output } = await runUntilExit(
+      shellEnv({
+        PORT: String(await getPort()),
+        DATABASE_URL: inject('databaseUrl'),
+        SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        PUBLIC_URL: 'https://famille.example.fr',
+      }),
+    );
+    expect(code).not.toBe(0);
+    expect(output).toContain("Le paiement en ligne est activé pour echirolles, lemesnilsaintdenis, villennes mais PAYFIP_URL n'est pas défini");
     expectOneSentence(output);
   });
 
@@ -231,6 +247,10 @@ describe.skipIf(!isRoot)('npm start as root in a folder only root may enter', ()
       // Development on a loopback address: the demo and the mailbox are there.
       expect((await fetch(`http://127.0.0.1:${port}/_dev/mails`)).status).toBe(200);
       expect(await (await fetch(`http://127.0.0.1:${port}/echirolles`)).text()).toContain('Échirolles');
+      // No PAYFIP_URL outside production: the local PayFiP simulator, on a loopback port of its own.
+      const simulator = /PayFiP simulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      expect(simulator, output).toBeDefined();
+      expect((await fetch(`${simulator}/tpa/paiementws.web?idop=unknown`)).status).toBe(404);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
     }

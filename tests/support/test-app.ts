@@ -18,10 +18,14 @@ export interface TestApp {
 export { DEFAULT_NOW } from './test-clock.ts';
 import { DEFAULT_NOW } from './test-clock.ts';
 
-/** The real app, with its real middleware (CSRF included), on the integration database. */
-export function buildTestApp(now: Date = DEFAULT_NOW): TestApp {
+/**
+ * The real app, with its real middleware (CSRF included), on the integration database. `env`: more
+ * of the environment, e.g. PAYFIP_URL of a PayFiP simulator the test started and the PUBLIC_URL the
+ * app is reachable at for its notifications.
+ */
+export function buildTestApp(now: Date = DEFAULT_NOW, env: Record<string, string> = {}): TestApp {
   const clock = fixedClock(now);
-  const runtime = createRuntime(inject('databaseUrl'), testEnv(), clock);
+  const runtime = createRuntime(inject('databaseUrl'), testEnv(env), clock);
   const app = createApp({
     services: runtime.services,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

@@ -1,8 +1,10 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
+import type { FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
-import { INVOICE_FILTERS, presentAccount, presentInvoiceDetail, presentInvoiceList } from '../../presenters/invoice-presenter.ts';
+import { INVOICE_FILTERS, presentAccount, presentInvoiceDetail, presentInvoiceList, type InvoiceFilter } from '../../presenters/invoice-presenter.ts';
+import { presentPayForm } from '../../presenters/online-payment-presenter.ts';
 import { idParam } from '../../row-id.ts';
 
 /** `?statut=a-payer` (the default) or `soldees`; anything else shows the default list. */
@@ -10,17 +12,25 @@ const listSchema = z.object({
   statut: z.enum(['a-payer', 'soldees']).catch('a-payer'),
 });
 
+/**
+ * The list of `/factures`; on « À payer », where the commune takes payments online, the form that
+ * pays the ticked invoices (`state`: that form again after a refusal, with its errors and ticks).
+ */
+export async function renderInvoiceList(services: Services, res: Response, statut: InvoiceFilter, state?: FormState): Promise<void> {
+  const commune = res.locals.commune!;
+  const settled = INVOICE_FILTERS.find((filter) => filter.value === statut)!.settled;
+  const { invoices, balance } = await services.invoices.list(commune, res.locals.user!.familyId!, settled);
+  const payForm = !settled && services.onlinePayments.available(commune) ? presentPayForm(invoices, state?.values) : undefined;
+  res.status(state?.status ?? 200).render('pages/portal/invoices', { list: presentInvoiceList(statut, invoices, balance), payForm, errors: state?.errors, values: state?.values });
+}
+
 /** `/factures`, `/factures/:id`, `/factures/:id.pdf` and `/compte` (DESIGN §6): the family's invoices and its account. */
 export function invoicesRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
   router.use(['/factures', '/compte'], requireParent);
 
   router.get('/factures', async (req, res) => {
-    const commune = res.locals.commune!;
-    const { statut } = listSchema.parse(req.query);
-    const settled = INVOICE_FILTERS.find((filter) => filter.value === statut)!.settled;
-    const { invoices, balance } = await services.invoices.list(commune, req.user!.familyId!, settled);
-    res.render('pages/portal/invoices', { list: presentInvoiceList(statut, invoices, balance) });
+    await renderInvoiceList(services, res, listSchema.parse(req.query).statut);
   });
 
   // Before `/factures/:id`, which would otherwise take « 12.pdf » as its id.

@@ -1,0 +1,365 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as cheerio from 'cheerio';
+import type request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Commune } from '../../src/data/commune-repository.ts';
+import { ValidationError } from '../../src/domain/errors.ts';
+import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
+import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
+import { onlinePaymentService } from '../../src/services/online-payment-service.ts';
+import { addChild, communeOf, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
+import { insertInvoice } from '../support/invoice-rows.ts';
+import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Paying online against the local PayFiP simulator over real HTTP and SOAP (issue 12): the portal
+ * listens on a real port, so the simulator's notification reaches it as PayFiP's would.
+ */
+
+// Monday 23 November 2026, as in payments.test.ts: October (42,50 €) and November (8,50 €) to pay.
+const NOW = new Date('2026-11-23T09:00:00+01:00');
+const SLUG = 'echirolles';
+
+let t: TestApp;
+let commune: Commune;
+let simulator: PayfipSimulator;
+let portal: http.Server;
+let portalUrl: string;
+
+beforeAll(async () => {
+  portal = http.createServer();
+  await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', () => resolve()));
+  portalUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
+  simulator = await startPayfipSimulator();
+  t = buildTestApp(NOW, { PAYFIP_URL: simulator.soapUrl, PUBLIC_URL: portalUrl });
+  portal.on('request', t.app);
+  commune = await communeOf(t, SLUG);
+});
+afterAll(async () => {
+  await simulator?.close();
+  portal?.closeAllConnections();
+  await new Promise<void>((resolve) => portal?.close(() => resolve()));
+  await t?.close();
+});
+beforeEach(() => {
+  t.clock.set(NOW);
+  simulator.setNotification({ kind: 'send' });
+});
+
+const db = () => t.runtime.db;
+
+interface Billed {
+  family: FreshFamily;
+  agent: request.Agent;
+  october: number;
+  november: number;
+  numbers: { october: string; november: string };
+}
+
+async function billedFamily(): Promise<Billed> {
+  const family = await freshFamily(t, SLUG, { prefix: 'EnLigne' });
+  const childId = await addChild(t, family, 'Jade');
+  const childName = `Jade ${family.name}`;
+  const tag = unique('L').slice(2);
+  const numbers = { october: `FAC-2026-O${tag}`, november: `FAC-2026-N${tag}` };
+  const october = await insertInvoice(t, family, {
+    month: '2026-10',
+    number: numbers.october,
+    issuedAt: new Date('2026-11-02T08:00:00Z'),
+    dueOn: '2026-11-15',
+    lines: [{ memberId: childId, childName, days: ['01', '02', '05', '06', '08', '09', '12', '13', '15', '16'].map((day) => `2026-10-${day}`), unitPriceCents: 425 }],
+  });
+  const november = await insertInvoice(t, family, {
+    month: '2026-11',
+    number: numbers.november,
+    issuedAt: new Date('2026-11-20T08:00:00Z'),
+    dueOn: '2026-12-15',
+    lines: [{ memberId: childId, childName, days: ['2026-11-02', '2026-11-03'], unitPriceCents: 425 }],
+  });
+  return { family, agent: family.parents[0]!.agent, october, november, numbers };
+}
+
+const paymentsOf = (familyId: number) => db()('payments').where({ commune_id: commune.id, family_id: familyId }).orderBy('id');
+const settledAt = async (invoiceId: number) => ((await db()('invoices').where({ id: invoiceId }).first('settled_at')) as { settled_at: Date | null }).settled_at;
+
+/** The « Payer en ligne » form of `/factures` as the parent sees it: its CSRF token and one-time key. */
+async function payForm(agent: request.Agent) {
+  const page = await agent.get(`/${SLUG}/factures`).expect(200);
+  const $ = html(page.text);
+  const form = $('form[data-pay-form]');
+  return {
+    $,
+    _csrf: form.find('input[name="_csrf"]').val() as string,
+    idempotency_key: form.find('input[name="idempotency_key"]').val() as string,
+  };
+}
+
+async function pay(agent: request.Agent, invoiceIds: number[], keys?: { _csrf: string; idempotency_key: string }) {
+  const form = keys ?? (await payForm(agent));
+  return agent
+    .post(`/${SLUG}/paiement`)
+    .type('form')
+    .send({ _csrf: form._csrf, idempotency_key: form.idempotency_key, factures: invoiceIds.map(String) });
+}
+
+/** PayFiP's three steps, with plain HTTP as a browser would: e-mail, card, ticket. The portal page the browser is sent back to. */
+async function payOnSimulator(paymentPage: string, card: string): Promise<string> {
+  expect(paymentPage.startsWith(simulator.url)).toBe(true);
+  const idop = new URL(paymentPage).searchParams.get('idop')!;
+  const first = await fetch(paymentPage);
+  expect(first.status).toBe(200);
+  const stepOne = cheerio.load(await first.text());
+  expect(stepOne('#mel').val()).toContain('@example.org');
+  expect(stepOne('body').text().replace(/[\u00a0\u202f]/g, ' ')).toMatch(/Montant\s*\d+,\d{2} €/);
+  const afterMail = await post(`${simulator.url}/tpa/paiementws.web`, { idop, mel: stepOne('#mel').val() as string });
+  expect(afterMail.status).toBe(303);
+  const cardPage = await fetch(new URL(afterMail.headers.get('location')!, simulator.url));
+  expect(cardPage.status).toBe(200);
+  const afterCard = await post(`${simulator.url}/tpa/carte`, { idop, cardType: 'CB', cardNumber: card });
+  expect(afterCard.status).toBe(303);
+  const next = new URL(afterCard.headers.get('location')!, simulator.url);
+  if (next.origin === portalUrl) return next.pathname + next.search;
+  // The ticket, then « Retourner sur le site »: back to the portal.
+  const ticket = await fetch(next);
+  expect(ticket.status).toBe(200);
+  const back = await fetch(new URL(`/tpa/retour?idop=${idop}`, simulator.url), { redirect: 'manual' });
+  const home = new URL(back.headers.get('location')!);
+  expect(home.origin).toBe(portalUrl);
+  return home.pathname + home.search;
+}
+
+function post(url: string, fields: Record<string, string>) {
+  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+}
+
+/** PayFiP's notification: a server-to-server POST of the operation id, to the portal's real port. */
+function notify(idop: string) {
+  return fetch(`${portalUrl}/${SLUG}/paiement/notification`, { method: 'POST', body: new URLSearchParams({ idop }) });
+}
+
+describe('paying online through PayFiP (the local simulator)', () => {
+  it('pays two ticked invoices: three steps, notification, both « soldée », one receipt, the return page in words', async () => {
+    const billed = await billedFamily();
+    const form = await payForm(billed.agent);
+    expect(form.$(`#field-factures-${billed.october}`).length).toBe(1);
+    expect(form.$('#hint-factures').text().replace(/[\u00a0\u202f]/g, ' ')).toContain('51,00 €');
+
+    // Whatever amount a form sends is not read.
+    const response = await billed.agent
+      .post(`/${SLUG}/paiement`)
+      .type('form')
+      .send({ _csrf: form._csrf, idempotency_key: form.idempotency_key, factures: [String(billed.october), String(billed.november)], montant: '1' });
+    expect(response.status).toBe(303);
+    const [pending] = await paymentsOf(billed.family.familyId);
+    expect(pending).toMatchObject({ method: 'online', status: 'pending', amount_cents: 5100 });
+    expect(pending.provider_operation_id).toBeTruthy();
+    expect(response.headers.location).toBe(`${simulator.url}/tpa/paiementws.web?idop=${pending.provider_operation_id}`);
+
+    const inPayment = await billed.agent.get(`/${SLUG}/factures`).expect(200);
+    const held = html(inPayment.text);
+    expect(held('main').text()).toContain('En cours de paiement');
+    expect(held(`#field-factures-${billed.october}`).length).toBe(0);
+
+    const back = await payOnSimulator(response.headers.location!, TEST_CARDS.paid);
+    await simulator.notificationsSettled();
+    const [paid] = await paymentsOf(billed.family.familyId);
+    expect(paid).toMatchObject({ status: 'paid' });
+    expect(paid.receipt_number).toMatch(/^REC-2026-\d{6}$/);
+    expect(await settledAt(billed.october)).toEqual(paid.paid_at);
+    expect(await settledAt(billed.november)).toEqual(paid.paid_at);
+
+    expect(back).toBe(`/${SLUG}/paiement/retour?paiement=${paid.id}`);
+    const page = await billed.agent.get(back).expect(200);
+    const $ = html(page.text);
+    expect($('h1').text()).toBe('Paiement accepté');
+    expect($('main').text()).toContain(`Paiement accepté : factures ${billed.numbers.october}, ${billed.numbers.november} soldées, reçu n° ${paid.receipt_number}.`);
+    expect($(`a[href="/${SLUG}/paiements/${paid.id}/recu.pdf"]`).length).toBe(1);
+    await billed.agent.get(`/${SLUG}/paiements/${paid.id}/recu.pdf`).expect(200).expect('content-type', 'application/pdf');
+
+    const settled = await billed.agent.get(`/${SLUG}/factures?statut=soldees`).expect(200);
+    expect(html(settled.text)('main').text()).toContain(billed.numbers.october);
+  });
+
+  it('settles once when the notification is replayed 10 times in sequence, then 10 at the same moment', async () => {
+    const billed = await billedFamily();
+    const response = await pay(billed.agent, [billed.october]);
+    expect(response.status).toBe(303);
+    await payOnSimulator(response.headers.location!, TEST_CARDS.paid);
+    await simulator.notificationsSettled();
+    const [payment] = await paymentsOf(billed.family.familyId);
+    expect(payment.status).toBe('paid');
+    const counter = () => db()('counters').where({ commune_id: commune.id, series: 'receipt' }).orderBy('year');
+    const before = await counter();
+
+    for (let i = 0; i < 10; i += 1) expect((await notify(payment.provider_operation_id)).status).toBe(200);
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => notify(payment.provider_operation_id)));
+    expect(parallel.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+
+    const after = await paymentsOf(billed.family.familyId);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ status: 'paid', receipt_number: payment.receipt_number, paid_at: payment.paid_at });
+    expect(await counter()).toEqual(before);
+  });
+
+  it('answers 200 to an unknown or forged operation id and changes nothing', async () => {
+    const billed = await billedFamily();
+    const response = await pay(billed.agent, [billed.october]);
+    expect(response.status).toBe(303);
+    const before = await paymentsOf(billed.family.familyId);
+    for (const idop of ['0123456789abcdef0123456789abcdef', 'x', '<script>']) expect((await notify(idop)).status).toBe(200);
+    // The real operation id before the payer finished: PayFiP does not know the result yet.
+    expect((await notify(before[0].provider_operation_id)).status).toBe(200);
+    expect(await paymentsOf(billed.family.familyId)).toEqual(before);
+    expect(await settledAt(billed.october)).toBeNull();
+  });
+
+  it('settles a payment whose notification was dropped at the next reconciliation pass', async () => {
+    const billed = await billedFamily();
+    simulator.setNotification({ kind: 'drop' });
+    const response = await pay(billed.agent, [billed.october, billed.november]);
+    await payOnSimulator(response.headers.location!, TEST_CARDS.paid);
+    await simulator.notificationsSettled();
+    const [pending] = await paymentsOf(billed.family.familyId);
+    expect(pending.status).toBe('pending');
+
+    // Younger than two minutes: left to its notification.
+    await t.runtime.paymentReconciliation.runOnce();
+    expect((await paymentsOf(billed.family.familyId))[0].status).toBe('pending');
+
+    t.clock.set(new Date(NOW.getTime() + 3 * 60_000));
+    await t.runtime.paymentReconciliation.runOnce();
+    const [paid] = await paymentsOf(billed.family.familyId);
+    expect(paid.status).toBe('paid');
+    expect(await settledAt(billed.october)).toEqual(paid.paid_at);
+    expect(await settledAt(billed.november)).toEqual(paid.paid_at);
+  });
+
+  it('closes as expired a payment left on the payment site past 20 minutes: its invoices are payable again', async () => {
+    const billed = await billedFamily();
+    const response = await pay(billed.agent, [billed.october]);
+    expect(response.status).toBe(303);
+    t.clock.set(new Date(NOW.getTime() + 10 * 60_000));
+    await t.runtime.paymentReconciliation.runOnce();
+    expect((await paymentsOf(billed.family.familyId))[0].status).toBe('pending');
+    t.clock.set(new Date(NOW.getTime() + 21 * 60_000));
+    await t.runtime.paymentReconciliation.runOnce();
+    expect((await paymentsOf(billed.family.familyId))[0].status).toBe('expired');
+    expect((await pay(billed.agent, [billed.october])).status).toBe(303);
+  });
+
+  it('settles an expired payment the payer finished late, when PayFiP says it is paid', async () => {
+    const billed = await billedFamily();
+    const response = await pay(billed.agent, [billed.october, billed.november]);
+    t.clock.set(new Date(NOW.getTime() + 21 * 60_000));
+    await t.runtime.paymentReconciliation.runOnce();
+    expect((await paymentsOf(billed.family.familyId))[0].status).toBe('expired');
+    await payOnSimulator(response.headers.location!, TEST_CARDS.paid);
+    await simulator.notificationsSettled();
+    const [paid] = await paymentsOf(billed.family.familyId);
+    expect(paid.status).toBe('paid');
+    expect(await settledAt(billed.october)).toEqual(paid.paid_at);
+  });
+
+  it('frees the invoices at once after a refused card, and after an abandon; the return page says so', async () => {
+    const billed = await billedFamily();
+    const refused = await pay(billed.agent, [billed.october, billed.november]);
+    await payOnSimulator(refused.headers.location!, TEST_CARDS.refused);
+    await simulator.notificationsSettled();
+    const [first] = await paymentsOf(billed.family.familyId);
+    expect(first.status).toBe('refused');
+    expect(await settledAt(billed.october)).toBeNull();
+    const refusedPage = html((await billed.agent.get(`/${SLUG}/paiement/retour?paiement=${first.id}`).expect(200)).text);
+    expect(refusedPage('h1').text()).toBe('Paiement refusé');
+    expect(refusedPage('main').text()).toContain('aucune somme n’a été débitée');
+
+    const form = await payForm(billed.agent);
+    expect(form.$(`#field-factures-${billed.october}`).length).toBe(1);
+    const abandoned = await pay(billed.agent, [billed.october], form);
+    const back = await payOnSimulator(abandoned.headers.location!, TEST_CARDS.abandoned);
+    await simulator.notificationsSettled();
+    const [, second] = await paymentsOf(billed.family.familyId);
+    expect(second.status).toBe('cancelled');
+    expect(html((await billed.agent.get(back).expect(200)).text)('h1').text()).toBe('Paiement abandonné');
+    expect((await pay(billed.agent, [billed.october])).status).toBe(303);
+  });
+
+  it("refuses another family's invoice with 404 and writes nothing; refuses an invoice in a payment under way with its message", async () => {
+    const mine = await billedFamily();
+    const theirs = await billedFamily();
+    const foreign = await pay(mine.agent, [mine.october, theirs.october]);
+    expect(foreign.status).toBe(404);
+    expect(await paymentsOf(mine.family.familyId)).toHaveLength(0);
+    expect(await paymentsOf(theirs.family.familyId)).toHaveLength(0);
+
+    expect((await pay(mine.agent, [mine.october])).status).toBe(303);
+    const again = await pay(mine.agent, [mine.october, mine.november]);
+    expect(again.status).toBe(409);
+    const $ = html(again.text);
+    expect($('.error-summary a[href="#field-factures"]').text()).toContain(mine.numbers.october);
+    expect($('#error-factures').text()).toContain(mine.numbers.october);
+    expect(await paymentsOf(mine.family.familyId)).toHaveLength(1);
+
+    const none = await pay(mine.agent, []);
+    expect(none.status).toBe(400);
+    expect(html(none.text)('#error-factures').text()).toContain('Cochez au moins une facture');
+  });
+
+  it('starts one payment for the same form posted twice, in sequence and at the same moment', async () => {
+    const billed = await billedFamily();
+    const form = await payForm(billed.agent);
+    const first = await pay(billed.agent, [billed.october], form);
+    const second = await pay(billed.agent, [billed.october], form);
+    expect(first.status).toBe(303);
+    expect(second.status).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(1);
+
+    const other = await payForm(billed.agent);
+    const both = await Promise.all([pay(billed.agent, [billed.november], other), pay(billed.agent, [billed.november], other)]);
+    expect(both.map((answer) => answer.status)).toEqual([303, 303]);
+    expect(both[1]!.headers.location).toBe(both[0]!.headers.location);
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(2);
+  });
+
+  it("shows another family's return page as not found", async () => {
+    const mine = await billedFamily();
+    const theirs = await billedFamily();
+    await pay(theirs.agent, [theirs.october]);
+    const [payment] = await paymentsOf(theirs.family.familyId);
+    await mine.agent.get(`/${SLUG}/paiement/retour?paiement=${payment.id}`).expect(404);
+    await mine.agent.get(`/${SLUG}/paiement/retour?paiement=abc`).expect(404);
+  });
+
+  it('tells the parent to retry when PayFiP is out of reach, and writes nothing', async () => {
+    const billed = await billedFamily();
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = onlinePaymentService(
+      t.runtime.repositories,
+      t.clock,
+      t.runtime.services.payments,
+      createPayfipProvider({ soapUrl: `http://127.0.0.1:${port}/tpa/services/securite`, timeoutMs: 2_000 }),
+      portalUrl,
+    );
+    const refusal = await unreachable.start(commune, billed.family.parents[0]!.user, [billed.october]).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).status).toBe(503);
+    expect((refusal as ValidationError).errors[0]!.message).toContain('aucune somme n’a été débitée');
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
+    expect((await pay(billed.agent, [billed.october])).status).toBe(303);
+  });
+
+  it('shows no « Payer en ligne » and refuses the POST where the commune does not take payments online', async () => {
+    const billed = await billedFamily();
+    const form = await payForm(billed.agent);
+    await withFeatureOff(t, SLUG, 'onlinePayment', async () => {
+      const page = html((await billed.agent.get(`/${SLUG}/factures`).expect(200)).text);
+      expect(page('form[data-pay-form]').length).toBe(0);
+      expect((await pay(billed.agent, [billed.october], form)).status).toBe(404);
+    });
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
+  });
+});

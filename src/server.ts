@@ -107,6 +107,7 @@ async function main(started: Started) {
     production,
     devMailbox: tools.devMailbox,
     reloadTemplates: env.NODE_ENV === 'development',
+    paymentSiteOrigin: runtimeEnv.PAYFIP_URL ? new URL(runtimeEnv.PAYFIP_URL).origin : undefined,
     trustProxy: env.TRUST_PROXY,
   });
 

@@ -48,6 +48,11 @@ export interface AppOptions {
   production: boolean;
   /** `/_dev/mails`: only on a developer's own machine (see `developmentTools` in config/env). */
   devMailbox?: boolean;
+  /**
+   * The origin of the online payment site (PayFiP's, or the local simulator's): « Payer en ligne »
+   * posts here and is redirected there, and browsers hold that redirect to the page's form-action.
+   */
+  paymentSiteOrigin?: string;
   /** Development: templates are read again at each page, so edits show without a restart. */
   reloadTemplates?: boolean;
   trustProxy?: boolean;
@@ -55,7 +60,7 @@ export interface AppOptions {
 
 const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 
-export function createApp({ services, logger, sessionPool, sessionSecret, production, devMailbox = false, reloadTemplates = false, trustProxy }: AppOptions): Express {
+export function createApp({ services, logger, sessionPool, sessionSecret, production, devMailbox = false, reloadTemplates = false, paymentSiteOrigin, trustProxy }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy) app.set('trust proxy', 1);
@@ -83,7 +88,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
+          formAction: ["'self'", ...(paymentSiteOrigin ? [paymentSiteOrigin] : [])],
           frameAncestors: ["'none'"],
           // Over plain http (development, tests) an upgrade would break every form.
           upgradeInsecureRequests: production ? [] : null,

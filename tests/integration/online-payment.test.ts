@@ -1,7 +1,7 @@
+import request from 'supertest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as cheerio from 'cheerio';
-import type request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
@@ -179,6 +179,12 @@ describe('paying online through PayFiP (the local simulator)', () => {
 
     const settled = await billed.agent.get(`/${SLUG}/factures?statut=soldees`).expect(200);
     expect(html(settled.text)('main').text()).toContain(billed.numbers.october);
+  });
+
+  it('lets the browser follow « Payer en ligne » to the payment site: its origin is in the form-action policy', async () => {
+    const csp = (await request(t.app).get('/echirolles/connexion')).headers['content-security-policy'] as string;
+    const formAction = csp.split(';').map((directive) => directive.trim()).find((directive) => directive.startsWith('form-action'));
+    expect(formAction).toBe(`form-action 'self' ${new URL(simulator.url).origin}`);
   });
 
   it('settles once when the notification is replayed 10 times in sequence, then 10 at the same moment', async () => {

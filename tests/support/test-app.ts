@@ -33,6 +33,7 @@ export function buildTestApp(now: Date = DEFAULT_NOW, env: Record<string, string
     sessionSecret: 'test-secret-that-is-long-enough-for-sessions',
     production: false,
     devMailbox: true,
+    paymentSiteOrigin: env.PAYFIP_URL ? new URL(env.PAYFIP_URL).origin : undefined,
   });
   return { app, runtime, clock, close: () => runtime.close() };
 }

@@ -1,5 +1,6 @@
 import { addDays } from '../../../src/domain/calendar/calendar-day.ts';
 import { clockStartingAt } from '../../../src/integrations/clock.ts';
+import { startPayfipSimulator, type PayfipSimulator } from '../../../src/integrations/payfip/payfip-simulator.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -78,10 +79,10 @@ interface RunningApp {
 }
 
 /** Migrates and seeds like `npm start` does, then listens on a free local port. */
-async function startApp(connectionString: string, baseEnv: Env, logger: Logger): Promise<RunningApp> {
-  // The port is chosen first so that links in e-mails point at this very server.
+async function startApp(connectionString: string, baseEnv: Env, logger: Logger, payfip: PayfipSimulator): Promise<RunningApp> {
+  // The port is chosen first so that links in e-mails (and PayFiP's notifications) reach this very server.
   const port = await getPort({ host: '127.0.0.1' });
-  const env: Env = { ...baseEnv, PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const env: Env = { ...baseEnv, PUBLIC_URL: `http://127.0.0.1:${port}`, PAYFIP_URL: payfip.soapUrl };
   const runtime = createRuntime(connectionString, env, clockStartingAt(JOURNEYS_START));
   try {
     await prepareDatabase(runtime, env, logger);
@@ -92,6 +93,7 @@ async function startApp(connectionString: string, baseEnv: Env, logger: Logger):
       sessionSecret: randomBytes(32).toString('hex'),
       production: false,
       devMailbox: true,
+      paymentSiteOrigin: new URL(payfip.url).origin,
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -141,10 +143,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const logger = createLogger(env.LOG_LEVEL);
   const database = env.DATABASE_URL ? await databaseOnServer(env.DATABASE_URL) : await embeddedDatabase();
 
+  // Online payments go to the local PayFiP simulator, as with `npm start`.
+  const payfip = await startPayfipSimulator({ host: '127.0.0.1' });
   let running: RunningApp;
   try {
-    running = await startApp(database.connectionString, env, logger);
+    running = await startApp(database.connectionString, env, logger, payfip);
   } catch (error) {
+    await payfip.close();
     await database.drop();
     throw error;
   }
@@ -158,6 +163,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     server.closeAllConnections();
     await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     await runtime.close();
+    await payfip.close();
     await database.drop();
   };
 }

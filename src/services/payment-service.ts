@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { checkPayment, receiptNumber, type PaymentCandidate, type PaymentCheck } from '../domain/payment-rules.ts';
 import type { Commune } from '../data/commune-repository.ts';
-import type { Transaction } from '../data/database.ts';
+import type { Executor, Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import { isLivePaymentConflict } from '../data/payment-repository.ts';
 import type { User } from '../data/user-repository.ts';
@@ -65,8 +65,16 @@ export interface CounterForm {
  * `settle` is the one way a payment becomes paid: in ONE transaction the payment gets its receipt
  * number (gap-free) and every invoice its `settled_at`; a second call changes nothing.
  */
+/** Said next to the invoices when a family paying by direct debit tries to pay online. */
+export const DIRECT_DEBIT_REFUSAL =
+  'Vos factures sont réglées par prélèvement automatique : chacune sera prélevée à son échéance, le paiement en ligne ne vous est donc pas proposé.';
+
 export function paymentService(repositories: Repositories, clock: Clock) {
   const { db, payments, invoices, counters, families, audit } = repositories;
+
+  async function onDirectDebit(commune: Commune, familyId: number, executor: Executor): Promise<boolean> {
+    return (await repositories.mandates.listForFamily(commune.id, familyId, executor)).some((mandate) => mandate.status === 'active');
+  }
   const forms = formSubmissions(repositories, clock);
 
   function refusal(commune: Commune, check: Extract<PaymentCheck, { ok: false }>, candidates: readonly PaymentCandidate[]): Error {
@@ -210,9 +218,18 @@ export function paymentService(repositories: Repositories, clock: Clock) {
      * under 1,00 €. Its invoices read « en cours de paiement » until it is settled or closed.
      * `within`: the caller's transaction, when the payment must be written with what follows it.
      */
+    /** Whether the family's invoices are paid by an active SEPA mandate (then not online). */
+    onDirectDebit(commune: Commune, familyId: number): Promise<boolean> {
+      return onDirectDebit(commune, familyId, db);
+    },
+
     async openOnline(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], expiresAt: Date, within?: Transaction): Promise<PendingPayment> {
       const inTransaction = <T>(act: (trx: Transaction) => Promise<T>): Promise<T> => (within ? act(within) : db.transaction(act));
       return inTransaction(async (trx) => {
+        // A family on direct debit pays by its mandate, at each due date: never twice.
+        if (await onDirectDebit(commune, familyId, trx)) {
+          throw new ValidationError([{ field: 'factures', message: DIRECT_DEBIT_REFUSAL }], 409);
+        }
         const check = await payable(commune, familyId, invoiceIds, 'online', trx);
         const paymentId = await payments
           .insert(

@@ -358,6 +358,43 @@ describe('paying online through PayFiP (the local simulator)', () => {
     expect((await pay(billed.agent, [billed.october])).status).toBe(303);
   });
 
+  it('offers no online payment to a family on direct debit, and refuses its POST with nothing written', async () => {
+    const billed = await billedFamily();
+    const form = await payForm(billed.agent);
+    // Its mandate is accepted meanwhile (as staff do in the request queue).
+    const [request] = await db()('requests')
+      .insert({
+        commune_id: commune.id,
+        family_id: billed.family.familyId,
+        type: 'sepa_mandate',
+        member_id: null,
+        submitted_by: billed.family.parents[0]!.user.id,
+        submitted_at: new Date('2026-11-20T08:00:00Z'),
+        payload: JSON.stringify({ kind: 'sepa_mandate' }),
+      })
+      .returning<{ id: number }[]>('id');
+    const mandateId = await t.runtime.repositories.mandates.insert(commune.id, {
+      familyId: billed.family.familyId,
+      requestId: request!.id,
+      holderName: `Anne ${billed.family.name}`,
+      iban: 'FR7630001000640000001234559',
+      bic: 'BDFEFRPPCCT',
+      address: '1 rue des Écoles',
+      postcode: '38130',
+      city: 'Échirolles',
+      createdAt: new Date('2026-11-20T08:00:00Z'),
+    });
+    await t.runtime.db.transaction((trx) => t.runtime.repositories.mandates.activate(commune.id, mandateId, `ECH-${billed.family.familyId}-1`, '2026-11-20', trx));
+
+    const refused = await pay(billed.agent, [billed.october], form);
+    expect(refused.status).toBe(409);
+    expect(html(refused.text)('.error-summary').text()).toContain('prélèvement automatique');
+    expect(await paymentsOf(billed.family.familyId)).toEqual([]);
+    const page = html((await billed.agent.get(`/${SLUG}/factures`).expect(200)).text);
+    expect(page('main').text()).toContain('Vos factures sont réglées par prélèvement automatique');
+    expect(page('main button').filter((_, button) => page(button).text().includes('Payer en ligne'))).toHaveLength(0);
+  });
+
   it('shows no « Payer en ligne » and refuses the POST where the commune does not take payments online', async () => {
     const billed = await billedFamily();
     const form = await payForm(billed.agent);

@@ -1,3 +1,4 @@
+import { DIRECT_DEBIT_REFUSAL } from '../../../services/payment-service.ts';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
@@ -20,8 +21,16 @@ export async function renderInvoiceList(services: Services, res: Response, statu
   const commune = res.locals.commune!;
   const settled = INVOICE_FILTERS.find((filter) => filter.value === statut)!.settled;
   const { invoices, balance } = await services.invoices.list(commune, res.locals.user!.familyId!, settled);
-  const payForm = !settled && services.onlinePayments.available(commune) ? presentPayForm(invoices, state?.values) : undefined;
-  res.status(state?.status ?? 200).render('pages/portal/invoices', { list: presentInvoiceList(statut, invoices, balance), payForm, errors: state?.errors, values: state?.values });
+  const online = !settled && services.onlinePayments.available(commune);
+  const directDebit = online && (await services.payments.onDirectDebit(commune, res.locals.user!.familyId!));
+  const payForm = online && !directDebit ? presentPayForm(invoices, state?.values) : undefined;
+  res.status(state?.status ?? 200).render('pages/portal/invoices', {
+    list: presentInvoiceList(statut, invoices, balance),
+    payForm,
+    directDebitNote: directDebit ? DIRECT_DEBIT_REFUSAL : undefined,
+    errors: state?.errors,
+    values: state?.values,
+  });
 }
 
 /** `/factures`, `/factures/:id`, `/factures/:id.pdf` and `/compte` (DESIGN §6): the family's invoices and its account. */

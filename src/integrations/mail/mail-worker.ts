@@ -1,3 +1,4 @@
+import { pollingJob } from '../polling-job.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../data/database.ts';
@@ -25,10 +26,6 @@ export function retryDelayMs(attempt: number): number {
  * FOR UPDATE SKIP LOCKED, so several processes can run workers side by side.
  */
 export function mailWorker({ db, outbox, transport, clock, logger, from, batchSize = 20, maxAttempts = 10 }: MailWorkerOptions) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
-
   async function runOnce(): Promise<number> {
     return db.transaction(async (trx) => {
       const due = await outbox.claimDue(trx, clock.now(), batchSize);
@@ -47,31 +44,7 @@ export function mailWorker({ db, outbox, transport, clock, logger, from, batchSi
     });
   }
 
-  return {
-    runOnce,
-    /** Polls every `intervalMs`; a full batch is followed at once by the next one. */
-    start(intervalMs: number) {
-      const tick = async () => {
-        if (stopped) return;
-        try {
-          running = runOnce();
-          const sent = await running;
-          timer = setTimeout(tick, sent === batchSize ? 0 : intervalMs);
-        } catch (error) {
-          logger.error({ err: error }, 'mail worker failed');
-          timer = setTimeout(tick, intervalMs);
-        } finally {
-          running = undefined;
-        }
-      };
-      timer = setTimeout(tick, 0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return pollingJob(runOnce, batchSize, logger, 'mail worker');
 }
 
 export type MailWorker = ReturnType<typeof mailWorker>;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { pollingJob } from '../polling-job.ts';
 
 export interface PaymentReconciliationOptions {
   /** One pass (`services.onlinePayments.reconcile`): how many payments it looked at; `onError` for each one it could not. */
@@ -15,39 +16,9 @@ export interface PaymentReconciliationOptions {
  * as expired. Settling is idempotent, so passes of several processes side by side do no harm.
  */
 export function paymentReconciliation({ reconcile, logger, batchSize = 50 }: PaymentReconciliationOptions) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
-
-  function runOnce(): Promise<number> {
-    return reconcile((paymentId, error) => logger.warn({ paymentId, err: error }, 'online payment not reconciled, will retry'), batchSize);
-  }
-
-  return {
-    runOnce,
-    /** One pass every `intervalMs`; a full batch is followed at once by the next one. */
-    start(intervalMs: number) {
-      const tick = async () => {
-        if (stopped) return;
-        try {
-          running = runOnce();
-          const seen = await running;
-          timer = setTimeout(tick, seen === batchSize ? 0 : intervalMs);
-        } catch (error) {
-          logger.error({ err: error }, 'payment reconciliation failed');
-          timer = setTimeout(tick, intervalMs);
-        } finally {
-          running = undefined;
-        }
-      };
-      timer = setTimeout(tick, 0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  const runOnce = (): Promise<number> =>
+    reconcile((paymentId, error) => logger.warn({ paymentId, err: error }, 'online payment not reconciled, will retry'), batchSize);
+  return pollingJob(runOnce, batchSize, logger, 'payment reconciliation');
 }
 
 export type PaymentReconciliation = ReturnType<typeof paymentReconciliation>;

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { winAnsi } from './letterhead.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { capitalise, theService } from '../../i18n/service-name.ts';
@@ -16,9 +17,6 @@ export interface AttestationData {
   validatedAt: Date;
   issuedAt: Date;
 }
-
-/** PDFKit's standard fonts speak WinAnsi: French letters and « » are there, thin spaces are not. */
-const winAnsi = (text: string) => text.replace(/[\u202f\u2009]/g, ' ').replace(/\u2019/g, "'");
 
 /** « attestation d'inscription » as a real PDF (pdfkit), with the commune's identity. */
 export function renderRegistrationAttestation(data: AttestationData): Promise<Buffer> {

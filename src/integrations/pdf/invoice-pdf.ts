@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { drawLetterhead, INK, MARGIN, MUTED, winAnsi } from './letterhead.ts';
 import { formatAmount, formatDate } from '../../i18n/format.ts';
 import {
   chargeWords,
@@ -23,14 +24,8 @@ export interface InvoicePdfData {
   address: InvoiceAddress;
 }
 
-/** PDFKit's standard fonts speak WinAnsi: French letters, « » and € are there, thin spaces are not. */
-const winAnsi = (text: string) => text.replace(/[\u202f\u2009]/g, ' ').replace(/\u2019/g, "'");
-
-const MARGIN = 48;
 /** Below this line of each page: the footer (how to pay, who issues, the page number). */
 const FOOTER_HEIGHT = 92;
-const INK = '#1b1b1b';
-const MUTED = '#4a4a4a';
 const RULE = '#b0b4ba';
 
 interface Column {
@@ -96,27 +91,7 @@ export function renderInvoicePdf({ invoice, commune, address }: InvoicePdfData):
   const bottom = () => doc.page.height - FOOTER_HEIGHT;
 
   // The issuer, top left; the family, top right (where a window envelope shows it).
-  doc.rect(0, 0, pageWidth, 12).fill(settings.identity.primaryColour);
-  const leftWidth = 250;
-  doc.fillColor(INK).font('Helvetica-Bold').fontSize(13).text(winAnsi(settings.officialName), MARGIN, 36, { width: leftWidth });
-  doc.font('Helvetica').fontSize(9).text(winAnsi(`${contacts.service} – ${settings.portalName}`), { width: leftWidth });
-  doc.text(winAnsi(contacts.address), { width: leftWidth });
-  for (const phone of contacts.phones) doc.text(winAnsi(`Tél. ${phone.number}${phone.label && phone.label !== contacts.service ? ` (${phone.label})` : ''}`), { width: leftWidth });
-  if (contacts.email) doc.text(winAnsi(`Courriel : ${contacts.email}`), { width: leftWidth });
-  const issuerBottom = doc.y;
-
-  const rightX = MARGIN + 290;
-  const rightWidth = width - 290;
-  doc.font('Helvetica-Bold').fontSize(11).text(winAnsi(`Famille ${invoice.familyName}`), rightX, 60, { width: rightWidth });
-  doc.font('Helvetica').fontSize(10);
-  if (address.addressLine) doc.text(winAnsi(address.addressLine), { width: rightWidth });
-  const town = [address.postcode, address.city].filter(Boolean).join(' ');
-  if (town) doc.text(winAnsi(town), { width: rightWidth });
-  doc.fontSize(9).fillColor(MUTED).text(winAnsi(`Dossier n° ${invoice.familyReference}`), { width: rightWidth });
-  const recipientBottom = doc.y;
-
-  // The title and the facts of the invoice.
-  let y = Math.max(issuerBottom, recipientBottom) + 24;
+  let y = drawLetterhead(doc, commune, { name: invoice.familyName, reference: invoice.familyReference, ...address }, true);
   doc.fillColor(INK).font('Helvetica-Bold').fontSize(18).text(winAnsi(`${kind} n° ${invoice.number}`), MARGIN, y, { width });
   y = doc.y + 6;
   const facts: [string, string][] = [

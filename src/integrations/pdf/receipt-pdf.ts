@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { drawLetterhead, INK, MARGIN, MUTED, winAnsi } from './letterhead.ts';
 import { formatAmount, formatDate, formatDateTime } from '../../i18n/format.ts';
 import { invoicePeriodWords } from '../../i18n/invoice-words.ts';
 import { paymentMeansWords } from '../../i18n/payment-words.ts';
@@ -13,12 +14,6 @@ export interface ReceiptPdfData {
   address: Pick<Family, 'addressLine' | 'postcode' | 'city'>;
 }
 
-/** PDFKit's standard fonts speak WinAnsi: French letters, « » and € are there, thin spaces are not. */
-const winAnsi = (text: string) => text.replace(/[\u202f\u2009]/g, ' ').replace(/\u2019/g, "'");
-
-const MARGIN = 48;
-const INK = '#1b1b1b';
-const MUTED = '#4a4a4a';
 const RULE = '#b0b4ba';
 
 /**
@@ -51,23 +46,7 @@ export function renderReceiptPdf({ payment, commune, address }: ReceiptPdfData):
   const pageWidth = doc.page.width;
   const width = pageWidth - 2 * MARGIN;
 
-  doc.rect(0, 0, pageWidth, 12).fill(settings.identity.primaryColour);
-  const leftWidth = 250;
-  doc.fillColor(INK).font('Helvetica-Bold').fontSize(13).text(winAnsi(settings.officialName), MARGIN, 36, { width: leftWidth });
-  doc.font('Helvetica').fontSize(9).text(winAnsi(`${contacts.service} – ${settings.portalName}`), { width: leftWidth });
-  doc.text(winAnsi(contacts.address), { width: leftWidth });
-  const issuerBottom = doc.y;
-
-  const rightX = MARGIN + 290;
-  const rightWidth = width - 290;
-  doc.font('Helvetica-Bold').fontSize(11).text(winAnsi(`Famille ${payment.familyName}`), rightX, 60, { width: rightWidth });
-  doc.font('Helvetica').fontSize(10);
-  if (address.addressLine) doc.text(winAnsi(address.addressLine), { width: rightWidth });
-  const town = [address.postcode, address.city].filter(Boolean).join(' ');
-  if (town) doc.text(winAnsi(town), { width: rightWidth });
-  doc.fontSize(9).fillColor(MUTED).text(winAnsi(`Dossier n° ${payment.familyReference}`), { width: rightWidth });
-
-  let y = Math.max(issuerBottom, doc.y) + 24;
+  let y = drawLetterhead(doc, commune, { name: payment.familyName, reference: payment.familyReference, ...address }, false);
   doc.fillColor(INK).font('Helvetica-Bold').fontSize(18).text(winAnsi(`Reçu n° ${payment.receiptNumber}`), MARGIN, y, { width });
   y = doc.y + 6;
   const facts: [string, string][] = [

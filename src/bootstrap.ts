@@ -16,6 +16,7 @@ import { createMailTransport } from './integrations/mail/mail-transport.ts';
 import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
 import { createPayfipProvider } from './integrations/payfip/index.ts';
 import { paymentReconciliation, type PaymentReconciliation } from './integrations/payfip/payment-reconciliation.ts';
+import { pollingJob } from './integrations/polling-job.ts';
 import { postgresMailThrottle } from './integrations/mail-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -40,6 +41,8 @@ export interface Runtime {
   mailWorker: MailWorker;
   /** Re-asks the provider about online payments whose notification did not come. */
   paymentReconciliation: PaymentReconciliation;
+  /** Settles the direct debits whose bank return window has passed (DESIGN §7 Direct debit). */
+  debitCollection: ReturnType<typeof pollingJob>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,9 @@ export function clockFor(env: Pick<Env, 'NODE_ENV' | 'FAKE_NOW'>): Clock {
 export function publicUrlOf(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>): string {
   return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
 }
+
+/** How many direct debits one pass of the collection job settles at most. */
+const DEBIT_BATCH = 100;
 
 /** Opens the database and builds the services; the one composition root for server, CLI and tests. */
 export function createRuntime(connectionString: string, env: Env, clock: Clock = clockFor(env), logger: Logger = createLogger('silent')): Runtime {
@@ -77,6 +83,12 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
   });
   const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
   const reconciliation = paymentReconciliation({ reconcile: services.onlinePayments.reconcile, logger });
+  const debitCollection = pollingJob(
+    () => services.directDebits.collectDue((paymentId, error) => logger.warn({ paymentId, err: error }, 'direct debit not settled, will retry'), DEBIT_BATCH),
+    DEBIT_BATCH,
+    logger,
+    'direct debit collection',
+  );
   return {
     db,
     sessionPool,
@@ -84,8 +96,9 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     repositories,
     mailWorker: worker,
     paymentReconciliation: reconciliation,
+    debitCollection,
     async close() {
-      await Promise.all([worker.stop(), reconciliation.stop()]);
+      await Promise.all([worker.stop(), reconciliation.stop(), debitCollection.stop()]);
       transport.close();
       await Promise.allSettled([db.destroy(), sessionPool.end()]);
     },

@@ -17,6 +17,8 @@ import { createApp } from './web/app.ts';
 const SHUTDOWN_LIMIT_MS = 15_000;
 /** How often pending online payments are asked about again. */
 const RECONCILIATION_INTERVAL_MS = 60_000;
+/** The direct debits count as collected at a date, not a time: an hourly pass is enough. */
+const DEBIT_COLLECTION_INTERVAL_MS = 60 * 60_000;
 
 /** Outside production without SESSION_SECRET: a random secret kept in DATA_DIR, so restarts keep sessions. */
 function localSessionSecret(dataDir: string): string {
@@ -96,6 +98,7 @@ async function main(started: Started) {
   await prepareDatabase(runtime, env, logger);
   if (env.MAIL_WORKER) runtime.mailWorker.start(env.MAIL_POLL_MS);
   runtime.paymentReconciliation.start(RECONCILIATION_INTERVAL_MS);
+  runtime.debitCollection.start(DEBIT_COLLECTION_INTERVAL_MS);
   if (tools.devMailbox) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
   else if (!env.SMTP_URL) logger.warn('no SMTP_URL and no development mailbox (not a loopback HOST in development): e-mails wait in the outbox');
 

@@ -1,4 +1,5 @@
 import { electronicFormatIBAN, isSEPACountry, validateBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
+import { dayNumber, dayOfNumber } from './calendar/calendar-day.ts';
 
 /**
  * SEPA direct debit rules (DESIGN §7 Direct debit, issue 12 item 6): the checks on what a parent or
@@ -134,4 +135,16 @@ export function maskIban(iban: string): string {
     .map((character, index) => (index < 4 || index >= electronic.length - 3 ? character : '•'))
     .join('');
   return hidden.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/**
+ * Days after the collection date during which a debtor's bank may still send a debit back for a
+ * technical reason or unpaid funds (SEPA Core: R-transactions within five TARGET business days;
+ * eight calendar days cover a weekend and a bank holiday). Past it, the debit counts as collected.
+ */
+export const DEBIT_RETURN_WINDOW_DAYS = 8;
+
+/** The last collection date whose debits count as collected on `today` (days 'YYYY-MM-DD'). */
+export function lastCollectedDate(today: string): string {
+  return dayOfNumber(dayNumber(today) - DEBIT_RETURN_WINDOW_DAYS);
 }

@@ -1,5 +1,6 @@
 import type { RequestPayload } from '../model/request.ts';
-import type { MandateStatus } from '../model/mandate.ts';
+import type { DebitRejectReason, InvoiceDebit, MandateStatus } from '../model/mandate.ts';
+import { formatDate } from './format.ts';
 import type { BicProblem, IbanProblem } from '../domain/sepa.ts';
 
 type MandatePayload = Extract<RequestPayload, { kind: 'sepa_mandate' }>;
@@ -37,3 +38,30 @@ export const MANDATE_STATUS_LABELS: Record<MandateStatus, string> = {
   active: 'Actif',
   refused: 'Refusé',
 };
+
+/** A rejection's reason code in words (what the bank's notice says, as staff and families read it). */
+export const DEBIT_REJECT_REASON_LABELS: Record<DebitRejectReason, string> = {
+  AM04: 'provision insuffisante',
+  AC04: 'compte clôturé',
+  AC06: 'compte bloqué',
+  AC01: 'coordonnées bancaires erronées',
+  MD01: 'absence de mandat',
+  MD06: 'contestation du titulaire du compte',
+  MS02: 'refus du titulaire du compte',
+  MS03: 'motif non communiqué par la banque',
+};
+
+/** Where an invoice's debit stands, in one sentence under its status (the family on direct debit). */
+export function debitInWords(debit: InvoiceDebit): string {
+  const date = formatDate(debit.date);
+  switch (debit.state) {
+    case 'scheduled':
+      return `Sera prélevée à son échéance, le ${date}`;
+    case 'submitted':
+      return `Prélèvement demandé à votre banque pour le ${date}`;
+    case 'collected':
+      return `Prélevée le ${date}`;
+    case 'rejected':
+      return `Prélèvement du ${date} rejeté par votre banque (${DEBIT_REJECT_REASON_LABELS[debit.rejectReason!]}) : à régler en ligne ou au guichet`;
+  }
+}

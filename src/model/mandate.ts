@@ -22,3 +22,52 @@ export interface Mandate {
 }
 
 export type NewMandate = Pick<Mandate, 'familyId' | 'requestId' | 'holderName' | 'iban' | 'bic' | 'address' | 'postcode' | 'city' | 'createdAt'>;
+
+/**
+ * Why a bank sent a debit back (ISO 20022 reason codes, the ones a French creditor most often
+ * receives); staff pick one when they record a rejection.
+ */
+export const DEBIT_REJECT_REASONS = ['AM04', 'AC04', 'AC06', 'AC01', 'MD01', 'MD06', 'MS02', 'MS03'] as const;
+export type DebitRejectReason = (typeof DEBIT_REJECT_REASONS)[number];
+
+/**
+ * Where the debit of one invoice of a family on direct debit stands (issue 12 item 6):
+ * `scheduled`, not in a file yet (to be debited at its due date); `submitted`, in the month's file,
+ * awaiting the bank's window for sending it back; `collected`, settled; `rejected`, sent back by
+ * the bank (the invoice is to be paid again, by other means).
+ */
+export type InvoiceDebitState = 'scheduled' | 'submitted' | 'collected' | 'rejected';
+
+export interface InvoiceDebit {
+  invoiceId: number;
+  state: InvoiceDebitState;
+  /** The collection date (submitted, collected, rejected) or the due date (scheduled). */
+  date: string;
+  rejectReason: DebitRejectReason | null;
+}
+
+/** One debit of a month's file, as staff see it. */
+export interface DebitLine {
+  id: number;
+  invoiceId: number;
+  invoiceNumber: string;
+  familyId: number;
+  familyName: string;
+  familyReference: string;
+  amountCents: number;
+  sequence: 'FRST' | 'RCUR';
+  /** Null for a line exported before debits were followed (migration 27). */
+  paymentId: number | null;
+  paymentStatus: 'pending' | 'paid' | 'refused' | null;
+  rejectedAt: Date | null;
+  rejectReason: DebitRejectReason | null;
+}
+
+/** A month's file as staff see it. */
+export interface DebitFileSummary {
+  id: number;
+  periodStart: string;
+  collectionDate: string;
+  createdAt: Date;
+  lines: DebitLine[];
+}

@@ -29,7 +29,7 @@ import type { PasswordHasher } from './password-hasher.ts';
 import { passwordService } from './password-service.ts';
 import { quotientService } from './quotient-service.ts';
 import { mandateService } from './mandate-service.ts';
-import { debitExportService } from './debit-export-service.ts';
+import { directDebitService } from './direct-debit-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -90,7 +90,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     absences,
     quotients,
     mandates: mandateService(repositories, clock),
-    debitExport: debitExportService(repositories, clock),
+    directDebits: directDebitService(repositories, clock, payments, mail),
     invoicing,
     invoices: invoiceService(repositories, clock),
     payments,
@@ -101,7 +101,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     journal: journalService(repositories),
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
-    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing),
+    seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
     ...communicationServices(repositories, clock, mail),
   };
 }

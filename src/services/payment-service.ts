@@ -67,7 +67,7 @@ export interface CounterForm {
  */
 /** Said next to the invoices when a family paying by direct debit tries to pay online. */
 export const DIRECT_DEBIT_REFUSAL =
-  'Vos factures sont réglées par prélèvement automatique : chacune sera prélevée à son échéance, le paiement en ligne ne vous est donc pas proposé.';
+  'Vos factures sont réglées par prélèvement automatique : chacune est prélevée à son échéance, le paiement en ligne ne vous est donc pas proposé, sauf pour une facture dont votre banque a rejeté le prélèvement.';
 
 export function paymentService(repositories: Repositories, clock: Clock) {
   const { db, payments, invoices, counters, families, audit } = repositories;
@@ -226,9 +226,13 @@ export function paymentService(repositories: Repositories, clock: Clock) {
     async openOnline(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], expiresAt: Date, within?: Transaction): Promise<PendingPayment> {
       const inTransaction = <T>(act: (trx: Transaction) => Promise<T>): Promise<T> => (within ? act(within) : db.transaction(act));
       return inTransaction(async (trx) => {
-        // A family on direct debit pays by its mandate, at each due date: never twice.
+        // A family on direct debit pays by its mandate, at each due date: never twice. Only an
+        // invoice whose debit the bank sent back is to be paid otherwise.
         if (await onDirectDebit(commune, familyId, trx)) {
-          throw new ValidationError([{ field: 'factures', message: DIRECT_DEBIT_REFUSAL }], 409);
+          const rejected = await repositories.debitFiles.rejectedInvoices(commune.id, invoiceIds, trx);
+          if (!invoiceIds.length || !invoiceIds.every((id) => rejected.has(id))) {
+            throw new ValidationError([{ field: 'factures', message: DIRECT_DEBIT_REFUSAL }], 409);
+          }
         }
         const check = await payable(commune, familyId, invoiceIds, 'online', trx);
         const paymentId = await payments
@@ -240,6 +244,22 @@ export function paymentService(repositories: Repositories, clock: Clock) {
           .catch(conflictRefusal);
         return { paymentId, amountCents: check.amountCents, invoiceIds: check.invoices.map((invoice) => invoice.invoiceId), expiresAt };
       });
+    },
+
+    /**
+     * Opens the pending direct-debit payment of one invoice, in the debit export's transaction:
+     * undefined when the invoice is not payable now (settled, or held by another payment).
+     */
+    async openDirectDebit(commune: Commune, familyId: number, invoiceId: number, trx: Transaction): Promise<{ paymentId: number; amountCents: number } | undefined> {
+      const candidates = await payments.lockCandidates(commune.id, [invoiceId], trx);
+      const check = checkPayment(familyId, [invoiceId], candidates, 'direct_debit');
+      if (!check.ok || check.amountCents < 1) return undefined;
+      const paymentId = await payments.insert(
+        commune.id,
+        { familyId, method: 'direct_debit', status: 'pending', amountCents: check.amountCents, createdBy: null, createdAt: clock.now(), invoices: check.invoices },
+        trx,
+      );
+      return { paymentId, amountCents: check.amountCents };
     },
 
     /** Keeps the provider's operation id (PayFiP's idOp, unique per commune) and reference on a pending payment; false when it is not pending. */
@@ -254,8 +274,8 @@ export function paymentService(repositories: Repositories, clock: Clock) {
     },
 
     /** Closes a pending payment as refused, cancelled or expired: its invoices are payable again at once. False when it was not pending. */
-    async close(commune: Commune, paymentId: number, status: 'refused' | 'cancelled' | 'expired', providerResult: string | null = null): Promise<boolean> {
-      return payments.close(commune.id, paymentId, status, clock.now(), providerResult);
+    async close(commune: Commune, paymentId: number, status: 'refused' | 'cancelled' | 'expired', providerResult: string | null = null, within?: Transaction): Promise<boolean> {
+      return payments.close(commune.id, paymentId, status, clock.now(), providerResult, within);
     },
 
     /** A payment of the commune (staff), or of the family when `familyId` is given; another family's is not found. */

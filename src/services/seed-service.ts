@@ -17,6 +17,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import { daysOfMonth } from '../domain/invoicing.ts';
 import type { InvoicingService } from './invoicing-service.ts';
+import type { PaymentService } from './payment-service.ts';
 
 /** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
 export function loadCommuneFiles(directory: string): CommuneFile[] {
@@ -99,6 +100,7 @@ export function seedService(
   bookingGrid: BookingGridService,
   weekChanges: WeekChangeService,
   invoicing: InvoicingService,
+  payments: PaymentService,
 ) {
   /**
    * The Martin children booked on every open day of their activities for the next two weeks, as
@@ -187,8 +189,8 @@ export function seedService(
    * The Martin family's invoices (issue 11 item 7): the two months before the current one, booked
    * on every open day of the children's registrations, then invoiced by the real run as the agent
    * would (the whole commune's month: at seeding, only the demo families). The older invoice is
-   * « soldée »: its settlement stands for a payment at the counter, which the payment issue will
-   * record for real; the newer one is « à payer ». Once: a family with an invoice is left alone.
+   * « soldée », paid by cheque at the counter (a real payment, with its receipt, recorded by the
+   * agent); the newer one is « à payer ». Once: a family with an invoice is left alone.
    */
   async function ensureDemoInvoices(commune: Commune, familyReference: string) {
     const family = await repositories.families.findByReference(commune.id, familyReference);
@@ -224,7 +226,7 @@ export function seedService(
       await invoicing.issue(commune, agent, first);
     }
     const [older] = (await repositories.invoices.listForFamily(commune.id, family.id, { settled: false, today })).filter((invoice) => invoice.periodStart === before);
-    if (older) await repositories.invoices.settle(commune.id, older.id, clock.now());
+    if (older) await payments.recordCounterPayment(commune, agent, family.id, [older.id], 'cheque', { chequeNumber: '0004217', chequeBank: 'Banque postale' });
   }
 
   async function insertAccount(

@@ -3,28 +3,35 @@ import { MOBILE, test } from './support/browser.ts';
 import { checkPage, follow, goto, pathOf, signIn } from './support/journey.ts';
 
 /*
- * A parent pays online at 360 px: ticks the unpaid invoice on « Factures », goes through the
- * PayFiP simulator's three steps (started by the set-up, as `npm start` starts it), comes back to
- * the portal, finds the invoice « soldée » and downloads the receipt. Our pages are checked with
- * axe; the payment site is PayFiP's, not ours. The demo Martin family of Échirolles has one invoice
- * to pay (its older month is settled).
+ * A parent pays two invoices online at 360 px: from the dashboard's « Payer », ticks both unpaid
+ * invoices on « Factures », goes through the PayFiP simulator's three steps (started by the
+ * set-up, as `npm start` starts it), comes back to the portal, finds both invoices « soldées » and
+ * downloads the one receipt. Our pages are checked with axe; the payment site is PayFiP's, not
+ * ours. At Villennes the set-up gave the demo Martin family a second month to pay (September).
  */
 describe('paying online at 360×740', () => {
   test.override('viewport', MOBILE);
 
-  test('a parent ticks the invoice to pay, pays it on the payment site, and comes back to a receipt', async ({ page }) => {
-    await goto(page, '/echirolles/connexion');
+  test('a parent ticks two invoices, pays them on the payment site, and comes back to one receipt', async ({ page }) => {
+    await goto(page, '/villennes/connexion');
     await signIn(page, 'martin-claire', 'demo-parent-2026');
-    await goto(page, '/echirolles/factures');
-    const invoice = page.locator('main input[type="checkbox"]').first();
-    expect(await invoice.count()).toBe(1);
-    await invoice.check();
+    await follow(page, page.getByRole('link', { name: /^Payer/ }));
+    expect(pathOf(page)).toBe('/villennes/factures');
+
+    const invoices = page.locator('main input[type="checkbox"][name="factures"]');
+    expect(await invoices.count()).toBe(2);
+    const numbers: string[] = [];
+    for (const invoice of await invoices.all()) {
+      await invoice.check();
+      numbers.push(/FAC-\d{4}-\d{6}/.exec((await page.locator(`label[for="${await invoice.getAttribute('id')}"]`).textContent()) ?? '')![0]);
+    }
+    expect(await page.locator('[data-pay-total]').textContent()).toMatch(/^Total des 2 factures cochées : \d+,\d{2}\s€/);
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /^Payer en ligne/ }).click()]);
 
     // PayFiP's three steps (the simulator): e-mail, card, ticket.
     expect(await page.locator('h1').textContent()).toContain('Paiement de votre facture');
     const mail = page.locator('#mel');
-    if (!(await mail.inputValue())) await mail.fill('parent@echirolles.example.org');
+    if (!(await mail.inputValue())) await mail.fill('parent@villennes.example.org');
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continuer' }).click()]);
     await page.locator('#cardType').check();
     await page.locator('#cardNumber').fill('1111 2222 3333 4444');
@@ -32,18 +39,30 @@ describe('paying online at 360×740', () => {
     expect(await page.locator('[role="status"]').textContent()).toContain('Votre paiement est accepté');
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Retourner sur le site de la commune' }).click()]);
 
-    // Back on the portal: the outcome in words, and the receipt.
-    expect(pathOf(page)).toBe('/echirolles/paiement/retour');
+    // Back on the portal: the outcome in words, both invoices, one receipt.
+    expect(pathOf(page)).toBe('/villennes/paiement/retour');
     await checkPage(page);
     const outcome = (await page.getByRole('main').textContent()) ?? '';
-    expect(outcome).toMatch(/REC-\d{4}-\d{6}/);
+    expect(outcome.match(/REC-\d{4}-\d{6}/g)?.length ?? 0).toBeGreaterThan(0);
+    expect(new Set(outcome.match(/REC-\d{4}-\d{6}/g)).size).toBe(1);
+    for (const number of numbers) expect(outcome).toContain(number);
     const receiptLink = page.locator('main a[href$="/recu.pdf"]').first();
     const receipt = await page.request.get(new URL((await receiptLink.getAttribute('href'))!, page.url()).toString());
     expect(receipt.status()).toBe(200);
+    expect(receipt.headers()['content-disposition']).toMatch(/^attachment/);
     expect((await receipt.body()).subarray(0, 4).toString()).toBe('%PDF');
 
     await follow(page, page.getByRole('navigation').getByRole('link', { name: 'Factures' }));
+    expect(await page.locator('main input[type="checkbox"][name="factures"]').count()).toBe(0);
     await follow(page, page.getByRole('link', { name: 'Soldées' }));
-    expect(await page.getByRole('main').textContent()).toContain('FAC-2026-');
+    const settled = (await page.getByRole('main').textContent()) ?? '';
+    for (const number of numbers) expect(settled).toContain(number);
+
+    // One line in the payments' history.
+    await goto(page, '/villennes/historique?vue=paiements&periode=semaine');
+    await checkPage(page);
+    const history = page.getByRole('main').getByRole('row').filter({ hasText: numbers[0]! });
+    expect(await history.count()).toBe(1);
+    expect(await history.textContent()).toContain(numbers[1]!);
   });
 });

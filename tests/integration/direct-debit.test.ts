@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoAgent, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
 import { hiddenFieldsOf, twice, TWICE } from '../support/repeated-forms.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
+import { startPayfipSimulator, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { buildTestApp, csrfTokenFrom, html, lastMailTo, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026, 9:00 in Paris: a mandate accepted now is signed on that day.
@@ -16,10 +17,16 @@ const IBAN_ELECTRONIC = 'FR7630006000011234567890189';
 const MASKED = 'FR76 •••• •••• •••• •••• •••• 189';
 
 let t: TestApp;
-beforeAll(() => {
-  t = buildTestApp(NOW);
+let simulator: PayfipSimulator;
+// A PayFiP simulator, so that « Payer en ligne » is offered where a family may pay online.
+beforeAll(async () => {
+  simulator = await startPayfipSimulator();
+  t = buildTestApp(NOW, { PAYFIP_URL: simulator.soapUrl });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await simulator?.close();
+  await t.close();
+});
 beforeEach(() => t.clock.set(NOW));
 
 const agentOf = (family: FreshFamily) => family.parents[0]!.agent;
@@ -326,5 +333,142 @@ describe('POST /:commune/admin/prelevements', () => {
     const { agent: staff } = await demoAgent(t, MESNIL);
     expect((await exportMonth(staff, '2031-05', false)).status).toBe(403);
     expect(await t.runtime.db('debit_files').where({ period_start: '2031-05-01' })).toHaveLength(0);
+  });
+});
+
+const invoiceIdOf = async (number: string) => (await t.runtime.db('invoices').where({ number }).first()).id as number;
+const lineOf = async (number: string) =>
+  (await t.runtime.db('debit_lines as l').join('invoices as i', 'i.id', 'l.invoice_id').where('i.number', number).first('l.id', 'l.payment_id')) as { id: number; payment_id: number };
+const invoiceRowText = (page: string, number: string) =>
+  html(page)('tbody tr')
+    .filter((_, row) => html(page)(row).find('th').text().includes(number))
+    .text()
+    .replace(/\s+/g, ' ');
+
+async function reject(staff: request.Agent, number: string, motif?: string, hidden?: Record<string, string>) {
+  const { id } = await lineOf(number);
+  const form = `${EXPORT}/lignes/${id}/rejet`;
+  hidden ??= await hiddenFieldsOf(staff, form);
+  return staff.post(form).type('form').send({ ...hidden, ...(motif ? { motif } : {}) });
+}
+
+describe('following the debits of a file', () => {
+  it('shows each invoice its debit date: at its due date before the file, the collection date after', async () => {
+    const family = await familyWithMandate();
+    const number = await invoiceOf(family, '2033-01');
+    const before = await agentOf(family).get(`/${MESNIL}/factures`).expect(200);
+    expect(invoiceRowText(before.text, number)).toContain('Sera prélevée à son échéance, le vendredi 28 janvier 2033');
+    expect(html(before.text)('input[name="factures"]')).toHaveLength(0);
+
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    expect((await exportMonth(staff, '2033-01')).status).toBe(200);
+    const after = await agentOf(family).get(`/${MESNIL}/factures`).expect(200);
+    expect(invoiceRowText(after.text, number)).toContain('Prélèvement demandé à votre banque pour le vendredi 28 janvier 2033');
+    const detail = await agentOf(family).get(`/${MESNIL}/factures/${await invoiceIdOf(number)}`).expect(200);
+    expect(text(detail.text)).toContain('Prélèvement demandé à votre banque pour le vendredi 28 janvier 2033.');
+
+    // Held by its debit: not payable at the counter meanwhile.
+    const counter = await staff.get(`/${MESNIL}/admin/familles/${family.familyId}/encaissement`).expect(200);
+    expect(html(counter.text)(`input[name="factures"][value="${await invoiceIdOf(number)}"]:not([disabled])`)).toHaveLength(0);
+    expect(text(counter.text)).toContain('en cours de paiement, en ligne ou par prélèvement');
+  });
+
+  it('settles the debit with its receipt once the bank could no longer send it back, not before', async () => {
+    const family = await familyWithMandate();
+    const number = await invoiceOf(family, '2033-03');
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    expect((await exportMonth(staff, '2033-03')).status).toBe(200);
+    const { payment_id: paymentId } = await lineOf(number);
+
+    t.clock.set(new Date('2033-04-04T09:00:00+02:00'));
+    await t.runtime.debitCollection.runOnce();
+    expect((await t.runtime.db('payments').where({ id: paymentId }).first()).status).toBe('pending');
+
+    t.clock.set(new Date('2033-04-05T09:00:00+02:00'));
+    await t.runtime.debitCollection.runOnce();
+    await t.runtime.debitCollection.runOnce();
+    const payment = await t.runtime.db('payments').where({ id: paymentId }).first();
+    expect(payment).toMatchObject({ status: 'paid', method: 'direct_debit', amount_cents: 3_702 });
+    expect(payment.receipt_number).toMatch(/^REC-2033-\d{6}$/);
+    expect((await t.runtime.db('invoices').where({ number }).first()).settled_at).not.toBeNull();
+
+    const settled = await agentOf(family).get(`/${MESNIL}/factures?statut=soldees`).expect(200);
+    expect(invoiceRowText(settled.text, number)).toContain('Soldée');
+    expect(invoiceRowText(settled.text, number)).toContain('Prélevée le lundi 28 mars 2033');
+    const staffPage = await staff.get(EXPORT).expect(200);
+    expect(invoiceRowText(staffPage.text, number)).toContain('Encaissé');
+    expect(invoiceRowText(staffPage.text, number)).not.toContain('Enregistrer un rejet');
+
+    // Too late to record a rejection here.
+    const late = await staff.get(`${EXPORT}/lignes/${(await lineOf(number)).id}/rejet`).expect(200);
+    expect(text(late.text)).toContain('ne peut plus être rejeté ici');
+  });
+
+  it('a rejected debit: the invoice is to pay again, online too, the family is told, the action audited', async () => {
+    const family = await familyWithMandate();
+    const number = await invoiceOf(family, '2033-05');
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    expect((await exportMonth(staff, '2033-05')).status).toBe(200);
+    const { id: lineId, payment_id: paymentId } = await lineOf(number);
+
+    const list = await staff.get(EXPORT).expect(200);
+    expect(html(list.text)(`a[href="${EXPORT}/lignes/${lineId}/rejet"]`)).toHaveLength(1);
+
+    const noReason = await reject(staff, number);
+    expect(noReason.status).toBe(400);
+    expect(html(noReason.text)('#error-motif').text()).toContain('Choisissez le motif du rejet');
+    expect(html(noReason.text)('.error-summary a[href="#field-motif"]')).toHaveLength(1);
+    expect((await t.runtime.db('debit_lines').where({ id: lineId }).first()).rejected_at).toBeNull();
+
+    const done = await reject(staff, number, 'AM04');
+    expect(done.status).toBe(303);
+    expect((await t.runtime.db('payments').where({ id: paymentId }).first()).status).toBe('refused');
+    expect((await t.runtime.db('debit_lines').where({ id: lineId }).first()).reject_reason).toBe('AM04');
+    const mail = await lastMailTo(t, family.parents[0]!.user.email);
+    expect(mail.kind).toBe('debit_rejected');
+    expect(mail.subject).toContain(`Prélèvement rejeté : facture ${number} à régler`);
+    expect(mail.text).toContain('37,02');
+    expect(mail.text).toContain('provision insuffisante');
+    expect(mail.path).toBe(`/${MESNIL}/factures`);
+    const audit = await t.runtime.db('audit_log').where({ action: 'debit_rejection', entity_id: paymentId }).first();
+    expect(audit).toBeDefined();
+
+    // Once more: refused, nothing changes, no second mail.
+    const mails = await t.runtime.db('mail_outbox').where({ kind: 'debit_rejected' }).count<{ count: string }[]>('* as count');
+    // (the page no longer offers the form: a form opened before, posted late)
+    const again = await reject(staff, number, 'AC04', { _csrf: await csrfTokenFrom(staff, EXPORT) });
+    expect(again.status).toBe(409);
+    expect(html(again.text)('#error-motif').text()).toContain('déjà enregistré');
+    expect((await t.runtime.db('debit_lines').where({ id: lineId }).first()).reject_reason).toBe('AM04');
+    expect(await t.runtime.db('mail_outbox').where({ kind: 'debit_rejected' }).count<{ count: string }[]>('* as count')).toEqual(mails);
+
+    // The family: « à payer », with the reason, and this invoice (only) can be paid online.
+    const other = await invoiceOf(family, '2033-06');
+    const page = await agentOf(family).get(`/${MESNIL}/factures`).expect(200);
+    expect(invoiceRowText(page.text, number)).toContain('rejeté par votre banque (provision insuffisante) : à régler en ligne ou au guichet');
+    const ticks = html(page.text)('input[name="factures"]');
+    expect(ticks.map((_, input) => html(page.text)(input).val()).get()).toEqual([String(await invoiceIdOf(number))]);
+    const parent = family.parents[0]!.user;
+    const expires = new Date(t.clock.now().getTime() + 20 * 60_000);
+    const opened = await t.runtime.services.payments.openOnline(family.commune, parent, family.familyId, [await invoiceIdOf(number)], expires);
+    expect(opened.amountCents).toBe(3_702);
+    await expect(t.runtime.services.payments.openOnline(family.commune, parent, family.familyId, [await invoiceIdOf(other)], expires)).rejects.toMatchObject({ status: 409 });
+
+    // The collection job leaves a rejected debit alone.
+    t.clock.set(new Date('2033-07-01T09:00:00+02:00'));
+    await t.runtime.debitCollection.runOnce();
+    expect((await t.runtime.db('payments').where({ id: paymentId }).first()).status).toBe('refused');
+  });
+
+  it("is for the commune's staff: another commune's line is not found, a parent is forbidden", async () => {
+    const family = await familyWithMandate();
+    const number = await invoiceOf(family, '2033-08');
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    expect((await exportMonth(staff, '2033-08')).status).toBe(200);
+    const { id } = await lineOf(number);
+    const { agent: villennes } = await demoAgent(t, 'villennes');
+    await villennes.get(`/villennes/admin/prelevements/lignes/${id}/rejet`).expect(404);
+    await agentOf(family).get(`${EXPORT}/lignes/${id}/rejet`).expect(403);
+    await staff.get(`${EXPORT}/lignes/999999/rejet`).expect(404);
   });
 });

@@ -314,10 +314,14 @@ describe('GET /:commune/compte', () => {
 });
 
 describe('GET /:commune/tableau-de-bord', () => {
-  it('shows the amount due with a link to the invoices', async () => {
+  it('shows the amount due with « Payer » leading to the invoices', async () => {
     const page = await billed.agent.get(`/${SLUG}/tableau-de-bord`).expect(200);
     const section = html(page.text)('section[aria-labelledby="balance-title"]');
     expect(words(section.text())).toContain('46,75 € à payer, dont 38,25 € en retard.');
-    expect(section.find(`a[href="/${SLUG}/factures"]`).text()).toBe('Voir mes factures à payer');
+    const pay = section.find(`a[href="/${SLUG}/factures"]`);
+    expect(pay).toHaveLength(1);
+    expect(pay.hasClass('button')).toBe(true);
+    expect(words(pay.text())).toBe('Payer mes factures à payer');
+    expect(words(pay.clone().children('.visually-hidden').remove().end().text())).toBe('Payer');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  lastCollectedDate,
   checkBic,
   checkCreditorId,
   checkIban,
@@ -157,5 +158,18 @@ describe('maskIban', () => {
     const masked = maskIban('FR7630006000011234567890189').replace(/\s/g, '');
     expect(masked).not.toContain('3000600001123456789');
     expect(masked.match(/\d/g)?.join('')).toBe('76189');
+  });
+});
+
+describe('lastCollectedDate (the bank return window)', () => {
+  it.each([
+    ['2026-12-09', '2026-12-01'],
+    ['2027-01-05', '2026-12-28'],
+    ['2027-03-01', '2027-02-21'],
+    ['2028-03-01', '2028-02-22'],
+    // Across the change to summer time: whole days, no hour lost.
+    ['2027-04-03', '2027-03-26'],
+  ])('on %s, debits collected on or before %s count as collected', (today, last) => {
+    expect(lastCollectedDate(today)).toBe(last);
   });
 });

@@ -26,6 +26,7 @@ const ACTION_LABELS: Record<string, string> = {
   invoicing_run: 'Factures du mois émises',
   credit_note_issued: 'Avoir émis',
   counter_payment: 'Paiement encaissé au guichet',
+  debit_rejection: 'Prélèvement rejeté par la banque, facture remise à payer',
 };
 
 const ENTITY_LABELS: Record<string, string> = {

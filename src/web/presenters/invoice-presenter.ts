@@ -8,9 +8,11 @@ import {
   invoiceQuotientWords,
   invoiceStatusLabel,
 } from '../../i18n/invoice-words.ts';
+import { debitInWords } from '../../i18n/mandate-words.ts';
 import { formatWholeEuros, validityInWords } from '../../i18n/quotient-words.ts';
 import { priceRuleWords, siblingReductionWords } from '../../i18n/tariff-words.ts';
 import type { ActivityCost, Invoice, InvoiceBalance, InvoiceLine, InvoiceStatus, InvoiceWithLines } from '../../model/invoice.ts';
+import type { InvoiceDebit } from '../../model/mandate.ts';
 import type { AccountSummary } from '../../services/invoice-service.ts';
 import { presentQuotient, type QuotientView } from './quotient-presenter.ts';
 
@@ -57,9 +59,11 @@ export interface InvoiceRowView {
   /** Invoices only: a credit note has nothing to pay. */
   dueOn?: string;
   status: StatusView;
+  /** For a family on direct debit: « Sera prélevée à son échéance, le … », « Prélevée le … ». */
+  debit?: string;
 }
 
-export function presentInvoiceRow(invoice: Invoice): InvoiceRowView {
+export function presentInvoiceRow(invoice: Invoice, debit?: InvoiceDebit): InvoiceRowView {
   return {
     id: invoice.id,
     path: `/factures/${invoice.id}`,
@@ -70,6 +74,7 @@ export function presentInvoiceRow(invoice: Invoice): InvoiceRowView {
     amount: formatAmount(invoice.totalCents),
     dueOn: invoice.kind === 'invoice' ? formatDate(invoice.dueOn) : undefined,
     status: presentStatus(invoice),
+    ...(debit ? { debit: debitInWords(debit) } : {}),
   };
 }
 
@@ -99,7 +104,7 @@ export interface InvoiceListView {
   balance: BalanceView;
 }
 
-export function presentInvoiceList(filter: InvoiceFilter, invoices: Invoice[], balance: InvoiceBalance): InvoiceListView {
+export function presentInvoiceList(filter: InvoiceFilter, invoices: Invoice[], balance: InvoiceBalance, debits: ReadonlyMap<number, InvoiceDebit> = new Map()): InvoiceListView {
   const current = INVOICE_FILTERS.find((candidate) => candidate.value === filter)!;
   return {
     filters: INVOICE_FILTERS.map((candidate) => ({
@@ -109,7 +114,7 @@ export function presentInvoiceList(filter: InvoiceFilter, invoices: Invoice[], b
       path: `/factures?statut=${candidate.value}`,
     })),
     current: { value: current.value, label: current.label },
-    rows: invoices.map(presentInvoiceRow),
+    rows: invoices.map((invoice) => presentInvoiceRow(invoice, debits.get(invoice.id))),
     empty: current.settled ? 'Aucune facture soldée pour le moment.' : "Aucune facture à payer : vous êtes à jour.",
     balance: presentBalance(balance),
   };
@@ -168,12 +173,12 @@ export interface InvoiceDetailView extends InvoiceRowView {
   pdfLabel: string;
 }
 
-export function presentInvoiceDetail(invoice: InvoiceWithLines, creditNotes: Invoice[] = []): InvoiceDetailView {
+export function presentInvoiceDetail(invoice: InvoiceWithLines, creditNotes: Invoice[] = [], debit?: InvoiceDebit): InvoiceDetailView {
   const kind = INVOICE_KIND_LABELS[invoice.kind];
   const gross = invoice.lines.reduce((sum, line) => sum + line.grossCents, 0);
   const reductions = invoice.lines.reduce((sum, line) => sum + line.reductionCents, 0);
   return {
-    ...presentInvoiceRow(invoice),
+    ...presentInvoiceRow(invoice, debit),
     title: `${kind} ${invoice.number}`,
     issuedOn: formatDate(invoice.issuedAt),
     quotient: invoiceQuotientWords(invoice.quotient),
@@ -184,7 +189,7 @@ export function presentInvoiceDetail(invoice: InvoiceWithLines, creditNotes: Inv
     totalLabel: invoice.kind === 'credit_note' ? "Montant de l'avoir" : 'Total',
     creditFor: invoice.creditFor ? { path: `/factures/${invoice.creditFor.id}`, number: invoice.creditFor.number } : undefined,
     reason: invoice.reason ?? undefined,
-    creditNotes: creditNotes.map(presentInvoiceRow),
+    creditNotes: creditNotes.map((note) => presentInvoiceRow(note)),
     pdfLabel: `Télécharger ${invoice.kind === 'credit_note' ? "l'avoir" : 'la facture'} ${invoice.number} (PDF)`,
   };
 }
@@ -252,6 +257,6 @@ export function presentAccount(summary: AccountSummary): AccountView {
     declarationPath: summary.declarationsEnabled ? '/quotient-familial' : undefined,
     schoolYear: summary.schoolYear.name,
     costs: presentActivityCosts(summary.costs),
-    invoices: summary.invoices.map(presentInvoiceRow),
+    invoices: summary.invoices.map((invoice) => presentInvoiceRow(invoice)),
   };
 }

@@ -13,8 +13,11 @@ import type { Logger } from 'pino';
 import type { TestProject } from 'vitest/node';
 import { createRuntime, prepareDatabase, type Runtime } from '../../../src/bootstrap.ts';
 import { parseEnv, type Env } from '../../../src/config/env.ts';
+import type { Transaction } from '../../../src/data/database.ts';
 import { startEmbeddedPostgres } from '../../../src/data/embedded-postgres.ts';
 import { createLogger } from '../../../src/logger.ts';
+import type { Activity } from '../../../src/model/activity.ts';
+import type { Commune } from '../../../src/model/commune.ts';
 import { createApp } from '../../../src/web/app.ts';
 
 declare module 'vitest' {
@@ -126,16 +129,51 @@ async function bernardCanteenLastMonth(runtime: Runtime): Promise<void> {
       trx,
     );
     await repositories.registrations.recordDecision(commune.id, id, { status: 'validated', reference: 'INS-E2E-00001', decidedBy: sophie.id, decidedAt: services.clock.now(), reason: null }, trx);
-    for (let day = month; day.slice(0, 7) === month.slice(0, 7); day = addDays(day, 1)) {
-      if (day < year.startsOn || !services.calendars.dayStatus(commune, canteen, day).open) continue;
-      if (canteen.capacityPerDay && !(await repositories.bookings.takePlace(commune.id, canteen.id, day, canteen.capacityPerDay, trx))) continue;
-      await repositories.bookings.upsert(
-        commune.id,
-        { familyId: family.id, memberId: nina.id, activityId: canteen.id, day, status: 'booked', waitingPosition: null, by: sophie.id, at: new Date(`${addDays(month, -28)}T09:00:00Z`) },
-        trx,
-      );
+    await bookEveryOpenDay(runtime, trx, commune, { familyId: family.id, memberId: nina.id, activity: canteen, from: year.startsOn, by: sophie.id }, month);
+  });
+}
+
+/** Books a child every open day of `month` (from `from` on), four weeks ahead, as the parent would have. */
+async function bookEveryOpenDay(
+  { repositories, services }: Runtime,
+  trx: Transaction,
+  commune: Commune,
+  booking: { familyId: number; memberId: number; activity: Activity; from: string; by: number },
+  month: string,
+): Promise<void> {
+  const { activity } = booking;
+  for (let day = month; day.slice(0, 7) === month.slice(0, 7); day = addDays(day, 1)) {
+    if (day < booking.from || !services.calendars.dayStatus(commune, activity, day).open) continue;
+    if (activity.capacityPerDay && !(await repositories.bookings.takePlace(commune.id, activity.id, day, activity.capacityPerDay, trx))) continue;
+    await repositories.bookings.upsert(
+      commune.id,
+      { familyId: booking.familyId, memberId: booking.memberId, activityId: activity.id, day, status: 'booked', waitingPosition: null, by: booking.by, at: new Date(`${addDays(month, -28)}T09:00:00Z`) },
+      trx,
+    );
+  }
+}
+
+/**
+ * The payment journey pays two invoices at once: at Villennes, the Martin children were also
+ * booked every open day of September, invoiced by the real run, so the family has two months to
+ * pay (September, and the newer demo month) beside the settled one.
+ */
+async function martinSeptemberAtVillennes(runtime: Runtime): Promise<void> {
+  const { repositories, services } = runtime;
+  const commune = (await services.communes.findBySlug('villennes'))!;
+  const family = (await repositories.families.findByReference(commune.id, 'VIL-00001'))!;
+  const agent = (await repositories.users.findByEmail(commune.id, 'agent@villennes.example.org'))!;
+  const claire = (await repositories.users.findByEmail(commune.id, 'parent@villennes.example.org'))!;
+  const september = `${services.calendars.openSchoolYears(commune)[0]!.startsOn.slice(0, 7)}-01`;
+  const registrations = await repositories.registrations.listForFamily(commune.id, family.id, { status: 'validated' });
+  const activities = new Map((await repositories.activities.listActive(commune.id)).map((activity) => [activity.id, activity]));
+  await repositories.db.transaction(async (trx) => {
+    for (const registration of registrations) {
+      const activity = activities.get(registration.activityId)!;
+      await bookEveryOpenDay(runtime, trx, commune, { familyId: family.id, memberId: registration.memberId, activity, from: registration.startsOn, by: claire.id }, september);
     }
   });
+  await services.invoicing.issue(commune, agent, september);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -155,6 +193,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const { runtime, server } = running;
   await bernardCanteenLastMonth(runtime);
+  await martinSeptemberAtVillennes(runtime);
   const { port } = server.address() as AddressInfo;
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
 

@@ -2,10 +2,17 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { formPost, type FormState } from '../../forms.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { monthParam } from '../../presenters/invoicing-presenter.ts';
+import { presentDebitFiles, presentDebitLine, REJECT_REASON_OPTIONS } from '../../presenters/mandate-presenter.ts';
+import { idParam } from '../../row-id.ts';
+import { DEBIT_REJECT_REASONS } from '../../../model/mandate.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+const rejectionSchema = z.object({
+  motif: z.enum(DEBIT_REJECT_REASONS, { error: 'Choisissez le motif du rejet indiqué par la banque' }),
+});
 
 const exportSchema = z.object({
   mois: z.string({ error: 'Choisissez un mois, par exemple 2026-11' }).regex(MONTH, 'Choisissez un mois, par exemple 2026-11'),
@@ -24,15 +31,45 @@ export function adminDirectDebitRouter(services: Services): Router {
     if (!settings.features.directDebit || !settings.directDebit) throw new NotFoundError('direct debit is off');
   }
 
-  function render(req: Request, res: Response, state?: Partial<FormState>) {
+  async function render(req: Request, res: Response, state?: Partial<FormState>) {
     requireFeature(res);
+    const files = await services.directDebits.files(res.locals.commune!);
     res.status(state?.status ?? 200).render('pages/admin/direct-debit', {
+      files: presentDebitFiles(files),
       errors: state?.errors,
       values: state?.values ?? { mois: monthParam(services.invoicing.defaultMonth()) },
     });
   }
 
+  /** « Enregistrer un rejet » of one debit: the debit, and the reasons a bank gives. */
+  async function renderRejection(req: Request, res: Response, state?: Partial<FormState>) {
+    requireFeature(res);
+    const lineId = idParam(req, 'id');
+    const line = (await services.directDebits.files(res.locals.commune!)).flatMap((file) => file.lines).find((candidate) => candidate.id === lineId);
+    if (!line) throw new NotFoundError(`debit line ${lineId}`);
+    res.status(state?.status ?? 200).render('pages/admin/debit-rejection', {
+      line: presentDebitLine(line),
+      reasons: REJECT_REASON_OPTIONS,
+      errors: state?.errors,
+      values: state?.values ?? {},
+    });
+  }
+
   router.get('/prelevements', (req, res) => render(req, res));
+  router.get('/prelevements/lignes/:id/rejet', (req, res) => renderRejection(req, res));
+  router.post(
+    '/prelevements/lignes/:id/rejet',
+    formPost({
+      schema: rejectionSchema,
+      async act(form, req, res) {
+        requireFeature(res);
+        await services.directDebits.recordRejection(res.locals.commune!, req.user!, idParam(req, 'id'), form.motif, formKeyOf(req.body));
+        setFlash(req, 'success', 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.');
+        res.redirect(303, `/${res.locals.commune!.slug}/admin/prelevements`);
+      },
+      render: renderRejection,
+    }),
+  );
 
   router.post(
     '/prelevements',
@@ -40,7 +77,7 @@ export function adminDirectDebitRouter(services: Services): Router {
       schema: exportSchema,
       async act(form, req, res) {
         requireFeature(res);
-        const file = await services.debitExport.exportMonth(res.locals.commune!, req.user!, form.mois);
+        const file = await services.directDebits.exportMonth(res.locals.commune!, req.user!, form.mois);
         res.attachment(file.fileName).type('application/xml').set('Cache-Control', 'no-store').send(file.xml);
       },
       render,

@@ -20,14 +20,17 @@ const listSchema = z.object({
 export async function renderInvoiceList(services: Services, res: Response, statut: InvoiceFilter, state?: FormState): Promise<void> {
   const commune = res.locals.commune!;
   const settled = INVOICE_FILTERS.find((filter) => filter.value === statut)!.settled;
-  const { invoices, balance } = await services.invoices.list(commune, res.locals.user!.familyId!, settled);
+  const familyId = res.locals.user!.familyId!;
+  const { invoices, balance } = await services.invoices.list(commune, familyId, settled);
+  const { onDirectDebit, debits } = await services.directDebits.familyDebits(commune, familyId, invoices);
   const online = !settled && services.onlinePayments.available(commune);
-  const directDebit = online && (await services.payments.onDirectDebit(commune, res.locals.user!.familyId!));
-  const payForm = online && !directDebit ? presentPayForm(invoices, state?.values) : undefined;
+  // A family on direct debit pays online only the invoices whose debit the bank sent back.
+  const payable = onDirectDebit ? invoices.filter((invoice) => debits.get(invoice.id)?.state === 'rejected') : invoices;
+  const payForm = online ? presentPayForm(payable, state?.values) : undefined;
   res.status(state?.status ?? 200).render('pages/portal/invoices', {
-    list: presentInvoiceList(statut, invoices, balance),
+    list: presentInvoiceList(statut, invoices, balance, debits),
     payForm,
-    directDebitNote: directDebit ? DIRECT_DEBIT_REFUSAL : undefined,
+    directDebitNote: onDirectDebit && !settled ? DIRECT_DEBIT_REFUSAL : undefined,
     errors: state?.errors,
     values: state?.values,
   });
@@ -57,7 +60,8 @@ export function invoicesRouter(services: Services): Router {
   router.get('/factures/:id', async (req, res) => {
     const commune = res.locals.commune!;
     const { invoice, creditNotes } = await services.invoices.detail(commune, req.user!.familyId!, idParam(req, 'id'));
-    res.render('pages/portal/invoice', { invoice: presentInvoiceDetail(invoice, creditNotes) });
+    const { debits } = await services.directDebits.familyDebits(commune, req.user!.familyId!, [invoice]);
+    res.render('pages/portal/invoice', { invoice: presentInvoiceDetail(invoice, creditNotes, debits.get(invoice.id)) });
   });
 
   router.get('/compte', async (req, res) => {

@@ -6,6 +6,8 @@
   if (!form) return;
   var total = form.querySelector('[data-pay-total]');
   if (!total) return;
+  // The total shown goes with the form: the server refuses the payment if the invoices cost otherwise now.
+  var amount = form.querySelector('[data-pay-amount]');
   var boxes = form.querySelectorAll('input[type="checkbox"][name="factures"]');
   var euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 
@@ -21,6 +23,7 @@
       ? 'Aucune facture cochée.'
       : (count > 1 ? 'Total des ' + count + ' factures cochées : ' : 'Total de la facture cochée : ') + euros.format(cents / 100) + '.';
     total.hidden = false;
+    if (amount) amount.value = count === 0 ? '' : String(cents);
   }
 
   boxes.forEach(function (box) {

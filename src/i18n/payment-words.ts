@@ -43,6 +43,11 @@ export function paymentRefusalWords(refusal: PaymentRefusal, numbers: readonly s
 export const PROVIDER_UNAVAILABLE = 'Le service de paiement en ligne ne répond pas pour le moment : aucune somme n’a été débitée. Réessayez dans quelques minutes';
 
 /** « Indiquez le numéro du chèque » */
+/** The total the parent saw differs from what the invoices cost now (a credit note came meanwhile…). */
+export function amountChangedWords(seenCents: number, dueCents: number): string {
+  return `Le montant des factures cochées est de ${formatAmount(dueCents)}, et non de ${formatAmount(seenCents)} : il a changé depuis l'affichage de la page. Vérifiez les factures, puis payez à nouveau`;
+}
+
 export const CHEQUE_NUMBER_MISSING = 'Indiquez le numéro du chèque';
 
 /** What a counter payment did, for the flash message. */

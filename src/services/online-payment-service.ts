@@ -55,10 +55,10 @@ export function onlinePaymentService(
    * Opens the payment and sends it to the provider in `trx`: the payment, its invoices held and the
    * operation id are written together, or — the provider out of reach or refusing — not at all.
    */
-  async function sendToProvider(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], trx: Transaction): Promise<StartedOnlinePayment> {
+  async function sendToProvider(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], trx: Transaction, seenCents?: number): Promise<StartedOnlinePayment> {
     const payfip = providerOf(commune);
     const now = clock.now();
-    const pending = await payments.openOnline(commune, parent, familyId, invoiceIds, new Date(now.getTime() + ONLINE_PAYMENT_HOLD_MS), trx);
+    const pending = await payments.openOnline(commune, parent, familyId, invoiceIds, new Date(now.getTime() + ONLINE_PAYMENT_HOLD_MS), trx, seenCents);
     const payment = (await repositories.payments.find(commune.id, pending.paymentId, null, trx))!;
     const refdet = refdetFor(`EF${String(pending.paymentId).padStart(8, '0')}`);
     const numbers = payment.invoices.map((invoice) => invoice.number).join(' ');
@@ -132,9 +132,10 @@ export function onlinePaymentService(
     /**
      * « Payer en ligne »: opens the payment of the ticked invoices and sends it to the provider.
      * `formKey`: the same form posted twice (double click, refreshed POST, at the same moment)
-     * starts one payment and answers its page again.
+     * starts one payment and answers its page again. `seenCents`: the total the page showed the
+     * parent, when the form sent it — the payment is refused if the invoices cost otherwise now.
      */
-    async start(commune: Commune, parent: User, invoiceIds: readonly number[], formKey?: string): Promise<StartedOnlinePayment> {
+    async start(commune: Commune, parent: User, invoiceIds: readonly number[], formKey?: string, seenCents?: number): Promise<StartedOnlinePayment> {
       providerOf(commune);
       const familyId = parent.familyId;
       if (familyId === null || familyId === undefined) throw new NotFoundError(`user ${parent.id} has no family`);
@@ -144,7 +145,7 @@ export function onlinePaymentService(
       try {
         // One transaction takes the form's key, opens the payment and sends it: a second submission
         // of the same form waits on the key, then answers this one's page.
-        return await forms.transaction(submission, (trx) => sendToProvider(commune, parent, familyId, invoiceIds, trx));
+        return await forms.transaction(submission, (trx) => sendToProvider(commune, parent, familyId, invoiceIds, trx, seenCents));
       } catch (error) {
         if (error instanceof NotFoundError) throw error;
         return forms.refuse<StartedOnlinePayment>(submission, error as Error);

@@ -7,7 +7,7 @@ import type { Executor, Transaction } from '../data/database.ts';
 import type { Repositories } from '../data/index.ts';
 import { isLivePaymentConflict } from '../data/payment-repository.ts';
 import type { User } from '../data/user-repository.ts';
-import { CHEQUE_NUMBER_MISSING, paymentRefusalWords } from '../i18n/payment-words.ts';
+import { amountChangedWords, CHEQUE_NUMBER_MISSING, paymentRefusalWords } from '../i18n/payment-words.ts';
 import { renderReceiptPdf } from '../integrations/pdf/receipt-pdf.ts';
 import type { Family } from '../model/family.ts';
 import type { Invoice } from '../model/invoice.ts';
@@ -223,7 +223,16 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       return onDirectDebit(commune, familyId, db);
     },
 
-    async openOnline(commune: Commune, parent: User, familyId: number, invoiceIds: readonly number[], expiresAt: Date, within?: Transaction): Promise<PendingPayment> {
+    async openOnline(
+      commune: Commune,
+      parent: User,
+      familyId: number,
+      invoiceIds: readonly number[],
+      expiresAt: Date,
+      within?: Transaction,
+      /** The total the parent saw, when the form sent it: a different amount is refused (409). */
+      seenCents?: number,
+    ): Promise<PendingPayment> {
       const inTransaction = <T>(act: (trx: Transaction) => Promise<T>): Promise<T> => (within ? act(within) : db.transaction(act));
       return inTransaction(async (trx) => {
         // A family on direct debit pays by its mandate, at each due date: never twice. Only an
@@ -235,6 +244,9 @@ export function paymentService(repositories: Repositories, clock: Clock) {
           }
         }
         const check = await payable(commune, familyId, invoiceIds, 'online', trx);
+        if (seenCents !== undefined && seenCents !== check.amountCents) {
+          throw new ValidationError([{ field: INVOICES_FIELD, message: amountChangedWords(seenCents, check.amountCents) }], 409);
+        }
         const paymentId = await payments
           .insert(
             commune.id,
@@ -304,6 +316,13 @@ export function paymentService(repositories: Repositories, clock: Clock) {
           return { ...invoice, leftToPayCents: Math.max(0, candidate?.leftToPayCents ?? invoice.totalCents), payable: !!candidate && !candidate.inLivePayment };
         }),
       };
+    },
+
+    /** What is left to pay on each of these invoices (its total less its credit notes), cents, by invoice id. */
+    async leftToPay(commune: Commune, invoiceIds: readonly number[]): Promise<Map<number, number>> {
+      if (!invoiceIds.length) return new Map();
+      const candidates = await payments.candidates(commune.id, invoiceIds);
+      return new Map(candidates.map((candidate) => [candidate.id, Math.max(0, candidate.leftToPayCents)]));
     },
 
     /** The payments of one invoice of the commune (staff), every status, the latest first. */

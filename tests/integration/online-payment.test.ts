@@ -9,7 +9,7 @@ import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { onlinePaymentService } from '../../src/services/online-payment-service.ts';
 import { addChild, communeOf, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
-import { insertInvoice } from '../support/invoice-rows.ts';
+import { insertCreditNote, insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -145,11 +145,28 @@ describe('paying online through PayFiP (the local simulator)', () => {
     expect(form.$(`#field-factures-${billed.october}`).length).toBe(1);
     expect(form.$('#hint-factures').text().replace(/[\u00a0\u202f]/g, ' ')).toContain('51,00 €');
 
-    // Whatever amount a form sends is not read.
-    const response = await billed.agent
+    // The total the page showed goes with the form (the script fills it in): another one is refused, nothing written.
+    expect(form.$('input[type="hidden"][name="montant"][data-pay-amount]')).toHaveLength(1);
+    const tampered = await billed.agent
       .post(`/${SLUG}/paiement`)
       .type('form')
       .send({ _csrf: form._csrf, idempotency_key: form.idempotency_key, factures: [String(billed.october), String(billed.november)], montant: '1' });
+    expect(tampered.status).toBe(409);
+    expect(html(tampered.text)('#error-factures').text().replace(/[\u00a0\u202f]/g, ' ')).toContain('Le montant des factures cochées est de 51,00 €, et non de 0,01 €');
+    expect(html(tampered.text)('#field-factures-' + billed.october).is(':checked')).toBe(true);
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
+    const unreadable = await billed.agent
+      .post(`/${SLUG}/paiement`)
+      .type('form')
+      .send({ _csrf: form._csrf, factures: [String(billed.october)], montant: '12,50' });
+    expect(unreadable.status).toBe(400);
+    expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
+
+    const again = await payForm(billed.agent);
+    const response = await billed.agent
+      .post(`/${SLUG}/paiement`)
+      .type('form')
+      .send({ _csrf: again._csrf, idempotency_key: again.idempotency_key, factures: [String(billed.october), String(billed.november)], montant: '5100' });
     expect(response.status).toBe(303);
     const [pending] = await paymentsOf(billed.family.familyId);
     expect(pending).toMatchObject({ method: 'online', status: 'pending', amount_cents: 5100 });
@@ -179,6 +196,28 @@ describe('paying online through PayFiP (the local simulator)', () => {
 
     const settled = await billed.agent.get(`/${SLUG}/factures?statut=soldees`).expect(200);
     expect(html(settled.text)('main').text()).toContain(billed.numbers.october);
+  });
+
+  it('offers an invoice lowered by a credit note at what is left to pay, and takes that total', async () => {
+    const billed = await billedFamily();
+    const childId = (await t.runtime.db('members').where({ family_id: billed.family.familyId, role: 'child' }).first()).id as number;
+    await insertCreditNote(t, billed.family, billed.october, {
+      number: `AV-2026-${unique('C').slice(2)}`,
+      month: '2026-10',
+      issuedAt: new Date('2026-11-10T08:00:00Z'),
+      reason: 'Deux jours de grève',
+      lines: [{ memberId: childId, childName: 'Jade', days: ['2026-10-01', '2026-10-02'], unitPriceCents: 425 }],
+    });
+    const form = await payForm(billed.agent);
+    const october = form.$(`#field-factures-${billed.october}`);
+    expect(october.attr('data-cents')).toBe('3400');
+    expect(form.$(`label[for="field-factures-${billed.october}"]`).text().replace(/[\u00a0\u202f]/g, ' ')).toContain('34,00 €');
+    const response = await billed.agent
+      .post(`/${SLUG}/paiement`)
+      .type('form')
+      .send({ _csrf: form._csrf, idempotency_key: form.idempotency_key, factures: [String(billed.october)], montant: '3400' });
+    expect(response.status).toBe(303);
+    expect((await paymentsOf(billed.family.familyId))[0]).toMatchObject({ status: 'pending', amount_cents: 3400 });
   });
 
   it('lets the browser follow « Payer en ligne » to the payment site: its origin is in the form-action policy', async () => {

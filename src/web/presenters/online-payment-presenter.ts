@@ -24,20 +24,22 @@ export interface PayFormView {
 }
 
 /** The invoices a family can tick: unpaid invoices (not credit notes) not held by a payment under way. */
-export function presentPayForm(invoices: Invoice[], values: Record<string, unknown> = {}): PayFormView | undefined {
+export function presentPayForm(invoices: Invoice[], values: Record<string, unknown> = {}, leftToPay: ReadonlyMap<number, number> = new Map()): PayFormView | undefined {
   const ticked = new Set([values.factures ?? []].flat().map(String));
-  const payable = invoices.filter((invoice) => invoice.kind === 'invoice' && (invoice.status === 'due' || invoice.status === 'overdue') && invoice.totalCents > 0);
+  // What is left to pay on each (a credit note lowers it), as the server will compute it.
+  const amountOf = (invoice: Invoice) => leftToPay.get(invoice.id) ?? invoice.totalCents;
+  const payable = invoices.filter((invoice) => invoice.kind === 'invoice' && (invoice.status === 'due' || invoice.status === 'overdue') && amountOf(invoice) > 0);
   if (payable.length === 0) return undefined;
   return {
     invoices: payable.map((invoice) => ({
       id: invoice.id,
       number: invoice.number,
       period: invoicePeriodWords(invoice),
-      amount: formatAmount(invoice.totalCents),
-      amountCents: invoice.totalCents,
+      amount: formatAmount(amountOf(invoice)),
+      amountCents: amountOf(invoice),
       checked: ticked.has(String(invoice.id)),
     })),
-    total: formatAmount(payable.reduce((sum, invoice) => sum + invoice.totalCents, 0)),
+    total: formatAmount(payable.reduce((sum, invoice) => sum + amountOf(invoice), 0)),
   };
 }
 

@@ -26,7 +26,8 @@ export async function renderInvoiceList(services: Services, res: Response, statu
   const online = !settled && services.onlinePayments.available(commune);
   // A family on direct debit pays online only the invoices whose debit the bank sent back.
   const payable = onDirectDebit ? invoices.filter((invoice) => debits.get(invoice.id)?.state === 'rejected') : invoices;
-  const payForm = online ? presentPayForm(payable, state?.values) : undefined;
+  const leftToPay = online ? await services.payments.leftToPay(commune, payable.map((invoice) => invoice.id)) : undefined;
+  const payForm = online ? presentPayForm(payable, state?.values, leftToPay) : undefined;
   res.status(state?.status ?? 200).render('pages/portal/invoices', {
     list: presentInvoiceList(statut, invoices, balance, debits),
     payForm,

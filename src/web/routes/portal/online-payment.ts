@@ -12,6 +12,11 @@ import { renderInvoiceList } from './invoices.ts';
 
 const paySchema = z.object({
   [INVOICES_FIELD]: rowIdList('Cette facture est inconnue.', 'Cochez au moins une facture à payer.'),
+  // The total shown beside the ticks (cents, filled in by the page's script): compared, never used.
+  montant: z
+    .union([z.literal(''), z.string().regex(/^\d{1,9}$/, { error: 'Le montant envoyé est illisible : rechargez la page' })])
+    .optional()
+    .transform((value) => (value ? Number(value) : undefined)),
 });
 
 /** PayFiP's idOp: letters and digits (the simulator's are 32 hex digits); anything else is no operation of ours. */
@@ -50,7 +55,7 @@ export function onlinePaymentRouter(services: Services): Router {
     formPost({
       schema: paySchema,
       async act(form, req, res) {
-        const started = await services.onlinePayments.start(res.locals.commune!, req.user!, form[INVOICES_FIELD], formKeyOf(req.body));
+        const started = await services.onlinePayments.start(res.locals.commune!, req.user!, form[INVOICES_FIELD], formKeyOf(req.body), form.montant);
         res.redirect(303, started.paymentPageUrl);
       },
       render: (_req, res, state) => renderInvoiceList(services, res, 'a-payer', state),

@@ -26,6 +26,8 @@ const ACTION_LABELS: Record<string, string> = {
   invoicing_run: 'Factures du mois émises',
   credit_note_issued: 'Avoir émis',
   counter_payment: 'Paiement encaissé au guichet',
+  commune_document_published: 'Document publié dans la documentation',
+  commune_document_removed: 'Document retiré de la documentation',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -39,6 +41,7 @@ const ENTITY_LABELS: Record<string, string> = {
   invoicing_run: 'facturation',
   invoice: 'avoir',
   payment: 'paiement',
+  commune_document: 'documentation',
 };
 
 const OTHER_STATUS_LABELS: Record<string, string> = {
@@ -68,6 +71,9 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
   lastNumber: { label: 'Dernier numéro', words: (value) => String(value) },
   number: { label: 'Numéro', words: (value) => String(value) },
   creditFor: { label: 'Facture corrigée', words: (value) => String(value) },
+  title: { label: 'Titre', words: (value) => String(value) },
+  toReturn: { label: 'À nous retourner', words: (value) => (value ? 'Oui' : 'Non') },
+  documentTypeCode: { label: 'Document demandé correspondant', words: (value) => String(value) },
 };
 
 function inWords(key: string, value: unknown): string {

@@ -22,3 +22,10 @@ export function formatSpaceUsed(usedBytes: number, quotaBytes: number): string {
   const value = usedBytes === 0 ? 0 : sizeParts(usedBytes).value;
   return `${formatFileSize(usedBytes)} ${value < 2 ? 'utilisé' : 'utilisés'} sur ${formatFileSize(quotaBytes)}`;
 }
+
+/** The detected type of a stored file, as people name it. */
+export const FILE_KIND_LABELS: Record<'application/pdf' | 'image/jpeg' | 'image/png', string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'Image JPEG',
+  'image/png': 'Image PNG',
+};

@@ -83,9 +83,10 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
      * Stores a file, checked by content (PDF, JPEG, PNG, 5 Mo), within the account's quota. The quota
      * is checked in the transaction that writes, with the account's row locked: two uploads at the
      * limit wait for each other and the second sees the first. Over the quota: a ValidationError on
-     * the file field, nothing written. The same form posted twice (`formKey`) stores once.
+     * the file field, nothing written. The same form posted twice (`formKey`) stores once. Answers the
+     * file's id and label.
      */
-    async store(commune: Commune, user: User, input: PrivateFileInput, formKey?: string): Promise<number> {
+    async store(commune: Commune, user: User, input: PrivateFileInput, formKey?: string): Promise<{ id: number; label: string }> {
       const ownerId = requireOwner(commune, user);
       const errors: FieldError[] = [];
       let file: CheckedUpload | undefined;
@@ -114,7 +115,7 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
             409,
           );
         }
-        return privateFiles.insert(
+        const id = await privateFiles.insert(
           commune.id,
           {
             ownerId,
@@ -127,6 +128,7 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
           },
           trx,
         );
+        return { id, label };
       });
     },
 

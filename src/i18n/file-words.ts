@@ -12,7 +12,7 @@ function sizeParts(bytes: number): { value: number; unit: 'Ko' | 'Mo' } {
 
 /** « 850 Ko », « 3,2 Mo » */
 export function formatFileSize(bytes: number): string {
-  if (bytes === 0) return '0 Mo';
+  if (bytes === 0) return '0\u00a0Mo';
   const { value, unit } = sizeParts(bytes);
   return `${oneDecimal.format(value)}\u00a0${unit}`;
 }

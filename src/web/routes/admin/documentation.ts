@@ -18,10 +18,10 @@ const textOf = (value: unknown): string => (typeof value === 'string' ? value : 
 
 /** The title, description, flag and type are the service's rules, checked with the file, so problems are listed together. */
 const publicationSchema = z.object({
-  titre: z.unknown().transform(textOf),
-  description: z.unknown().transform(textOf),
-  aRetourner: z.unknown().transform((value) => value === 'oui'),
-  type: z.unknown().transform(textOf),
+  titre: z.unknown().optional().transform(textOf),
+  description: z.unknown().optional().transform(textOf),
+  aRetourner: z.unknown().optional().transform((value) => value === 'oui'),
+  type: z.unknown().optional().transform(textOf),
 });
 
 /** `/admin/documentation`: staff publish the commune's documents for families and remove them (audited). */

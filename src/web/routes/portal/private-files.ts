@@ -22,8 +22,8 @@ export function privateFileUploadParser() {
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** The label and its length are the service's rules, checked with the file, so problems are listed together. */
-const storeSchema = z.object({ libelle: z.unknown().transform(textOf) });
-const renameSchema = z.object({ libelle: z.unknown().transform(textOf) });
+const storeSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
+const renameSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
 
 /**
  * Signed out: the sign-in page, then back. Signed in as staff: 404, as for another person's file —

@@ -24,6 +24,7 @@ import * as createInvoices from './20261201_24_create_invoices.ts';
 import * as createPayments from './20261201_25_create_payments.ts';
 import * as createMandates from './20261201_26_create_mandates.ts';
 import * as trackDebitOutcomes from './20261201_27_track_debit_outcomes.ts';
+import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -55,6 +56,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_25_create_payments': createPayments,
   '20261201_26_create_mandates': createMandates,
   '20261201_27_track_debit_outcomes': trackDebitOutcomes,
+  '20261201_29_create_private_files_and_commune_documents': createPrivateFilesAndCommuneDocuments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

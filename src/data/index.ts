@@ -23,6 +23,8 @@ import { sessionRepository } from './session-repository.ts';
 import { signInEventRepository } from './sign-in-event-repository.ts';
 import { tokenRepository } from './token-repository.ts';
 import { userRepository } from './user-repository.ts';
+import { privateFileRepository } from './private-file-repository.ts';
+import { communeDocumentRepository } from './commune-document-repository.ts';
 
 /** Composition root of the data layer. */
 export function createRepositories(db: Database) {
@@ -51,6 +53,8 @@ export function createRepositories(db: Database) {
     formSubmissions: formSubmissionRepository(db),
     sessions: sessionRepository(db),
     signInEvents: signInEventRepository(db),
+    privateFiles: privateFileRepository(db),
+    communeDocuments: communeDocumentRepository(db),
     ...communicationRepositories(db),
   };
 }

@@ -38,6 +38,8 @@ import { selfRegistrationService } from './self-registration-service.ts';
 import { simulatorService } from './simulator-service.ts';
 import { staffFamilyFileService } from './staff-family-file-service.ts';
 import { weekChangeService } from './week-change-service.ts';
+import { privateFileService } from './private-file-service.ts';
+import { documentationService } from './documentation-service.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -102,6 +104,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     attendance: attendanceService(repositories, clock, calendars),
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
+    privateFiles: privateFileService(repositories, clock),
+    documentation: documentationService(repositories, clock),
     ...communicationServices(repositories, clock, mail),
   };
 }

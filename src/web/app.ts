@@ -34,6 +34,9 @@ import { onlinePaymentNotificationRouter, onlinePaymentRouter } from './routes/p
 import { homeRouter } from './routes/portal/home.ts';
 import { messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
+import { privateFilesRouter, privateFileUploadParser } from './routes/portal/private-files.ts';
+import { documentationRouter } from './routes/portal/documentation.ts';
+import { documentationUploadParser } from './routes/admin/documentation.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
@@ -169,6 +172,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   // The absence form is multipart: its body is read here so the CSRF check below can see its token.
   commune.use(absenceUploadParser());
   commune.use(quotientUploadParser());
+  commune.use(privateFileUploadParser());
+  commune.use(documentationUploadParser());
   // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
   commune.use(onlinePaymentNotificationRouter(services, logger));
   commune.use(...csrfProtection());
@@ -192,6 +197,8 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(invoicesRouter(services));
   commune.use(paymentsRouter(services));
   commune.use(onlinePaymentRouter(services));
+  commune.use(privateFilesRouter(services));
+  commune.use(documentationRouter(services));
   commune.use('/admin', adminRouter(services));
   app.use('/:commune', commune);
 

@@ -27,6 +27,8 @@ const ACTION_LABELS: Record<string, string> = {
   credit_note_issued: 'Avoir émis',
   counter_payment: 'Paiement encaissé au guichet',
   debit_rejection: 'Prélèvement rejeté par la banque, facture remise à payer',
+  commune_document_published: 'Document publié dans la documentation',
+  commune_document_removed: 'Document retiré de la documentation',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -40,6 +42,7 @@ const ENTITY_LABELS: Record<string, string> = {
   invoicing_run: 'facturation',
   invoice: 'avoir',
   payment: 'paiement',
+  commune_document: 'documentation',
 };
 
 const OTHER_STATUS_LABELS: Record<string, string> = {
@@ -69,6 +72,9 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
   lastNumber: { label: 'Dernier numéro', words: (value) => String(value) },
   number: { label: 'Numéro', words: (value) => String(value) },
   creditFor: { label: 'Facture corrigée', words: (value) => String(value) },
+  title: { label: 'Titre', words: (value) => String(value) },
+  toReturn: { label: 'À nous retourner', words: (value) => (value ? 'Oui' : 'Non') },
+  documentTypeCode: { label: 'Document demandé correspondant', words: (value) => String(value) },
 };
 
 function inWords(key: string, value: unknown): string {

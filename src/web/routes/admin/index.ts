@@ -14,6 +14,7 @@ import { adminInvoicingRouter } from './invoicing.ts';
 import { adminPaymentsRouter } from './payments.ts';
 import { adminDirectDebitRouter } from './direct-debit.ts';
 import { adminRequestsRouter } from './requests.ts';
+import { adminDocumentationRouter } from './documentation.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
 export function adminRouter(services: Services): Router {
@@ -37,5 +38,6 @@ export function adminRouter(services: Services): Router {
   router.use(adminInvoicingRouter(services));
   router.use(adminPaymentsRouter(services));
   router.use(adminDirectDebitRouter(services));
+  router.use(adminDocumentationRouter(services));
   return router;
 }

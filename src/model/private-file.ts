@@ -1,0 +1,15 @@
+import type { StoredFileType } from './absence.ts';
+
+/** A file of a parent's porte-documents: private to the account that stored it (`ownerId`). */
+export interface PrivateFileMeta {
+  id: number;
+  ownerId: number;
+  label: string;
+  size: number;
+  detectedType: StoredFileType;
+  createdAt: Date;
+}
+
+export interface PrivateFile extends PrivateFileMeta {
+  content: Buffer;
+}

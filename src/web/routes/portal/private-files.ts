@@ -1,0 +1,106 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { NotFoundError } from '../../../domain/errors.ts';
+import type { Services } from '../../../services/index.ts';
+import { sendFileDownload } from '../../file-download.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { requireParent } from '../../middleware/auth.ts';
+import { presentPrivateFile, presentPrivateStorage } from '../../presenters/private-file-presenter.ts';
+import { idParam } from '../../row-id.ts';
+import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+
+const VIEW = 'pages/portal/private-files';
+const RENAME_VIEW = 'pages/portal/private-file-rename';
+const DELETE_VIEW = 'pages/portal/private-file-delete';
+const PATH = /^\/porte-documents\/?$/;
+
+/** The upload form is multipart: its body is read before the CSRF check (see `singleFileUploadParser`). */
+export function privateFileUploadParser() {
+  return singleFileUploadParser(PATH, 'fichier');
+}
+
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** The label and its length are the service's rules, checked with the file, so problems are listed together. */
+const storeSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
+const renameSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
+
+/**
+ * Signed out: the sign-in page, then back. Signed in as staff: 404, as for another person's file —
+ * a porte-documents is no one's business but its owner's, and staff do not learn that a file exists.
+ */
+function ownersOnly(req: Request, res: Response, next: NextFunction) {
+  if (!req.user) return requireParent(req, res, next);
+  if (req.user.role !== 'parent') return next(new NotFoundError(`${req.user.role} ${req.user.id} opened ${req.originalUrl}`));
+  next();
+}
+
+/**
+ * `/porte-documents` (DESIGN §6, issue 13 item 4): a parent's private storage where the commune
+ * enables it — upload, rename, delete (with a confirmation page), download; private to the account.
+ */
+export function privateFilesRouter(services: Services): Router {
+  const router = Router({ mergeParams: true });
+  router.use('/porte-documents', ownersOnly);
+
+  const base = (res: Response) => `/${res.locals.commune!.slug}/porte-documents`;
+
+  async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
+    const page = await services.privateFiles.page(res.locals.commune!, req.user!);
+    res.status(state.status ?? 200).render(VIEW, { ...presentPrivateStorage(page), errors: state.errors, values: state.values ?? {} });
+  }
+
+  router.get('/porte-documents', (req, res) => render(req, res));
+
+  router.post(
+    '/porte-documents',
+    formPost({
+      schema: storeSchema,
+      async act(form, req, res) {
+        const file = uploadOf(req);
+        const stored = await services.privateFiles.store(res.locals.commune!, req.user!, { label: form.libelle, ...(file ? { file } : {}) }, formKeyOf(req.body));
+        setFlash(req, 'success', `« ${stored.label} » est enregistré dans votre porte-documents.`);
+        res.redirect(303, base(res));
+      },
+      render,
+    }),
+  );
+
+  router.get('/porte-documents/:fileId/telecharger', async (req, res) => {
+    const file = await services.privateFiles.download(res.locals.commune!, req.user!, idParam(req, 'fileId'));
+    sendFileDownload(res, file.label, file.detectedType, file.content);
+  });
+
+  async function renderRename(req: Request, res: Response, state: Partial<FormState> = {}) {
+    const file = await services.privateFiles.get(res.locals.commune!, req.user!, idParam(req, 'fileId'));
+    res.status(state.status ?? 200).render(RENAME_VIEW, { file: presentPrivateFile(file), errors: state.errors, values: state.values ?? { libelle: file.label } });
+  }
+
+  router.get('/porte-documents/:fileId/renommer', (req, res) => renderRename(req, res));
+
+  router.post(
+    '/porte-documents/:fileId/renommer',
+    formPost({
+      schema: renameSchema,
+      async act(form, req, res) {
+        const label = await services.privateFiles.rename(res.locals.commune!, req.user!, idParam(req, 'fileId'), form.libelle);
+        setFlash(req, 'success', `Le document s'appelle désormais « ${label} ».`);
+        res.redirect(303, base(res));
+      },
+      render: renderRename,
+    }),
+  );
+
+  router.get('/porte-documents/:fileId/supprimer', async (req, res) => {
+    const file = await services.privateFiles.get(res.locals.commune!, req.user!, idParam(req, 'fileId'));
+    res.render(DELETE_VIEW, { file: presentPrivateFile(file) });
+  });
+
+  router.post('/porte-documents/:fileId/supprimer', async (req, res) => {
+    const label = await services.privateFiles.remove(res.locals.commune!, req.user!, idParam(req, 'fileId'), formKeyOf(req.body));
+    setFlash(req, 'success', `« ${label} » est supprimé de votre porte-documents.`);
+    res.redirect(303, base(res));
+  });
+
+  return router;
+}

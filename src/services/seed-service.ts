@@ -17,6 +17,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import { daysOfMonth } from '../domain/invoicing.ts';
 import type { InvoicingService } from './invoicing-service.ts';
+import { ensureDemoDocuments } from './demo-documents.ts';
 
 /** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
 export function loadCommuneFiles(directory: string): CommuneFile[] {
@@ -282,6 +283,7 @@ export function seedService(
           await ensureDemoBookings(commune, martinReference);
           await ensureDemoQuotients(commune, martinReference);
           await ensureDemoInvoices(commune, martinReference);
+        await ensureDemoDocuments(repositories, clock, commune, martinReference);
           continue;
         }
 
@@ -353,6 +355,7 @@ export function seedService(
         await ensureDemoBookings(commune, martinReference);
         await ensureDemoQuotients(commune, martinReference);
         await ensureDemoInvoices(commune, martinReference);
+        await ensureDemoDocuments(repositories, clock, commune, martinReference);
         created.push(slug);
       }
       return { created };

@@ -26,10 +26,13 @@ const ACTION_LABELS: Record<string, string> = {
   invoicing_run: 'Factures du mois émises',
   credit_note_issued: 'Avoir émis',
   counter_payment: 'Paiement encaissé au guichet',
+  document_accepted: 'Document validé',
+  document_refused: 'Document refusé',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
   request: 'demande',
+  document: 'document',
   member: 'membre',
   news: 'actualité',
   message: 'message',

@@ -13,6 +13,7 @@ import { adminFamilyFileRouter } from './family-file.ts';
 import { adminInvoicingRouter } from './invoicing.ts';
 import { adminPaymentsRouter } from './payments.ts';
 import { adminDirectDebitRouter } from './direct-debit.ts';
+import { adminDocumentsRouter } from './documents.ts';
 import { adminRequestsRouter } from './requests.ts';
 
 /** The back-office, `/:commune/admin`, for the commune's Accueil-Éducation staff. */
@@ -32,6 +33,7 @@ export function adminRouter(services: Services): Router {
   router.use(adminFamiliesRouter(services));
   router.use(adminFamilyFileRouter(services));
   router.use(adminRequestsRouter(services));
+  router.use(adminDocumentsRouter(services));
   router.use(adminAuditRouter(services));
   router.use(adminCommunicationRouter(services));
   router.use(adminInvoicingRouter(services));

@@ -24,13 +24,15 @@ export interface SendingFacts {
   refusalReason: string | null;
 }
 
+/** `sendings` in the order they were sent (oldest first). */
 export function documentState(sendings: readonly SendingFacts[], today: CalendarDay): DocumentState {
   const valid = sendings
     .filter((sending) => sending.status === 'accepted' && sending.validUntil !== null && sending.validUntil >= today)
     .map((sending) => sending.validUntil!)
     .sort();
   if (valid.length) return { code: 'accepted', validUntil: valid.at(-1)! };
-  const newest = [...sendings].sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime())[0];
+  // Sendings come oldest first; the (stable) sort keeps that order between sendings of the same instant.
+  const newest = [...sendings].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime()).at(-1);
   if (!newest) return { code: 'missing' };
   switch (newest.status) {
     case 'pending':

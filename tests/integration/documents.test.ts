@@ -1,10 +1,10 @@
-import type request from 'supertest';
+import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoPdf } from '../../src/services/demo-documents.ts';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
 import { acceptedDocument } from '../support/document-fixtures.ts';
 import { addChild, demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';
-import { buildTestApp, csrfTokenFrom, DEFAULT_NOW, html, lastMailTo, type TestApp } from '../support/test-app.ts';
+import { buildTestApp, csrfTokenFrom, DEFAULT_NOW, DEMO, html, lastMailTo, signIn, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026, 9:00 in Paris. Échirolles' canteen and Wednesdays require the child's
 // « Attestation d'assurance extrascolaire » (seeds/communes/echirolles.json).
@@ -357,6 +357,22 @@ describe('the mandatory-document block', () => {
         `✕ Restauration scolaire : non fait, document « ${INSURANCE} » à fournir d'abord (Mes documents)`,
       ]);
 
+      // The semaine type is refused as a whole, with the sentence and the link.
+      const recurring = `/${SLUG}/reservations/${family.childId}/semaine-type`;
+      const preview = await postForm(agentOf(family), recurring, `${recurring}/apercu`, {
+        activite: String(canteen),
+        jours: 'lundi',
+        rythme: '1',
+        periode: 'dates',
+        du: '2026-11-30',
+        au: '2026-12-18',
+      });
+      expect(preview.status).toBe(422);
+      expect(squash(html(preview.text)('.error-summary').text())).toContain(
+        `Pour « Restauration scolaire », le document « ${INSURANCE} » de Jade est à fournir : envoyez-le depuis « Mes documents »`,
+      );
+      expect(await t.runtime.db('bookings').where({ member_id: family.childId })).toEqual([]);
+
       await acceptedDocument(t, family, 'attestation-assurance', family.childId);
       expect((await postWeek(agentOf(family), SLUG, family.childId, NEXT_WEEK, [cell(canteen, MON)])).status).toBe(303);
       expect((await t.runtime.db('bookings').where({ member_id: family.childId })).map((row) => row.status)).toEqual(['booked']);
@@ -369,5 +385,19 @@ describe('the mandatory-document block', () => {
     const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Libre' });
     expect((await postWeek(agentOf(family), SLUG, family.childId, NEXT_WEEK, [cell(family.activities.restauration!, MON)])).status).toBe(303);
     expect((await t.runtime.db('bookings').where({ member_id: family.childId })).map((row) => row.status)).toEqual(['booked']);
+  });
+});
+
+describe('the demo data (DESIGN §10)', () => {
+  it("shows the Martin family a missing mandatory document: Hugo's insurance certificate, Léa's being validated", async () => {
+    const agent = request.agent(t.app);
+    await signIn(agent, SLUG, 'martin-claire', DEMO.parentPassword, 303);
+    const cards = (await cardsOf(agent)).filter((card) => card.name === INSURANCE);
+    expect(cards.map((card) => [card.section, card.requirement, card.status])).toEqual([
+      ['Documents de Léa Martin', 'Obligatoire pour : Restauration scolaire', "Validé jusqu'au mardi 31 août 2027"],
+      ['Documents de Hugo Martin', 'Obligatoire pour : Restauration scolaire, Mercredi – accueil de loisirs', 'À fournir'],
+    ]);
+    const dashboard = html((await agent.get(`/${SLUG}/tableau-de-bord`).expect(200)).text);
+    expect(squash(dashboard('section[aria-labelledby="documents-title"] li').text())).toBe(`${INSURANCE} de Hugo : À fournir`);
   });
 });

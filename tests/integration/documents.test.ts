@@ -190,6 +190,24 @@ describe('POST /:commune/documents', () => {
     expect(await filesOf(family.familyId)).toEqual([]);
   });
 
+  it('posted twice with the same form (double click, refresh), stores the files once', async () => {
+    const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Double' });
+    const $ = html((await agentOf(family).get(`/${SLUG}/documents`)).text);
+    const form = $('form[enctype="multipart/form-data"]');
+    const hidden = { _csrf: String(form.find('input[name="_csrf"]').val()), idempotency_key: String(form.find('input[name="idempotency_key"]').val()) };
+    const post = () =>
+      agentOf(family)
+        .post(`/${SLUG}/documents`)
+        .field('_csrf', hidden._csrf)
+        .field('idempotency_key', hidden.idempotency_key)
+        .field('document', childKey(family))
+        .attach('fichiers', demoPdf('une fois'), 'une-fois.pdf');
+    expect((await post()).status).toBe(303);
+    expect((await post()).status).toBe(303);
+    expect(await filesOf(family.familyId)).toHaveLength(1);
+    expect(await sendingsOf(family.familyId)).toHaveLength(1);
+  });
+
   it('asks for a file and a document, and refuses a POST without its CSRF token', async () => {
     const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Vide' });
     const none = await send(agentOf(family), childKey(family), []);

@@ -18,9 +18,10 @@ import type { Repositories } from '../data/index.ts';
  *   PDF is well-formed — only a full parser could — but it turns away the polyglots a browser would
  *   render. Whatever passes is only ever served as an attachment with its detected type and
  *   `X-Content-Type-Options: nosniff`, so no browser renders it as a page;
- * - a PDF that can run something when opened: a name `/JavaScript`, `/JS` or `/Launch` anywhere in
- *   its dictionaries (the `/OpenAction` and `/AA` actions that run code name them), also written
- *   with `#xx` escapes (`/J#61vaScript`). Dictionaries may hide in compressed object streams
+ * - a PDF that can run something when opened: a name `/JavaScript` or `/Launch`, or a `/JS` key
+ *   with its code, anywhere in the file (the `/OpenAction` and `/AA` actions that run code name
+ *   them; the scan covers stream data too, so no crafted « stream » keyword hides a dictionary),
+ *   also written with `#xx` escapes (`/J#61vaScript`). Dictionaries may hide in compressed object streams
  *   (`/Type /ObjStm`, PDF 1.5): those are inflated (bounded) and scanned too. A name inside any
  *   other stream is content, not a dictionary, and cannot trigger an action.
  */
@@ -103,7 +104,13 @@ export function checkUpload(
 }
 
 /** Names that make a PDF act when it is opened: run JavaScript, or launch a program. */
-const ACTIVE_NAMES = new Set(['JavaScript', 'JS', 'Launch']);
+const ACTIVE_NAMES = new Set(['JavaScript', 'Launch']);
+/**
+ * `/JS` is a key whose value is the code: a string `(…)` or `<…>`, or a stream's reference `12 0 R`,
+ * after blanks or comments. Three bytes alone turn up by chance in a large scan's image data; with
+ * what must follow, a real key is still always caught and a chance match becomes rare.
+ */
+const JS_VALUE = /^(?:\s|%[^\r\n]*[\r\n])*[(<\d]/;
 /** A PDF name: a solidus then regular characters (ISO 32000-1 §7.3.5), `#xx` escapes included. */
 const NAME = /\/([^\s/[\]<>(){}%]+)/g;
 const MARKUP = /<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed)\b/i;
@@ -115,7 +122,9 @@ const decodeName = (name: string) => name.replace(/#([0-9a-fA-F]{2})/g, (_, hex:
 
 function namesActive(text: string): boolean {
   for (const match of text.matchAll(NAME)) {
-    if (ACTIVE_NAMES.has(decodeName(match[1]!))) return true;
+    const name = decodeName(match[1]!);
+    if (ACTIVE_NAMES.has(name)) return true;
+    if (name === 'JS' && JS_VALUE.test(text.slice(match.index + match[0].length, match.index + match[0].length + 256))) return true;
   }
   return false;
 }
@@ -138,7 +147,8 @@ function objectStreams(content: Buffer, text: string): string[] | 'unreadable' {
   const start = /stream\r?\n/g;
   for (let match = start.exec(text); match; match = start.exec(text)) {
     if (text.slice(match.index - 3, match.index) === 'end') continue;
-    const dictionary = text.slice(Math.max(0, text.lastIndexOf('obj', match.index)), match.index);
+    // The stream's dictionary, between its « n 0 obj » and « stream » (a few hundred bytes at most).
+    const dictionary = text.slice(Math.max(0, text.lastIndexOf('obj', match.index), match.index - 4096), match.index);
     const names = [...dictionary.matchAll(NAME)].map((name) => decodeName(name[1]!));
     if (!names.includes('ObjStm')) continue;
     const end = text.indexOf('endstream', match.index + match[0].length);

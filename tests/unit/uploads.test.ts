@@ -23,6 +23,7 @@ describe('checkUpload', () => {
     ['a PDF', pdf(), 'application/pdf'],
     ['a PDF whose action only opens a page', pdf('<< /Type /Catalog /OpenAction [3 0 R /Fit] >>'), 'application/pdf'],
     ['a PDF with a clean object stream', pdfWithObjectStream('<< /Type /Page >>'), 'application/pdf'],
+    ['a scan whose image data holds the bytes « /JS » by chance', pdf('<< /Type /Catalog >>', '3 0 obj\n<< /Length 12 >>\nstream\n\x01/JS\x00\x07/JSx\xff\nendstream\nendobj\n'), 'application/pdf'],
     ['a PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), 'image/png'],
     ['a JPEG (a phone photo)', bytes(0xff, 0xd8, 0xff, 0xe0), 'image/jpeg'],
   ])('accepts %s by its content, whatever its name', (_, content, type) => {
@@ -47,8 +48,11 @@ describe('checkUpload', () => {
     ['a truncated PDF (no %%EOF)', pdf().subarray(0, 60), UPLOAD_MESSAGES.brokenPdf],
     ['a PDF running JavaScript when opened', pdf('<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>'), UPLOAD_MESSAGES.activePdf],
     ['a PDF with a JavaScript name tree', pdf('<< /Type /Catalog /Names << /JavaScript 3 0 R >> >>'), UPLOAD_MESSAGES.activePdf],
-    ['a PDF with a page action (/AA) in JS', pdf('<< /Type /Catalog >>', '3 0 obj\n<< /Type /Page /AA << /O << /S /JS >> >> >>\nendobj\n'), UPLOAD_MESSAGES.activePdf],
+    ['a PDF with a page action (/AA) in JS', pdf('<< /Type /Catalog >>', '3 0 obj\n<< /Type /Page /AA << /O << /S /JavaScript /JS (app.alert(1)) >> >> >>\nendobj\n'), UPLOAD_MESSAGES.activePdf],
     ['a PDF hiding /JavaScript as /J#61vaScript', pdf('<< /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (x) >> >>'), UPLOAD_MESSAGES.activePdf],
+    ['a PDF with a /JS key after a comment', pdf('<< /Type /Catalog /OpenAction 3 0 R >>', '3 0 obj\n<< /S /J#61vaScript /JS %code\n(app.alert(1)) >>\nendobj\n'), UPLOAD_MESSAGES.activePdf],
+    ['a PDF with /JS code and no action type', pdf('<< /Type /Catalog /OpenAction << /JS <6170702e616c657274283129> >> >>'), UPLOAD_MESSAGES.activePdf],
+    ['a PDF whose /JS code is a stream', pdf('<< /Type /Catalog /AA << /WC << /JS 4 0 R >> >> >>'), UPLOAD_MESSAGES.activePdf],
     ['a PDF launching a program', pdf('<< /Type /Catalog /OpenAction << /S /Launch /F (calc.exe) >> >>'), UPLOAD_MESSAGES.activePdf],
     ['a PDF hiding JavaScript in an object stream', pdfWithObjectStream('<< /S /JavaScript /JS (app.alert(1)) >>'), UPLOAD_MESSAGES.activePdf],
     [

@@ -95,21 +95,24 @@ export function documentRepository(db: Executor) {
       document: { familyId: number; memberId: number | null; typeCode: string; submittedBy: number; submittedAt: Date },
       executor: Executor,
     ): Promise<number> {
-      const inserted = (await executor.raw(
-        `INSERT INTO family_documents (commune_id, family_id, member_id, type_code, status, submitted_by, submitted_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?)
-         ON CONFLICT (commune_id, family_id, type_code, coalesce(member_id, 0)) WHERE status = 'pending' DO NOTHING
-         RETURNING id`,
-        [communeId, document.familyId, document.memberId, document.typeCode, document.submittedBy, document.submittedAt],
-      )) as { rows: { id: number }[] };
-      if (inserted.rows[0]) return inserted.rows[0].id;
-      const row = await executor('family_documents')
-        .where({ commune_id: communeId, family_id: document.familyId, type_code: document.typeCode, status: 'pending' })
-        .andWhereRaw('coalesce(member_id, 0) = ?', [document.memberId ?? 0])
-        .forUpdate()
-        .first<{ id: number }>('id');
-      if (!row) throw new Error('pending document vanished');
-      return row.id;
+      // A pending sending decided between the INSERT and the SELECT: the next INSERT makes a new one.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const inserted = (await executor.raw(
+          `INSERT INTO family_documents (commune_id, family_id, member_id, type_code, status, submitted_by, submitted_at)
+           VALUES (?, ?, ?, ?, 'pending', ?, ?)
+           ON CONFLICT (commune_id, family_id, type_code, coalesce(member_id, 0)) WHERE status = 'pending' DO NOTHING
+           RETURNING id`,
+          [communeId, document.familyId, document.memberId, document.typeCode, document.submittedBy, document.submittedAt],
+        )) as { rows: { id: number }[] };
+        if (inserted.rows[0]) return inserted.rows[0].id;
+        const row = await executor('family_documents')
+          .where({ commune_id: communeId, family_id: document.familyId, type_code: document.typeCode, status: 'pending' })
+          .andWhereRaw('coalesce(member_id, 0) = ?', [document.memberId ?? 0])
+          .forUpdate()
+          .first<{ id: number } | undefined>('id');
+        if (row) return row.id;
+      }
+      throw new Error('no pending document after three attempts');
     },
 
     async attachFile(communeId: number, documentId: number, fileId: number, executor: Executor): Promise<void> {

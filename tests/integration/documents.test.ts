@@ -208,6 +208,18 @@ describe('POST /:commune/documents', () => {
     expect(await sendingsOf(family.familyId)).toHaveLength(1);
   });
 
+  it('sent from two forms at the same moment, joins one sending with both pages', async () => {
+    const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Meme' });
+    const answers = await Promise.all([
+      send(agentOf(family), childKey(family), [{ content: demoPdf('recto'), name: 'recto.pdf' }]),
+      send(agentOf(family), childKey(family), [{ content: demoPdf('verso'), name: 'verso.pdf' }]),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    const sendings = await sendingsOf(family.familyId);
+    expect(sendings).toHaveLength(1);
+    expect(await t.runtime.db('family_document_files').where({ document_id: sendings[0].id })).toHaveLength(2);
+  });
+
   it('asks for a file and a document, and refuses a POST without its CSRF token', async () => {
     const family = await familyWithChild(t, SLUG, ['restauration'], { prefix: 'Vide' });
     const none = await send(agentOf(family), childKey(family), []);

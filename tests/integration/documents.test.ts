@@ -328,6 +328,12 @@ describe('the mandatory-document block', () => {
     const family = await freshFamily(t, SLUG, { prefix: 'Bloque' });
     const child = { ...family, childId: await addChild(t, family, 'Jade') };
 
+    // The form says beforehand which activities require a document.
+    const form = html((await agentOf(family).get(`/${SLUG}/inscriptions/nouvelle`).expect(200)).text);
+    const canteenLabel = squash(form(`label[for="field-activite-${await activityId('restauration')}"]`).text());
+    expect(canteenLabel).toBe(`Restauration scolaire (Document exigé : ${INSURANCE}, à envoyer depuis « Mes documents »)`);
+    expect(squash(form(`label[for="field-activite-${await activityId('etude')}"]`).text())).toBe('Étude surveillée');
+
     const missing = await askRegistration(child);
     expect(missing.status).toBe(422);
     const $ = html(missing.text);

@@ -106,3 +106,10 @@ export function presentDocumentQueue(queue: (QueuedDocument & { type: DocumentTy
 
 /** The first day a validity end may take: tomorrow, for the date field's `min`. */
 export const validityHint = (today: string) => `Le dernier jour où le document est valable, après le ${formatDate(today)}.`;
+
+/** Under an activity of the registration form: « Document exigé : Attestation d'assurance extrascolaire ». */
+export function requiredDocumentsHint(requiredDocuments: readonly string[], types: readonly DocumentType[]): string | null {
+  const names = requiredDocuments.map((code) => types.find((type) => type.code === code)?.name).filter((name): name is string => Boolean(name));
+  if (!names.length) return null;
+  return `${names.length > 1 ? 'Documents exigés' : 'Document exigé'} : ${names.join(', ')}`;
+}

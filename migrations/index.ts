@@ -24,6 +24,7 @@ import * as createInvoices from './20261201_24_create_invoices.ts';
 import * as createPayments from './20261201_25_create_payments.ts';
 import * as createMandates from './20261201_26_create_mandates.ts';
 import * as trackDebitOutcomes from './20261201_27_track_debit_outcomes.ts';
+import * as createFamilyDocuments from './20261201_28_create_family_documents.ts';
 import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
 
 /**
@@ -56,6 +57,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_25_create_payments': createPayments,
   '20261201_26_create_mandates': createMandates,
   '20261201_27_track_debit_outcomes': trackDebitOutcomes,
+  '20261201_28_create_family_documents': createFamilyDocuments,
   '20261201_29_create_private_files_and_commune_documents': createPrivateFilesAndCommuneDocuments,
 };
 

@@ -147,6 +147,11 @@ const activitySchema = z
   })
   .strict();
 
+/**
+ * A document the commune asks for (issue 13): for the family or for each child; the activities
+ * whose `requiredDocuments` name it refuse a registration request until it is accepted and valid.
+ * `blocksBooking`: bookings of those activities are refused too while it is missing (default: no).
+ */
 const documentTypeSchema = z
   .object({
     code: z.string().regex(/^[a-z0-9-]+$/),
@@ -154,6 +159,7 @@ const documentTypeSchema = z
     scope: z.enum(['family', 'child']),
     formats: z.array(z.enum(['pdf', 'jpeg', 'png'])).min(1),
     maxSizeMb: z.number().int().min(1).max(20).default(5),
+    blocksBooking: z.boolean().default(false),
   })
   .strict();
 

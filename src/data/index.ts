@@ -12,6 +12,7 @@ import { absenceRepository } from './absence-repository.ts';
 import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
 import { debitFileRepository } from './debit-file-repository.ts';
+import { documentRepository } from './document-repository.ts';
 import { registrationRepository } from './registration-repository.ts';
 import { communicationRepositories } from './communication-repositories.ts';
 import { mailOutboxRepository } from './mail-outbox-repository.ts';
@@ -39,6 +40,7 @@ export function createRepositories(db: Database) {
     audit: auditRepository(db),
     attendance: attendanceRepository(db),
     absences: absenceRepository(db),
+    documents: documentRepository(db),
     activities: activityRepository(db),
     registrations: registrationRepository(db),
     bookings: bookingRepository(db),

@@ -111,7 +111,8 @@ export type BookingObstacle =
   | { code: 'not_open_yet'; opensAt?: Date };
 
 /** What a week change refuses: an obstacle of the cell, or a cell the form should not have sent. */
-export type ChangeRefusal = BookingObstacle | { code: 'unknown_activity' } | { code: 'outside_week' };
+/** `missing_document`: a mandatory document the commune file says blocks bookings (`blocksBooking`) is not accepted. */
+export type ChangeRefusal = BookingObstacle | { code: 'unknown_activity' } | { code: 'outside_week' } | { code: 'missing_document'; documentName: string };
 
 /** What a week change did to a cell. */
 export type DoneAction = 'booked' | 'waiting' | 'cancelled' | 'left_waiting';

@@ -20,7 +20,8 @@ export class ProductionRefusedError extends DomainError {}
  */
 export class ValidationError extends DomainError {
   constructor(
-    readonly errors: { field: string; message: string }[],
+    /** `link`: where the person can fix it, shown after the message (a missing document → « Mes documents »). */
+    readonly errors: { field: string; message: string; link?: { href: string; label: string } }[],
     readonly status = 400,
   ) {
     super(errors.map((error) => `${error.field}: ${error.message}`).join('; '));

@@ -1,3 +1,4 @@
+import { documentMissingForBooking } from './document-words.ts';
 import { weekDays, type BookingObstacle, type ChangeRefusal, type DoneAction, type IsoWeek } from '../domain/booking-grid.ts';
 import type { ClosedDay } from '../domain/calendar/closed-days.ts';
 import type { RecurringPattern, Rhythm } from '../domain/recurring-booking.ts';
@@ -52,6 +53,8 @@ export function refusalWords(refusal: ChangeRefusal): string {
       return "cette activité n'existe pas";
     case 'outside_week':
       return "ce jour n'est pas dans la semaine affichée";
+    case 'missing_document':
+      return documentMissingForBooking(refusal.documentName);
     case 'day_closed':
       return `fermé (${closedDayWords(refusal.day)})`;
     case 'past_deadline':

@@ -30,6 +30,7 @@ import { passwordService } from './password-service.ts';
 import { quotientService } from './quotient-service.ts';
 import { mandateService } from './mandate-service.ts';
 import { directDebitService } from './direct-debit-service.ts';
+import { documentService } from './document-service.ts';
 import { recurringBookingService } from './recurring-booking-service.ts';
 import { requestQueueService } from './request-queue-service.ts';
 import { requestTypeRegistry } from './requests/registry.ts';
@@ -90,6 +91,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     weekChanges,
     recurringBookings: recurringBookingService(repositories, clock, mail, calendars),
     absences,
+    documents: documentService(repositories, clock, mail),
     quotients,
     mandates: mandateService(repositories, clock),
     directDebits: directDebitService(repositories, clock, payments, mail),

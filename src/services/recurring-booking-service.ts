@@ -13,6 +13,7 @@ import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { bookingSteps, cellFacts, lockChild, requireChild, retryOnDeadlock } from './booking-steps.ts';
 import type { CalendarService, SchoolYearPeriod } from './calendar-service.ts';
+import { documentRequirements } from './document-requirements.ts';
 import { recurringBookingMail } from './mails/booking-mails.ts';
 
 /** One date of a semaine type: booked (or to book), on the waiting list, already held, or refused and why. */
@@ -51,6 +52,7 @@ function requireRecurring(commune: Commune) {
 export function recurringBookingService(repositories: Repositories, clock: Clock, mail: MailRenderer, calendars: CalendarService) {
   const { db, families, registrations, activities, bookings } = repositories;
   const steps = bookingSteps(repositories, clock, mail);
+  const requirements = documentRequirements(repositories, clock);
 
   /**
    * What a semaine type gives, day by day, with the same rules as the week change (`changeFor`):
@@ -91,6 +93,9 @@ export function recurringBookingService(repositories: Repositories, clock: Clock
       ? await activities.listByIds(commune.id, [activityId], executor)
       : [];
     if (!activity) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité à laquelle votre enfant est inscrit' }]);
+    // Issue 13: a document whose type `blocksBooking` must be accepted before any day is booked.
+    const child = await families.findMember(commune.id, familyId, memberId, executor);
+    if (child) await requirements.refuseUnlessProvided(commune, familyId, child, activity, 'booking', executor);
     return activity;
   }
 

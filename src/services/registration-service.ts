@@ -6,6 +6,7 @@ import type { Registration, RegistrationFilters } from '../data/registration-rep
 import type { User } from '../data/user-repository.ts';
 import { renderRegistrationAttestation } from '../integrations/pdf/attestation-pdf.ts';
 import type { CalendarService } from './calendar-service.ts';
+import { documentRequirements } from './document-requirements.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
 
 /** A live registration or request exists: the form says so next to the activity. */
@@ -21,6 +22,7 @@ const alreadyAsked = (childFirstName: string, activityName: string, schoolYear: 
 export function registrationService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
   const { registrations, activities, families, requests } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const requirements = documentRequirements(repositories, clock);
 
   return {
     listActivities(commune: Commune) {
@@ -37,7 +39,8 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
     },
 
     /**
-     * A parent asks; the request and the pending registration are written together. The same form
+     * A parent asks; the request and the pending registration are written together. The activity's
+     * mandatory documents must be accepted and valid first (src/services/document-requirements.ts). The same form
      * posted twice (`formKey`) answers the first registration; two forms asking the same child,
      * activity and year at the same moment make one registration, the other is told it exists.
      */
@@ -60,6 +63,8 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
       if (!activity || !activity.active) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité de la liste' }]);
       const year = calendars.openSchoolYears(commune).find((candidate) => candidate.name === input.schoolYear);
       if (!year) throw new ValidationError([{ field: 'anneeScolaire', message: "Choisissez une année scolaire ouverte aux inscriptions" }]);
+      // Issue 13: a mandatory document missing, being checked, refused or expired → nothing is written.
+      await requirements.refuseUnlessProvided(commune, familyId, child, activity);
       return forms.transaction(submission, async (trx) => {
         // Checked once the form's key is ours: the same form posted at the same moment waits on the
         // key and answers the first outcome, rather than being told its own request exists.

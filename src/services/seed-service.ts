@@ -18,6 +18,7 @@ import type { Commune } from '../data/commune-repository.ts';
 import { daysOfMonth } from '../domain/invoicing.ts';
 import type { InvoicingService } from './invoicing-service.ts';
 import type { PaymentService } from './payment-service.ts';
+import { ensureDemoDocuments } from './demo-documents.ts';
 
 /** Reads and validates every `<slug>.json` of a folder; the first broken file stops everything. */
 export function loadCommuneFiles(directory: string): CommuneFile[] {
@@ -284,6 +285,7 @@ export function seedService(
           await ensureDemoBookings(commune, martinReference);
           await ensureDemoQuotients(commune, martinReference);
           await ensureDemoInvoices(commune, martinReference);
+        await ensureDemoDocuments(repositories, clock, commune, martinReference);
           continue;
         }
 
@@ -355,6 +357,7 @@ export function seedService(
         await ensureDemoBookings(commune, martinReference);
         await ensureDemoQuotients(commune, martinReference);
         await ensureDemoInvoices(commune, martinReference);
+        await ensureDemoDocuments(repositories, clock, commune, martinReference);
         created.push(slug);
       }
       return { created };

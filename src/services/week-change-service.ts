@@ -12,6 +12,7 @@ import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import { bookingSteps, cellFacts, cellKey, lockChild, parseCellKey, retryOnDeadlock, windowOptions, type CellKey } from './booking-steps.ts';
 import type { CalendarService } from './calendar-service.ts';
+import { documentRequirements } from './document-requirements.ts';
 import { placeFreedMail, weekChangeMail } from './mails/booking-mails.ts';
 
 export interface DoneChange {
@@ -45,6 +46,7 @@ export interface WeekChangeOutcome {
 export function weekChangeService(repositories: Repositories, clock: Clock, mail: MailRenderer, calendars: CalendarService) {
   const { db, families, registrations, activities, bookings } = repositories;
   const steps = bookingSteps(repositories, clock, mail);
+  const requirements = documentRequirements(repositories, clock);
 
   /**
    * After a place is given back before the deadline, the first child waiting for that activity
@@ -129,6 +131,19 @@ export function weekChangeService(repositories: Repositories, clock: Clock, mail
             (await activities.listByIds(commune.id, [...new Set(changes.map(({ cell }) => cell.activityId))], trx)).map((activity) => [activity.id, activity]),
           );
 
+          // Issue 13: a document whose type `blocksBooking` must be accepted before a day is booked
+          // (cancelling stays possible). Looked up once per activity of the week.
+          const documentChecks = new Map<number, Promise<string | undefined>>();
+          const missingDocument = (activity: Activity) => {
+            if (!documentChecks.has(activity.id)) {
+              documentChecks.set(
+                activity.id,
+                requirements.unmet(commune, familyId, memberId, activity, 'booking', trx).then((unmet) => unmet[0]?.type.name),
+              );
+            }
+            return documentChecks.get(activity.id)!;
+          };
+
           for (const { key, cell } of changes) {
             const activity = known.get(cell.activityId);
             if (!activity) {
@@ -148,9 +163,15 @@ export function weekChangeService(repositories: Repositories, clock: Clock, mail
               case 'refuse':
                 outcome.refused.push({ ...line, reason: decision.reason });
                 break;
-              case 'book':
+              case 'book': {
+                const missing = await missingDocument(activity);
+                if (missing) {
+                  outcome.refused.push({ ...line, reason: { code: 'missing_document', documentName: missing } });
+                  break;
+                }
                 outcome.done.push({ ...line, ...(await steps.bookDay(trx, commune, user, familyId, memberId, activity, cell.day, now)) });
                 break;
+              }
               case 'cancel':
                 await bookings.setStatus(commune.id, booking!.id, { status: 'cancelled', by: user.id, at: now }, trx);
                 if (activity.capacityPerDay !== null) {

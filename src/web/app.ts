@@ -25,6 +25,7 @@ import { registrationsRouter } from './routes/portal/registrations.ts';
 import { bookingsRouter } from './routes/portal/bookings.ts';
 import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts';
 import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.ts';
+import { documentUploadParser, documentsRouter } from './routes/portal/documents.ts';
 import { directDebitRouter } from './routes/portal/direct-debit.ts';
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
@@ -174,6 +175,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(quotientUploadParser());
   commune.use(privateFileUploadParser());
   commune.use(documentationUploadParser());
+  commune.use(documentUploadParser());
   // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
   commune.use(onlinePaymentNotificationRouter(services, logger));
   commune.use(...csrfProtection());
@@ -189,6 +191,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(bookingsRouter(services));
   commune.use(absencesRouter(services));
   commune.use(quotientRouter(services));
+  commune.use(documentsRouter(services));
   commune.use(directDebitRouter(services));
   commune.use(recurringBookingRouter(services));
   commune.use(historyRouter(services));

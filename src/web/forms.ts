@@ -6,6 +6,8 @@ export interface FieldError {
   /** The form field's name; its element id is `field-<name>`. */
   field: string;
   message: string;
+  /** Where the person can fix it (see ValidationError), a link after the message. */
+  link?: { href: string; label: string };
 }
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };

@@ -7,6 +7,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by the multipart parser when the file went over the size limit. */
     uploadTooLarge?: boolean;
+    /** Set by the multi-file parser when the form sent more files than it takes. */
+    uploadTooMany?: boolean;
   }
 }
 
@@ -40,7 +42,47 @@ export function singleFileUploadParser(path: RegExp, field: string, roles: reado
 /** The file the form sent, as the services take it: none, too large, or its bytes and name. */
 export function uploadOf(req: Request): { content: Buffer; originalName: string } | { tooLarge: true } | undefined {
   if (req.uploadTooLarge) return { tooLarge: true };
-  if (!req.file || req.file.size === 0) return undefined;
-  // Browsers send the name in UTF-8; busboy reads it as latin1.
-  return { content: req.file.buffer, originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') };
+  // No file chosen: browsers send a part with no file name, which multer skips. A chosen file that
+  // is empty is kept, so the check refuses it with its own message rather than ignoring it.
+  if (!req.file) return undefined;
+  return fileInput(req.file);
+}
+
+/** Browsers send the name in UTF-8; busboy reads it as latin1. */
+function fileInput(file: Express.Multer.File): { content: Buffer; originalName: string } {
+  return { content: file.buffer, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8') };
+}
+
+/**
+ * The parser of a multipart form that carries several files in one field (the pages of a requested
+ * document), mounted like `singleFileUploadParser`. `maxBytes` is the largest file any document
+ * type of the commune allows; each type's own limit is checked by the service.
+ */
+export function multiFileUploadParser(path: RegExp, field: string, maxFiles: number, maxBytes: (res: Response) => number) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || !path.test(req.path) || req.user?.role !== 'parent') return next();
+    const upload = multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: maxBytes(res), files: maxFiles, fields: 50, fieldSize: 10_000, parts: 50 + maxFiles },
+    }).array(field, maxFiles);
+    upload(req, res, (error: unknown) => {
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        req.uploadTooLarge = true;
+        return next();
+      }
+      if (error instanceof multer.MulterError && (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE')) {
+        req.uploadTooMany = true;
+        return next();
+      }
+      if (error instanceof multer.MulterError) return next(Object.assign(new Error(error.message), { status: 400 }));
+      next(error as Error | undefined);
+    });
+  };
+}
+
+/** The files of a multi-file form: none, too many, too large, or each one's bytes and name. */
+export function uploadsOf(req: Request): { tooLarge: true } | { tooMany: true } | { content: Buffer; originalName: string }[] {
+  if (req.uploadTooLarge) return { tooLarge: true };
+  if (req.uploadTooMany) return { tooMany: true };
+  return Array.isArray(req.files) ? req.files.map(fileInput) : [];
 }

@@ -14,6 +14,7 @@ export function addFilters(env: nunjucks.Environment): void {
   env.addFilter('errorFor', (errors: FieldError[] | undefined, field: string) =>
     errors?.find((error) => error.field === field)?.message,
   );
+  env.addFilter('errorLinkFor', (errors: FieldError[] | undefined, field: string) => errors?.find((error) => error.field === field)?.link);
 }
 
 /** `reloadTemplates`: read the templates again at each page (development: edits show at once). */

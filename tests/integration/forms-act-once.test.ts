@@ -1,3 +1,4 @@
+import { acceptedDocument } from '../support/document-fixtures.ts';
 import { smallPdf } from '../support/small-pdf.ts';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,10 @@ const flashAfter = async (agent: request.Agent, response: request.Response) =>
 
 async function mesnilFamily(): Promise<FreshFamily & { agent: request.Agent; childId: number }> {
   const family = await freshFamily(t, MESNIL, { prefix: 'Double' });
-  return { ...family, agent: family.parents[0]!.agent, childId: await addChild(t, family, 'Tom') };
+  const childId = await addChild(t, family, 'Tom');
+  // The canteen asks for the child's insurance certificate (issue 13): sent and accepted already.
+  await acceptedDocument(t, family, 'attestation-assurance', childId);
+  return { ...family, agent: family.parents[0]!.agent, childId };
 }
 
 describe('POST /:commune/famille/ajouter-un-enfant', () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChild, demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';
+import { acceptedDocument } from '../support/document-fixtures.ts';
 import { buildTestApp, html, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026: the open school year is 2026-2027 (zone C: 1 September 2026 – 3 July 2027).
@@ -14,6 +15,8 @@ afterAll(() => t.close());
 async function withChild(slug: string, firstName = 'Jade'): Promise<FreshFamily & { childId: number }> {
   const family = await freshFamily(t, slug, { prefix: 'Perrin' });
   const childId = await addChild(t, family, firstName);
+  // The canteen and Wednesdays ask for the child's insurance certificate (issue 13): accepted already.
+  await acceptedDocument(t, family, 'attestation-assurance', childId);
   return { ...family, childId };
 }
 

@@ -29,9 +29,10 @@ describe('the words of a refused change and of a cell that cannot change', () =>
     [{ code: 'not_open_yet' }, 'pas encore réservable', 'pas encore réservable'],
     [{ code: 'unknown_activity' }, "cette activité n'existe pas", undefined],
     [{ code: 'outside_week' }, "ce jour n'est pas dans la semaine affichée", undefined],
+    [{ code: 'missing_document', documentName: "Attestation d'assurance" }, "document « Attestation d'assurance » à fournir d'abord (Mes documents)", undefined],
   ])('%o', (code, refusal, cell) => {
     expect(refusalWords(code)).toBe(refusal);
-    if (cell !== undefined && code.code !== 'unknown_activity' && code.code !== 'outside_week') expect(obstacleWords(code)).toBe(cell);
+    if (cell !== undefined && code.code !== 'unknown_activity' && code.code !== 'outside_week' && code.code !== 'missing_document') expect(obstacleWords(code)).toBe(cell);
   });
 
   it('says why a sheet cannot be marked with the words of the closed day', () => {

@@ -29,10 +29,13 @@ const ACTION_LABELS: Record<string, string> = {
   debit_rejection: 'Prélèvement rejeté par la banque, facture remise à payer',
   commune_document_published: 'Document publié dans la documentation',
   commune_document_removed: 'Document retiré de la documentation',
+  document_accepted: 'Document validé',
+  document_refused: 'Document refusé',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
   request: 'demande',
+  document: 'document',
   member: 'membre',
   news: 'actualité',
   message: 'message',

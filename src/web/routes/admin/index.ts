@@ -13,6 +13,7 @@ import { adminFamilyFileRouter } from './family-file.ts';
 import { adminInvoicingRouter } from './invoicing.ts';
 import { adminPaymentsRouter } from './payments.ts';
 import { adminDirectDebitRouter } from './direct-debit.ts';
+import { adminDocumentsRouter } from './documents.ts';
 import { adminRequestsRouter } from './requests.ts';
 import { adminDocumentationRouter } from './documentation.ts';
 
@@ -33,6 +34,7 @@ export function adminRouter(services: Services): Router {
   router.use(adminFamiliesRouter(services));
   router.use(adminFamilyFileRouter(services));
   router.use(adminRequestsRouter(services));
+  router.use(adminDocumentsRouter(services));
   router.use(adminAuditRouter(services));
   router.use(adminCommunicationRouter(services));
   router.use(adminInvoicingRouter(services));

@@ -3,6 +3,7 @@ import type { Services } from '../../../services/index.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentChildSummaries } from '../../presenters/booking-presenter.ts';
 import { pendingRequestsWords, shortcutsFor } from '../../presenters/dashboard-presenter.ts';
+import { presentDocumentsToSend } from '../../presenters/document-presenter.ts';
 import { presentMembers } from '../../presenters/family-presenter.ts';
 import { presentBalance } from '../../presenters/invoice-presenter.ts';
 import { unreadInWords } from '../../presenters/message-presenter.ts';
@@ -16,13 +17,14 @@ export function dashboardRouter(services: Services): Router {
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
-    const [{ family, members }, requests, news, unread, bookings, balance] = await Promise.all([
+    const [{ family, members }, requests, news, unread, bookings, balance, documentsToSend] = await Promise.all([
       services.families.getOverview(commune.id, familyId),
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
       services.bookingGrid.familySummary(commune, familyId),
       services.invoices.balance(commune, familyId),
+      services.documents.toSend(commune, familyId),
     ]);
     const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {
@@ -36,6 +38,7 @@ export function dashboardRouter(services: Services): Router {
       unreadWords: unreadInWords(unread),
       shortcuts: shortcutsFor(commune.settings.features),
       balance: presentBalance(balance),
+      documentsToSend: presentDocumentsToSend(documentsToSend),
     });
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { requiredDocumentsHint } from '../../presenters/document-presenter.ts';
 import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
 
@@ -43,7 +44,10 @@ export function registrationsRouter(services: Services): Router {
   const renderForm = async (res: Parameters<Parameters<Router['get']>[1]>[1], status: number, extra: Record<string, unknown>) => {
     const commune = res.locals.commune!;
     const options = await services.registrations.formOptions(commune, res.locals.user!.familyId!);
-    res.status(status).render('pages/portal/registration-new', { ...options, ...extra });
+    const documentHints = Object.fromEntries(
+      options.activities.map((activity) => [activity.id, requiredDocumentsHint(activity.rules.requiredDocuments, commune.settings.documentTypes)]),
+    );
+    res.status(status).render('pages/portal/registration-new', { ...options, documentHints, ...extra });
   };
 
   router.get('/inscriptions/nouvelle', async (req, res) => {

@@ -23,6 +23,7 @@ import * as createFamilyQuotients from './20261201_23_create_family_quotients.ts
 import * as createInvoices from './20261201_24_create_invoices.ts';
 import * as createPayments from './20261201_25_create_payments.ts';
 import * as createMandates from './20261201_26_create_mandates.ts';
+import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -53,6 +54,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_24_create_invoices': createInvoices,
   '20261201_25_create_payments': createPayments,
   '20261201_26_create_mandates': createMandates,
+  '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,6 @@
+import { bookingFactsCache, firstBookableDay } from '../domain/booking-deadlines.ts';
 import {
   cellOf,
-  firstOpenWindow,
   gridColumns,
   isoWeekOf,
   mondayOf,
@@ -12,9 +12,8 @@ import {
   type IsoWeek,
   type WeekDeadline,
 } from '../domain/booking-grid.ts';
-import { changeWindow, type WindowState } from '../domain/booking-window.ts';
-import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
-import { dayStatus } from '../domain/calendar/closed-days.ts';
+import type { WindowState } from '../domain/booking-window.ts';
+import { addDays, dayNumber, dayOfNumber, type CalendarDay } from '../domain/calendar/calendar-day.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Activity } from '../data/activity-repository.ts';
@@ -65,6 +64,7 @@ const DEADLINE_LOOKAHEAD_DAYS = 28;
  */
 export function bookingGridService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
   const { families, registrations, activities, bookings } = repositories;
+  const bookingFacts = bookingFactsCache();
 
   return {
     /**
@@ -140,15 +140,10 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
       const options = windowOptions(calendar);
       const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
         live.filter((booking) => booking.memberId === memberId && booking.status === status && isoWeekOf(booking.day) === week).length;
-      // Paris-time reckoning is the cost of this page: once per activity and day, whatever the children.
-      const windows = new Map<string, WindowState | undefined>();
-      const windowOf = (activity: Activity) => (day: CalendarDay) => {
-        const key = `${activity.id}:${day}`;
-        if (!windows.has(key)) {
-          windows.set(key, dayStatus(day, activity, calendar).open ? changeWindow(activity.rules, 'booking', day, now, options) : undefined);
-        }
-        return windows.get(key);
-      };
+      // The Paris-time reckoning of a day is the same for every family: kept per commune and activity.
+      const factsOf = new Map([...byId.values()].map((activity) => [activity.id, bookingFacts(calendar, options, activity)]));
+      const todayNumber = dayNumber(today);
+      const horizonEndNumber = todayNumber + DEADLINE_LOOKAHEAD_DAYS - 1;
 
       const children = members
         .filter((member) => member.role === 'child')
@@ -156,12 +151,12 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
           const mine = current.filter((registration) => registration.memberId === child.id);
           const candidates: { day: CalendarDay; window: WindowState }[] = [];
           for (const registration of mine) {
-            const activity = byId.get(registration.activityId);
-            if (!activity) continue;
-            const from = registration.startsOn > today ? registration.startsOn : today;
-            const to = registration.endsOn < horizonEnd ? registration.endsOn : horizonEnd;
-            const first = firstOpenWindow(from, to, windowOf(activity));
-            if (first) candidates.push(first);
+            const facts = factsOf.get(registration.activityId);
+            if (!facts) continue;
+            const from = Math.max(dayNumber(registration.startsOn), todayNumber);
+            const to = Math.min(dayNumber(registration.endsOn), horizonEndNumber);
+            const first = firstBookableDay(from, to, now.getTime(), facts);
+            if (first) candidates.push({ day: dayOfNumber(first.day), window: { open: true, deadline: new Date(first.deadline) } });
           }
           const next = nextDeadline(candidates);
           return {

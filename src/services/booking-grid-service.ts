@@ -117,7 +117,7 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
 
     /**
      * Per child of the family: this week's and next week's places, and the next deadline to book
-     * (the dashboard and `/reservations`). Four queries whatever the number of children.
+     * (the dashboard and `/reservations`). Four queries side by side, whatever the number of children.
      */
     async familySummary(commune: Commune, familyId: number): Promise<FamilyBookingSummary> {
       const now = clock.now();
@@ -127,21 +127,19 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
       const from = mondayOf(thisWeek);
       const to = addDays(mondayOf(nextWeek), 6);
       const horizonEnd = addDays(today, DEADLINE_LOOKAHEAD_DAYS - 1);
-      const [members, validated, live] = await Promise.all([
+      const [members, validated, live, registered] = await Promise.all([
         families.listMembers(commune.id, familyId),
         registrations.listForFamily(commune.id, familyId, { status: 'validated' }),
         bookings.listLiveForFamily(commune.id, familyId, from, to),
+        activities.listRegisteredByFamily(commune.id, familyId),
       ]);
       const current = validated.filter((registration) => registration.endsOn >= today && registration.startsOn <= horizonEnd);
-      const byId = new Map(
-        (await activities.listByIds(commune.id, [...new Set(current.map((registration) => registration.activityId))])).map((activity) => [activity.id, activity]),
-      );
       const calendar = calendars.calendarOf(commune);
       const options = windowOptions(calendar);
       const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
         live.filter((booking) => booking.memberId === memberId && booking.status === status && isoWeekOf(booking.day) === week).length;
       // The Paris-time reckoning of a day is the same for every family: kept per commune and activity.
-      const factsOf = new Map([...byId.values()].map((activity) => [activity.id, bookingFacts(calendar, options, activity)]));
+      const factsOf = new Map(registered.map((activity) => [activity.id, bookingFacts(calendar, options, activity)]));
       const todayNumber = dayNumber(today);
       const horizonEndNumber = todayNumber + DEADLINE_LOOKAHEAD_DAYS - 1;
 

@@ -117,9 +117,10 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
 
     /**
      * Per child of the family: this week's and next week's places, and the next deadline to book
-     * (the dashboard and `/reservations`). Four queries side by side, whatever the number of children.
+     * (the dashboard and `/reservations`). Four queries side by side, whatever the number of children;
+     * three when the caller already read the family's members (the dashboard, for its own section).
      */
-    async familySummary(commune: Commune, familyId: number): Promise<FamilyBookingSummary> {
+    async familySummary(commune: Commune, familyId: number, knownMembers?: Member[]): Promise<FamilyBookingSummary> {
       const now = clock.now();
       const today = parisDay(now);
       const thisWeek = isoWeekOf(today);
@@ -128,7 +129,7 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
       const to = addDays(mondayOf(nextWeek), 6);
       const horizonEnd = addDays(today, DEADLINE_LOOKAHEAD_DAYS - 1);
       const [members, validated, live, registered] = await Promise.all([
-        families.listMembers(commune.id, familyId),
+        knownMembers ?? families.listMembers(commune.id, familyId),
         registrations.listForFamily(commune.id, familyId, { status: 'validated' }),
         bookings.listLiveForFamily(commune.id, familyId, from, to),
         activities.listRegisteredByFamily(commune.id, familyId),

@@ -4,6 +4,7 @@
  * of a commune, and the summary is computed for many « now » spread over the school year.
  *
  *   npx tsx scripts/family-summary-cpu.ts [commune-slug] [iterations]
+ *   FIXED_NOW=2026-11-26T10:30:00+01:00 npx tsx scripts/family-summary-cpu.ts echirolles 20000
  *
  * It measures the Paris-time reckoning only; `npm run bench` measures the pages.
  */
@@ -19,7 +20,7 @@ import { calendarService } from '../src/services/calendar-service.ts';
 
 const slug = process.argv[2] ?? 'echirolles';
 const iterations = Number(process.argv[3] ?? 2000);
-const file = parseCommuneFile(`${slug}.json`, JSON.parse(fs.readFileSync(`seeds/communes/${slug}.json`, "utf8")));
+const file = parseCommuneFile(`${slug}.json`, JSON.parse(fs.readFileSync(`seeds/communes/${slug}.json`, 'utf8')));
 const holidays = parseSchoolHolidays(JSON.parse(fs.readFileSync('seeds/calendar/school-holidays.json', 'utf8')));
 
 const activities: Activity[] = file.activities.map((activity, index) => ({
@@ -45,8 +46,8 @@ const repositories = {
 } as unknown as Repositories;
 const commune = { id: 1, slug, name: slug, holidayZone: file.holidayZone, settings: { holidayCorrections: file.holidayCorrections, closureDays: file.closureDays } } as unknown as Commune;
 
-// « now » moves through the school year, a few hours at a time, so the caches see what a day of
-// real traffic gives them (many families, the same few weeks).
+// By default « now » walks through the school year, a day and an hour at a time (the kept facts
+// keep meeting new days); FIXED_NOW holds one instant, as a rush of families on one morning does.
 let now = new Date('2026-09-01T07:00:00Z');
 const clock = { now: () => now };
 const service = bookingGridService(repositories, clock, calendarService(holidays, clock));

@@ -17,7 +17,7 @@ const GLOBAL_TABLES: Record<string, string> = {
   knex_migrations: "knex's record of the migrations run",
   knex_migrations_lock: "knex's lock while migrations run",
   session: "connect-pg-simple's sessions, keyed by a random id; the commune is inside the session data",
-  rate_limits: "rate-limiter-flexible's counters, keyed by text (the commune's slug is in the key)",
+  rate_limits: "rate-limiter-flexible's counters, keyed by text: an account's carry its commune, a source address's span communes",
 };
 
 interface Catalogue {

@@ -73,6 +73,15 @@ export function activityRepository(db: Executor) {
       return rows.map(toActivity);
     },
 
+    /** The activities a family's validated registrations name, archived ones included: one query, no ids needed first. */
+    async listRegisteredByFamily(communeId: number, familyId: number, executor: Executor = db): Promise<Activity[]> {
+      const rows = await executor<ActivityRow>('activities')
+        .where({ commune_id: communeId })
+        .whereIn('id', executor('registrations').select('activity_id').where({ commune_id: communeId, family_id: familyId, status: 'validated' }))
+        .orderBy('id');
+      return rows.map(toActivity);
+    },
+
     async findByCode(communeId: number, code: string, executor: Executor = db): Promise<Activity | undefined> {
       const row = await executor<ActivityRow>('activities').where({ commune_id: communeId, code }).first();
       return row && toActivity(row);

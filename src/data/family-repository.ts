@@ -239,7 +239,7 @@ export function familyRepository(db: Executor) {
           this.on('m.commune_id', 'f.commune_id').andOn('m.family_id', 'f.id');
         })
         .where('f.commune_id', communeId)
-        .groupBy('f.id')
+        .groupBy('f.commune_id', 'f.id')
         .havingRaw(
           `lower(unaccent(concat_ws(' ', f.name, f.reference,
               string_agg(concat_ws(' ', m.first_name, m.last_name, m.birth_name, m.email), ' '),

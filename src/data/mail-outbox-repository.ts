@@ -86,15 +86,15 @@ export function mailOutboxRepository(db: Executor) {
       return rows.map(toMail);
     },
 
-    async markSent(id: number, messageId: string | null, now: Date, executor: Executor) {
+    async markSent(communeId: number, id: number, messageId: string | null, now: Date, executor: Executor) {
       await executor('mail_outbox')
-        .where({ id })
+        .where({ commune_id: communeId, id })
         .update({ status: 'sent', sent_at: now, message_id: messageId, attempts: executor.raw('attempts + 1'), last_error: null });
     },
 
-    async markAttemptFailed(id: number, error: string, nextAttemptAt: Date | null, executor: Executor) {
+    async markAttemptFailed(communeId: number, id: number, error: string, nextAttemptAt: Date | null, executor: Executor) {
       await executor('mail_outbox')
-        .where({ id })
+        .where({ commune_id: communeId, id })
         .update({
           status: nextAttemptAt ? 'pending' : 'failed',
           attempts: executor.raw('attempts + 1'),

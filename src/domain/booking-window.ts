@@ -112,10 +112,13 @@ export function opensAtFor(
   targetDay: CalendarDay,
   options: WindowOptions = {},
 ): Date | undefined | null {
+  // Paris midnights of a few days (a Monday, a summer's first day): kept by `parisInstant`, as
+  // the deadlines are, rather than reckoned again for every day of a grid or of the dashboard.
   if ('weeksAhead' in horizon) {
-    return parisMidnight(targetDay).startOf('week').minus({ weeks: horizon.weeksAhead }).toJSDate();
+    const monday = addDays(targetDay, 1 - isoWeekdayOf(targetDay));
+    return parisInstant(addDays(monday, -7 * horizon.weeksAhead), '00:00');
   }
-  if ('from' in horizon) return parisMidnight(horizon.from).toJSDate();
+  if ('from' in horizon) return parisInstant(horizon.from, '00:00');
 
   const calendar = options.schoolCalendar;
   if (!calendar) throw new Error("l'horizon « fin de l'année scolaire » demande le calendrier scolaire");
@@ -124,7 +127,7 @@ export function opensAtFor(
   const index = calendar.years.findIndex((year) => year.name === yearName);
   const previous = calendar.years[index - 1];
   if (!previous) return undefined;
-  return parisMidnight(previous.summer?.from ?? calendar.years[index]!.firstDay).toJSDate();
+  return parisInstant(previous.summer?.from ?? calendar.years[index]!.firstDay, '00:00');
 }
 
 /**

@@ -1,6 +1,6 @@
+import { bookingFactsCache, firstBookableDay } from '../domain/booking-deadlines.ts';
 import {
   cellOf,
-  firstOpenWindow,
   gridColumns,
   isoWeekOf,
   mondayOf,
@@ -12,9 +12,8 @@ import {
   type IsoWeek,
   type WeekDeadline,
 } from '../domain/booking-grid.ts';
-import { changeWindow, type WindowState } from '../domain/booking-window.ts';
-import { addDays, type CalendarDay } from '../domain/calendar/calendar-day.ts';
-import { dayStatus } from '../domain/calendar/closed-days.ts';
+import type { WindowState } from '../domain/booking-window.ts';
+import { addDays, dayNumber, dayOfNumber, type CalendarDay } from '../domain/calendar/calendar-day.ts';
 import { parisDay } from '../domain/calendar/paris-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Activity } from '../data/activity-repository.ts';
@@ -65,6 +64,7 @@ const DEADLINE_LOOKAHEAD_DAYS = 28;
  */
 export function bookingGridService(repositories: Repositories, clock: Clock, calendars: CalendarService) {
   const { families, registrations, activities, bookings } = repositories;
+  const bookingFacts = bookingFactsCache();
 
   return {
     /**
@@ -117,9 +117,10 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
 
     /**
      * Per child of the family: this week's and next week's places, and the next deadline to book
-     * (the dashboard and `/reservations`). Four queries whatever the number of children.
+     * (the dashboard and `/reservations`). Four queries side by side, whatever the number of children;
+     * three when the caller already read the family's members (the dashboard, for its own section).
      */
-    async familySummary(commune: Commune, familyId: number): Promise<FamilyBookingSummary> {
+    async familySummary(commune: Commune, familyId: number, knownMembers?: Member[]): Promise<FamilyBookingSummary> {
       const now = clock.now();
       const today = parisDay(now);
       const thisWeek = isoWeekOf(today);
@@ -127,28 +128,21 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
       const from = mondayOf(thisWeek);
       const to = addDays(mondayOf(nextWeek), 6);
       const horizonEnd = addDays(today, DEADLINE_LOOKAHEAD_DAYS - 1);
-      const [members, validated, live] = await Promise.all([
-        families.listMembers(commune.id, familyId),
+      const [members, validated, live, registered] = await Promise.all([
+        knownMembers ?? families.listMembers(commune.id, familyId),
         registrations.listForFamily(commune.id, familyId, { status: 'validated' }),
         bookings.listLiveForFamily(commune.id, familyId, from, to),
+        activities.listRegisteredByFamily(commune.id, familyId),
       ]);
       const current = validated.filter((registration) => registration.endsOn >= today && registration.startsOn <= horizonEnd);
-      const byId = new Map(
-        (await activities.listByIds(commune.id, [...new Set(current.map((registration) => registration.activityId))])).map((activity) => [activity.id, activity]),
-      );
       const calendar = calendars.calendarOf(commune);
       const options = windowOptions(calendar);
       const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
         live.filter((booking) => booking.memberId === memberId && booking.status === status && isoWeekOf(booking.day) === week).length;
-      // Paris-time reckoning is the cost of this page: once per activity and day, whatever the children.
-      const windows = new Map<string, WindowState | undefined>();
-      const windowOf = (activity: Activity) => (day: CalendarDay) => {
-        const key = `${activity.id}:${day}`;
-        if (!windows.has(key)) {
-          windows.set(key, dayStatus(day, activity, calendar).open ? changeWindow(activity.rules, 'booking', day, now, options) : undefined);
-        }
-        return windows.get(key);
-      };
+      // The Paris-time reckoning of a day is the same for every family: kept per commune and activity.
+      const factsOf = new Map(registered.map((activity) => [activity.id, bookingFacts(calendar, options, activity)]));
+      const todayNumber = dayNumber(today);
+      const horizonEndNumber = todayNumber + DEADLINE_LOOKAHEAD_DAYS - 1;
 
       const children = members
         .filter((member) => member.role === 'child')
@@ -156,12 +150,12 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
           const mine = current.filter((registration) => registration.memberId === child.id);
           const candidates: { day: CalendarDay; window: WindowState }[] = [];
           for (const registration of mine) {
-            const activity = byId.get(registration.activityId);
-            if (!activity) continue;
-            const from = registration.startsOn > today ? registration.startsOn : today;
-            const to = registration.endsOn < horizonEnd ? registration.endsOn : horizonEnd;
-            const first = firstOpenWindow(from, to, windowOf(activity));
-            if (first) candidates.push(first);
+            const facts = factsOf.get(registration.activityId);
+            if (!facts) continue;
+            const from = Math.max(dayNumber(registration.startsOn), todayNumber);
+            const to = Math.min(dayNumber(registration.endsOn), horizonEndNumber);
+            const first = firstBookableDay(from, to, now.getTime(), facts);
+            if (first) candidates.push({ day: dayOfNumber(first.day), window: { open: true, deadline: new Date(first.deadline) } });
           }
           const next = nextDeadline(candidates);
           return {

@@ -20,9 +20,12 @@ export interface FamilyPage {
 export function familyService(repositories: Repositories) {
   return {
     async getOverview(communeId: number, familyId: number): Promise<FamilyOverview> {
-      const family = await repositories.families.findById(communeId, familyId);
+      // Side by side on the pool: the members of an unknown family are none, and the answer is 404 anyway.
+      const [family, members] = await Promise.all([
+        repositories.families.findById(communeId, familyId),
+        repositories.families.listMembers(communeId, familyId),
+      ]);
       if (!family) throw new NotFoundError(`family ${familyId} not found in commune ${communeId}`);
-      const members = await repositories.families.listMembers(communeId, familyId);
       return { family, members };
     },
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cell, cellsOf, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
-import { freshFamily } from '../support/fresh-family.ts';
+import { addChild, freshFamily } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, html, lastMailTo, type TestApp } from '../support/test-app.ts';
 
 // Échirolles: « jeudi 11h au plus tard pour toute la semaine suivante ». Thursday 26 November 2026,
@@ -383,6 +383,18 @@ describe('the grid page reads a week in a fixed number of queries (no query per 
     expect(many.map((query) => /from "(\w+)"/.exec(query)?.[1]).sort()).toEqual(
       ['absences', 'activities', 'activity_days', 'bookings', 'communes', 'members', 'registrations', 'users'],
     );
+  });
+
+  it('reads the dashboard in as many queries for four activities and two children as for one, the members once', async () => {
+    const one = await familyWithChild(t, SLUG, ['restauration']);
+    const four = await familyWithChild(t, SLUG, ['restauration', 'periscolaire-matin', 'periscolaire-soir', 'etude']);
+    await addChild(t, four, 'Léo');
+    const few = await queriesFor(agentOf(one), `/${SLUG}/tableau-de-bord`);
+    const many = await queriesFor(agentOf(four), `/${SLUG}/tableau-de-bord`);
+    expect(many.length).toBe(few.length);
+    const tables = many.map((query) => /from "(\w+)"/.exec(query)?.[1] ?? 'raw').sort();
+    expect(tables.filter((table) => table === 'members')).toHaveLength(1);
+    expect(tables.filter((table) => table === 'activities')).toHaveLength(1);
   });
 });
 

@@ -32,11 +32,11 @@ export function mailWorker({ db, outbox, transport, clock, logger, from, batchSi
       for (const mail of due) {
         try {
           const { messageId } = await transport.send({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
-          await outbox.markSent(mail.id, messageId, clock.now(), trx);
+          await outbox.markSent(mail.communeId, mail.id, messageId, clock.now(), trx);
         } catch (error) {
           const attempt = mail.attempts + 1;
           const next = attempt >= maxAttempts ? null : new Date(clock.now().getTime() + retryDelayMs(attempt));
-          await outbox.markAttemptFailed(mail.id, (error as Error).message ?? String(error), next, trx);
+          await outbox.markAttemptFailed(mail.communeId, mail.id, (error as Error).message ?? String(error), next, trx);
           logger.warn({ mailId: mail.id, attempt, err: error }, next ? 'mail not sent, will retry' : 'mail given up');
         }
       }

@@ -17,12 +17,14 @@ export function dashboardRouter(services: Services): Router {
   router.get('/tableau-de-bord', requireParent, async (req, res) => {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
+    const overview = services.families.getOverview(commune.id, familyId);
     const [{ family, members }, requests, news, unread, bookings, balance, documentsToSend] = await Promise.all([
-      services.families.getOverview(commune.id, familyId),
+      overview,
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       services.messages.unreadCount(commune, familyId),
-      services.bookingGrid.familySummary(commune, familyId),
+      // The summary starts when the members are read (one query fewer); the other sections meanwhile.
+      overview.then((read) => services.bookingGrid.familySummary(commune, familyId, read.members)),
       services.invoices.balance(commune, familyId),
       services.documents.toSend(commune, familyId),
     ]);

@@ -208,6 +208,15 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
       });
     },
 
+    /**
+     * The porte-documents' « Transmettre »: a copy of a file the parent stored (read back by its
+     * owner, with its detected type) sent to the document `key` of the family, as `submit` does.
+     */
+    async transmit(commune: Commune, user: User, key: string, file: CheckedUpload, formKey?: string): Promise<{ documentId: number; label: string }> {
+      const { type, memberId } = await documentOfForm(commune, user.familyId!, key);
+      return this.submit(commune, user, { typeCode: type.code, memberId }, file, formKey);
+    },
+
     /** A page the family sent; any other file (another family's, a certificate…) is unknown here. */
     async fileForFamily(commune: Commune, familyId: number, fileId: number): Promise<StoredFile> {
       const file = await documents.findFile(commune.id, fileId, { familyId });

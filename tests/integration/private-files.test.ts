@@ -290,3 +290,65 @@ describe('the quota of 50 Mo per account', () => {
     }
   });
 });
+
+describe('« Transmettre au service » from the porte-documents', () => {
+  async function stored(family: FreshFamily) {
+    expect((await upload(owner(family).agent, { libelle: 'Justificatif EDF', file: await pdf('Facture EDF, novembre 2026.') })).status).toBe(303);
+    return (await filesOf(family)).at(-1)!.id as number;
+  }
+  const transmitPage = (fileId: number) => `${PAGE}/${fileId}/transmettre`;
+
+  it('sends a copy to a requested document in one step; the file stays in the porte-documents', async () => {
+    const family = await freshFamily(t, VILLENNES, { prefix: 'Porte' });
+    const fileId = await stored(family);
+    const list = await owner(family).agent.get(PAGE).expect(200);
+    expect(html(list.text)(`a[href="${transmitPage(fileId)}"]`).text()).toContain('Transmettre au service');
+
+    const page = await owner(family).agent.get(transmitPage(fileId)).expect(200);
+    const options = html(page.text)('select[name="document"] option').map((_, option) => html(page.text)(option).attr('value')).get();
+    expect(options).toContain('justificatif-domicile');
+    const hidden = await hiddenFieldsOf(owner(family).agent, transmitPage(fileId));
+    const sent = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ ...hidden, document: 'justificatif-domicile' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe(`/${VILLENNES}/documents`);
+
+    const documents = await t.runtime.db('family_documents').where({ family_id: family.familyId, type_code: 'justificatif-domicile' });
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({ status: 'pending', member_id: null, submitted_by: owner(family).user.id });
+    const copies = await t.runtime.db('family_document_files as d').join('stored_files as f', 'f.id', 'd.file_id').where('d.document_id', documents[0].id).select('f.content', 'f.detected_type');
+    const original = await t.runtime.db('private_files').where({ id: fileId }).first('content');
+    expect(copies).toHaveLength(1);
+    expect(Buffer.compare(copies[0].content, original.content)).toBe(0);
+    expect(copies[0].detected_type).toBe('application/pdf');
+    expect(await filesOf(family)).toHaveLength(1);
+    const documentsPage = await owner(family).agent.get(`/${VILLENNES}/documents`).expect(200);
+    expect(mainText(documentsPage.text)).toContain('en cours de vérification');
+
+    // The same form posted again sends nothing more.
+    expect((await owner(family).agent.post(transmitPage(fileId)).type('form').send({ ...hidden, document: 'justificatif-domicile' })).status).toBe(303);
+    expect(await t.runtime.db('family_document_files').where({ document_id: documents[0].id })).toHaveLength(1);
+  });
+
+  it('asks which document, refuses one the commune does not ask of this family, and writes nothing', async () => {
+    const family = await freshFamily(t, VILLENNES, { prefix: 'Porte' });
+    const fileId = await stored(family);
+    const none = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), document: '' });
+    expect(none.status).toBe(400);
+    expect(html(none.text)('#error-document').text()).toContain('Choisissez le document demandé');
+    const unknown = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), document: 'attestation-assurance.999999' });
+    expect(unknown.status).toBe(422);
+    expect(html(unknown.text)('#error-document').text()).toContain('Choisissez un document de la liste');
+    expect(await t.runtime.db('family_documents').where({ family_id: family.familyId })).toHaveLength(0);
+  });
+
+  it("is the owner's alone: the other guardian and staff get 404, and nothing is sent", async () => {
+    const family = await freshFamily(t, VILLENNES, { prefix: 'Porte', guardians: 2 });
+    const fileId = await stored(family);
+    await owner(family, 1).agent.get(transmitPage(fileId)).expect(404);
+    const _csrf = await csrfTokenFrom(owner(family, 1).agent, `/${VILLENNES}/documents`);
+    await owner(family, 1).agent.post(transmitPage(fileId)).type('form').send({ _csrf, document: 'justificatif-domicile' }).expect(404);
+    const { agent: staff } = await demoAgent(t, VILLENNES);
+    await staff.get(transmitPage(fileId)).expect(404);
+    expect(await t.runtime.db('family_documents').where({ family_id: family.familyId })).toHaveLength(0);
+  });
+});

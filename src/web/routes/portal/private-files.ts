@@ -5,6 +5,7 @@ import type { Services } from '../../../services/index.ts';
 import { sendFileDownload } from '../../file-download.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
+import { presentFamilyDocuments } from '../../presenters/document-presenter.ts';
 import { presentPrivateFile, presentPrivateStorage } from '../../presenters/private-file-presenter.ts';
 import { idParam } from '../../row-id.ts';
 import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
@@ -12,6 +13,7 @@ import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
 const VIEW = 'pages/portal/private-files';
 const RENAME_VIEW = 'pages/portal/private-file-rename';
 const DELETE_VIEW = 'pages/portal/private-file-delete';
+const TRANSMIT_VIEW = 'pages/portal/private-file-transmit';
 const PATH = /^\/porte-documents\/?$/;
 
 /** The upload form is multipart: its body is read before the CSRF check (see `singleFileUploadParser`). */
@@ -24,6 +26,9 @@ const textOf = (value: unknown): string => (typeof value === 'string' ? value : 
 /** The label and its length are the service's rules, checked with the file, so problems are listed together. */
 const storeSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
 const renameSchema = z.object({ libelle: z.unknown().optional().transform(textOf) });
+const transmitSchema = z.object({
+  document: z.string({ error: 'Choisissez le document demandé auquel transmettre ce fichier' }).min(1, 'Choisissez le document demandé auquel transmettre ce fichier'),
+});
 
 /**
  * Signed out: the sign-in page, then back. Signed in as staff: 404, as for another person's file —
@@ -88,6 +93,32 @@ export function privateFilesRouter(services: Services): Router {
         res.redirect(303, base(res));
       },
       render: renderRename,
+    }),
+  );
+
+  /** « Transmettre »: a copy of the file to a document the commune asks (the file stays in the porte-documents). */
+  async function renderTransmit(req: Request, res: Response, state: Partial<FormState> = {}) {
+    const commune = res.locals.commune!;
+    const file = await services.privateFiles.get(commune, req.user!, idParam(req, 'fileId'));
+    const { choices } = presentFamilyDocuments(await services.documents.overview(commune, req.user!.familyId!));
+    res.status(state.status ?? 200).render(TRANSMIT_VIEW, { file: presentPrivateFile(file), choices, errors: state.errors, values: state.values ?? {} });
+  }
+
+  router.get('/porte-documents/:fileId/transmettre', (req, res) => renderTransmit(req, res));
+
+  router.post(
+    '/porte-documents/:fileId/transmettre',
+    formPost({
+      schema: transmitSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const file = await services.privateFiles.download(commune, req.user!, idParam(req, 'fileId'));
+        const upload = { content: file.content, originalName: file.label, type: file.detectedType };
+        const { label } = await services.documents.transmit(commune, req.user!, form.document, upload, formKeyOf(req.body));
+        setFlash(req, 'success', `« ${file.label} » est transmis au service pour le document « ${label} » : il le vérifiera et vous répondra par e-mail. Le fichier reste dans votre porte-documents.`);
+        res.redirect(303, `/${commune.slug}/documents`);
+      },
+      render: renderTransmit,
     }),
   );
 

@@ -26,6 +26,7 @@ import * as createMandates from './20261201_26_create_mandates.ts';
 import * as trackDebitOutcomes from './20261201_27_track_debit_outcomes.ts';
 import * as createFamilyDocuments from './20261201_28_create_family_documents.ts';
 import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
+import * as messageThreads from './20261201_30_message_threads.ts';
 import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
 
 /**
@@ -60,6 +61,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_27_track_debit_outcomes': trackDebitOutcomes,
   '20261201_28_create_family_documents': createFamilyDocuments,
   '20261201_29_create_private_files_and_commune_documents': createPrivateFilesAndCommuneDocuments,
+  '20261201_30_message_threads': messageThreads,
   '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
 };
 

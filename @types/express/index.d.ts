@@ -16,6 +16,8 @@ declare global {
       requestPath?: string;
       flash?: { kind: 'success' | 'info'; message: string };
       url?: (path?: string) => string;
+      /** The navigation's « Messages (n) »: unread for a parent, waiting for an answer for staff. */
+      messageNav?: { count: number; words: string };
     }
   }
 }

@@ -245,6 +245,19 @@ const directDebitSchema = z
   })
   .strict();
 
+/**
+ * « Écrire au service » (issue 13 item 6): the subjects a family chooses from, in the commune's
+ * words. A commune file without the list offers these.
+ */
+export const DEFAULT_CONTACT_SUBJECTS = ['Inscriptions', 'Réservations et annulations', 'Facturation et paiement', 'Documents', 'Autre'];
+
+/**
+ * Messages between families and the service. `privateMails` (the default): the e-mail telling a
+ * family that the service wrote or answered says only that a message waits, with a link — never
+ * its text, which stays behind the sign-in. `false`: the e-mail carries the text too.
+ */
+const messagesSchema = z.object({ privateMails: z.boolean().default(true) }).strict();
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -279,6 +292,13 @@ export const communeFileSchema = z
         website: z.url().optional(),
       })
       .strict(),
+    contactSubjects: z
+      .array(z.string().trim().min(1).max(80, '80 caractères au plus'))
+      .min(1)
+      .max(30)
+      .refine((subjects) => new Set(subjects).size === subjects.length, 'objet en double')
+      .default(DEFAULT_CONTACT_SUBJECTS),
+    messages: messagesSchema.default({ privateMails: true }),
     holidayZone: z.enum(['A', 'B', 'C']),
     holidayCorrections: z.array(holidayCorrectionSchema).default([]),
     closureDays: z.array(z.object({ date: isoDate, reason: z.string().min(1) }).strict()).default([]),

@@ -12,6 +12,7 @@ import { pinoHttp } from 'pino-http';
 import type { Services } from '../services/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
+import { messageCounts } from './middleware/message-counts.ts';
 import { resolveTenant } from './middleware/tenant.ts';
 import { adminRouter } from './routes/admin/index.ts';
 import { devMailboxRouter } from './routes/dev-mailbox.ts';
@@ -33,7 +34,7 @@ import { invoicesRouter } from './routes/portal/invoices.ts';
 import { paymentsRouter } from './routes/portal/payments.ts';
 import { onlinePaymentNotificationRouter, onlinePaymentRouter } from './routes/portal/online-payment.ts';
 import { homeRouter } from './routes/portal/home.ts';
-import { messagesRouter } from './routes/portal/messages.ts';
+import { messageUploadParser, messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
 import { privateFilesRouter, privateFileUploadParser } from './routes/portal/private-files.ts';
 import { documentationRouter } from './routes/portal/documentation.ts';
@@ -176,9 +177,11 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(privateFileUploadParser());
   commune.use(documentationUploadParser());
   commune.use(documentUploadParser());
+  commune.use(messageUploadParser());
   // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
   commune.use(onlinePaymentNotificationRouter(services, logger));
   commune.use(...csrfProtection());
+  commune.use(messageCounts(services));
   commune.use(homeRouter(services));
   commune.use(signInRouter(passport));
   commune.use(activationRouter(services));

@@ -16,6 +16,10 @@ const ACTION_LABELS: Record<string, string> = {
   news_updated: 'Actualité modifiée',
   news_removed: 'Actualité retirée',
   message_sent: 'Message envoyé à la famille',
+  message_answered: 'Réponse à la famille',
+  message_thread_assigned: 'Conversation attribuée',
+  message_thread_closed: 'Conversation close',
+  message_thread_reopened: 'Conversation rouverte',
   family_created: 'Famille créée, liens d’activation envoyés',
   account_activated: 'Compte activé',
   account_refused: 'Création de compte refusée',
@@ -39,6 +43,7 @@ const ENTITY_LABELS: Record<string, string> = {
   member: 'membre',
   news: 'actualité',
   message: 'message',
+  message_thread: 'conversation',
   family: 'famille',
   user: 'compte',
   quotient: 'quotient familial',
@@ -78,6 +83,10 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
   title: { label: 'Titre', words: (value) => String(value) },
   toReturn: { label: 'À nous retourner', words: (value) => (value ? 'Oui' : 'Non') },
   documentTypeCode: { label: 'Document demandé correspondant', words: (value) => String(value) },
+  subject: { label: 'Objet', words: (value) => String(value) },
+  body: { label: 'Texte', words: (value) => String(value) },
+  assignedTo: { label: 'Attribuée à', words: (value) => String(value) },
+  closed: { label: 'Close', words: (value) => (value ? 'Oui' : 'Non') },
 };
 
 function inWords(key: string, value: unknown): string {

@@ -256,7 +256,9 @@ export function messageRepository(db: Executor) {
           ),
           executor.raw(`(SELECT count(*) FROM messages m WHERE m.commune_id = t.commune_id AND m.thread_id = t.id)::int AS message_count`),
         )
-        .orderByRaw('unread_count > 0 DESC')
+        .orderByRaw(
+          `EXISTS (SELECT 1 FROM messages m WHERE m.commune_id = t.commune_id AND m.thread_id = t.id AND m.author_role = 'staff' AND m.read_at IS NULL) DESC`,
+        )
         .orderBy('t.last_message_at', 'desc')
         .orderBy('t.id', 'desc')
         .limit(500)) as (ThreadRow & { unread_count: number; message_count: number })[];

@@ -23,7 +23,8 @@ async function sendMessage(family: FreshFamily, subject: string, body = 'Bonjour
   const jeton = html((await staff.get(page).expect(200)).text)('input[name="jeton"]').val() as string;
   const response = await postForm(staff, page, page, { jeton, objet: subject, message: body });
   expect(response.status).toBe(303);
-  const row = await t.runtime.db('messages').where({ family_id: family.familyId, subject }).first();
+  // Threads (issue 13): the message opens a thread, and the thread is what the family opens.
+  const row = await t.runtime.db('message_threads').where({ family_id: family.familyId, subject }).first();
   return row.id as number;
 }
 
@@ -47,7 +48,7 @@ describe('POST /:commune/admin/messages/nouveau', () => {
     const subject = unique('Dossier incomplet');
     const id = await sendMessage(family, subject, 'Il manque l’attestation d’assurance.\nMerci de la déposer avant vendredi.');
 
-    const stored = await t.runtime.db('messages').where({ id }).first();
+    const stored = await t.runtime.db('messages').where({ thread_id: id }).first();
     expect(stored).toMatchObject({ family_id: family.familyId, read_at: null, body: 'Il manque l’attestation d’assurance.\nMerci de la déposer avant vendredi.' });
     for (const parent of family.parents) {
       expect(await countMailsTo(t, parent.email, 'message_received')).toBe(1);
@@ -56,7 +57,7 @@ describe('POST /:commune/admin/messages/nouveau', () => {
       expect(mail.text).not.toContain('attestation d’assurance');
       expect(mail.path).toBe(`/${SLUG}/messages/${id}`);
     }
-    const audit = await t.runtime.db('audit_log').where({ entity: 'message', entity_id: id }).first();
+    const audit = await t.runtime.db('audit_log').where({ entity: 'message', entity_id: stored.id }).first();
     expect(audit).toMatchObject({ action: 'message_sent', family_id: family.familyId });
 
     const list = html((await staff.get(`/${SLUG}/admin/messages?famille=${family.familyId}`).expect(200)).text);
@@ -73,7 +74,7 @@ describe('POST /:commune/admin/messages/nouveau', () => {
     for (let i = 0; i < 2; i += 1) {
       expect((await postForm(staff, page, page, { jeton, objet: subject, message: 'Une seule fois.' })).status).toBe(303);
     }
-    expect(await t.runtime.db('messages').where({ subject })).toHaveLength(1);
+    expect(await t.runtime.db('message_threads').where({ subject })).toHaveLength(1);
     expect(await countMailsTo(t, family.parents[0]!.email, 'message_received')).toBe(mailsBefore + 1);
   });
 
@@ -142,7 +143,7 @@ describe('GET /:commune/messages', () => {
     const page = await family.parents[1]!.agent.get(`/${SLUG}/messages/${older}`).expect(200);
     const $ = html(page.text);
     expect($('h1').text()).toBe(subjects.older);
-    expect($('.message-body p').map((_, p) => $(p).text()).get()).toEqual(['Bonjour,', 'Merci de nous rappeler.']);
+    expect($('.bubble__body p').map((_, p) => $(p).text()).get()).toEqual(['Bonjour,', 'Merci de nous rappeler.']);
 
     // Unread first: the older message, now read, goes after the newer one still unread.
     expect(await listed(family.parents[0]!.agent)).toEqual([
@@ -150,14 +151,14 @@ describe('GET /:commune/messages', () => {
       { subject: subjects.older, status: 'Lu' },
     ]);
     expect(await dashboardUnread(family.parents[0]!.agent)).toBe('Vous avez 1 message non lu. Lire mes messages');
-    const stored = await t.runtime.db('messages').where({ id: older }).first();
+    const stored = await t.runtime.db('messages').where({ thread_id: older }).first();
     expect(stored.read_by).toBe(family.parents[1]!.user.id);
 
     await family.parents[0]!.agent.get(`/${SLUG}/messages/${newer}`).expect(200);
     expect(await dashboardUnread(family.parents[0]!.agent)).toBe('Aucun message non lu. Voir mes messages');
     // A second reading keeps the first reader.
     await family.parents[0]!.agent.get(`/${SLUG}/messages/${older}`).expect(200);
-    expect((await t.runtime.db('messages').where({ id: older }).first()).read_by).toBe(family.parents[1]!.user.id);
+    expect((await t.runtime.db('messages').where({ thread_id: older }).first()).read_by).toBe(family.parents[1]!.user.id);
   });
 
   it("answers 404 to another family, and at another commune, and leaves the message unread", async () => {
@@ -175,7 +176,7 @@ describe('GET /:commune/messages', () => {
     await family.parents[0]!.agent.get(`/${SLUG}/messages/999999999`).expect(404);
     await family.parents[0]!.agent.get(`/${SLUG}/messages/abc`).expect(404);
 
-    expect((await t.runtime.db('messages').where({ id }).first()).read_at).toBeNull();
+    expect((await t.runtime.db('messages').where({ thread_id: id }).first()).read_at).toBeNull();
   });
 
   it('is behind the sign-in', async () => {

@@ -56,7 +56,8 @@ beforeAll(async () => {
     child: family.childId,
     guardian: guardian.memberId!,
     family: family.familyId,
-    message: sent.messageId!,
+    // The family opens the thread the message started (issue 13).
+    message: sent.threadId!,
     registration: registration.id as number,
     request: change.requestId!,
     news: await services.news.publish(family.commune, agent.user, { title: 'Menus', body: 'Les menus', publishedOn: '2026-11-23', endsOn: null }),

@@ -137,3 +137,25 @@ describe('loadCommuneFiles', () => {
     expect(() => loadCommuneFiles(dir)).toThrow('grenoble.json: slug: doit être le nom du fichier');
   });
 });
+
+describe('contactSubjects and messages (« Écrire au service », issue 13)', () => {
+  it('default to a general list and private mails when the file leaves them out', () => {
+    const { contactSubjects: _subjects, messages: _messages, ...file } = echirolles();
+    const parsed = parseCommuneFile('echirolles.json', file);
+    expect(parsed.contactSubjects).toEqual(['Inscriptions', 'Réservations et annulations', 'Facturation et paiement', 'Documents', 'Autre']);
+    expect(parsed.messages).toEqual({ privateMails: true });
+  });
+
+  it('keep the lists of the shipped files', () => {
+    const [echirolles, mesnil, villennes] = loadCommuneFiles(COMMUNE_FILES_DIR);
+    expect(echirolles!.contactSubjects).toContain('Quotient familial');
+    expect(mesnil!.contactSubjects).toContain('Facturation, paiement et prélèvement');
+    expect(villennes!.contactSubjects).toContain('Cantine et périscolaire');
+  });
+
+  it('refuse a subject listed twice or an empty list, naming the field', () => {
+    expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), contactSubjects: ['Autre', 'Autre'] })).toThrow(/contactSubjects/);
+    expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), contactSubjects: [] })).toThrow(/contactSubjects/);
+    expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), messages: { privateMails: 'oui' } })).toThrow(/messages/);
+  });
+});

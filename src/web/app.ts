@@ -177,7 +177,7 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
   commune.use(privateFileUploadParser());
   commune.use(documentationUploadParser());
   commune.use(documentUploadParser());
-  commune.use(messageUploadParser());
+  commune.use(...messageUploadParser());
   // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
   commune.use(onlinePaymentNotificationRouter(services, logger));
   commune.use(...csrfProtection());

@@ -16,14 +16,14 @@ declare module 'express-serve-static-core' {
  * The parser of a multipart form that carries one file (an absence's certificate, a quotient's
  * attestation). Its body must be read before the CSRF check, which reads `req.body._csrf`: mounted
  * before the CSRF middleware, the parser acts only on the POST of a signed-in user of `roles` (a
- * parent unless said) to `path`;
+ * parent unless said) to `path`; a text field holds `maxFieldBytes` at most;
  * the CSRF check then runs as on every form. The file stays in memory (5 MB at most) and goes to
  * PostgreSQL, never to disk.
  */
-export function singleFileUploadParser(path: RegExp, field: string, roles: readonly UserRole[] = ['parent']) {
+export function singleFileUploadParser(path: RegExp, field: string, roles: readonly UserRole[] = ['parent'], maxFieldBytes = 10_000) {
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1, fields: 200, fieldSize: 10_000, parts: 210 },
+    limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1, fields: 200, fieldSize: maxFieldBytes, parts: 210 },
   }).single(field);
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' || !path.test(req.path) || !req.user || !roles.includes(req.user.role)) return next();

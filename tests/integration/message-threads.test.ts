@@ -247,6 +247,13 @@ describe('POST /:commune/contact', () => {
     expect(await written(family)).toEqual(before);
   });
 
+  it('takes a message of 5 000 characters of 3 bytes each in UTF-8 (€) sent with a file', async () => {
+    const body = `${unique('Long')} ${'€'.repeat(4970)}`;
+    const response = await writeToService(family.parents[0]!.agent, { objet: 'Autre', enfant: '', message: body }, await pdf());
+    expect(response.status).toBe(303);
+    expect((await db()('messages').where({ thread_id: threadIdOf(response) }).first()).body).toBe(body);
+  });
+
   it('opens one thread for a form posted twice', async () => {
     const hidden = await hiddenFields(family.parents[0]!.agent, CONTACT, CONTACT);
     const body = unique('Double clic');
@@ -405,6 +412,31 @@ describe('the staff inbox and answers', () => {
     expect(squash(dashboardAfter('section[aria-labelledby="messages-title"] p').text())).toBe('Aucun message non lu. Voir mes messages');
     const read = await db()('messages').where({ thread_id: ids.first, author_role: 'staff' }).first();
     expect(read.read_by).toBe(anne.user.id);
+  });
+
+  it('answers with a file the family downloads, and refuses a file that is not a PDF, JPEG or PNG', async () => {
+    const page = staffThreadPage(ids.later);
+    const refused = await postMultipart(staff, page, await hiddenFields(staff, page, page), { message: 'Le formulaire est joint.' }, {
+      content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      filename: 'formulaire.svg',
+      contentType: 'image/svg+xml',
+    });
+    expect(refused.status).toBe(400);
+    expect(html(refused.text)('#error-piece_jointe').text()).toContain('Le fichier doit être un PDF');
+    expect(html(refused.text)('#field-message').text()).toBe('Le formulaire est joint.');
+
+    const file = await pdf('formulaire-inscription.pdf');
+    const sent = await postMultipart(staff, page, await hiddenFields(staff, page, page), { message: 'Le formulaire est joint.' }, file);
+    expect(sent.status).toBe(303);
+    const last = await db()('messages').where({ thread_id: ids.later }).orderBy('id', 'desc').first();
+    expect(last).toMatchObject({ author_role: 'staff', body: 'Le formulaire est joint.' });
+    expect(await db()('messages').where({ thread_id: ids.later, body: 'Le formulaire est joint.' })).toHaveLength(1);
+    const parent = waitingLater.parents[0]!.agent;
+    const link = bubbles((await parent.get(threadPage(ids.later)).expect(200)).text).at(-1)!.attachment!;
+    const download = await parent.get(link).buffer(true).expect(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="?formulaire-inscription\.pdf"?$/);
+    expect(Buffer.compare(download.body as Buffer, file.content)).toBe(0);
   });
 
   it('answers once for an answer posted twice', async () => {

@@ -13,12 +13,16 @@ const CONTACT_VIEW = 'pages/portal/contact';
 const THREAD_VIEW = 'pages/portal/message';
 
 /**
- * « Écrire au service » and an answer in a thread carry an optional file: multipart, read before
- * the CSRF check (see `singleFileUploadParser`). Any thread id: the route answers 404 for one
- * that is not the family's, once the form is read.
+ * « Écrire au service », a family's answer in a thread and a staff answer carry an optional file:
+ * multipart, read before the CSRF check (see `singleFileUploadParser`). Any thread id: the route
+ * answers 404 for one that is not the family's (or the commune's), once the form is read.
  */
 export function messageUploadParser() {
-  return singleFileUploadParser(/^\/(contact|messages\/[^/]+)\/?$/, 'piece_jointe');
+  // A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
+  const maxFieldBytes = 20_000;
+  const family = singleFileUploadParser(/^\/(contact|messages\/[^/]+)\/?$/, 'piece_jointe', ['parent'], maxFieldBytes);
+  const staff = singleFileUploadParser(/^\/admin\/messages\/[^/]+\/?$/, 'piece_jointe', ['agent', 'admin'], maxFieldBytes);
+  return [family, staff];
 }
 
 /** A file sent with a message, as a download: never shown inline (DESIGN §11 Files). */

@@ -339,6 +339,15 @@ describe('the staff inbox and answers', () => {
     expect(nav.words).toBe(`: ${unanswered} conversations attendent une réponse`);
   });
 
+  it("links the family file to « Écrire à la famille » and to the family's conversations", async () => {
+    const $ = html((await staff.get(`/${SLUG}/admin/familles/${waitingFirst.familyId}`).expect(200)).text);
+    expect($(`main a[href="/${SLUG}/admin/messages/nouveau?famille=${waitingFirst.familyId}"]`).text()).toBe('Écrire à la famille');
+    const conversations = $(`main a[href="/${SLUG}/admin/messages?famille=${waitingFirst.familyId}"]`);
+    expect(conversations.text()).toBe('Conversations avec cette famille');
+    const inbox = html((await staff.get(conversations.attr('href')!).expect(200)).text);
+    expect(inbox('main table tbody tr').map((_, row) => inbox(row).find('td').eq(2).find('a').attr('href')).get()).toEqual([staffThreadPage(ids.first)]);
+  });
+
   it('assigns a thread to the reader (« Me l’attribuer ») or to a colleague, audited, and refuses a stranger', async () => {
     const page = staffThreadPage(ids.first);
     const $ = html((await staff.get(page).expect(200)).text);

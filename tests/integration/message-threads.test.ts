@@ -187,6 +187,15 @@ describe('POST /:commune/contact', () => {
     expect(squash(list('main .message-list li').first().text())).toContain('En attente de la réponse du service');
   });
 
+  it('takes the form of a family without children, which has no « Au sujet de »', async () => {
+    const childless = await freshFamily(t, SLUG, { prefix: 'Sansenfant' });
+    const form = html((await childless.parents[0]!.agent.get(CONTACT).expect(200)).text);
+    expect(form('#field-enfant')).toHaveLength(0);
+    const response = await writeToService(childless.parents[0]!.agent, { objet: 'Inscriptions', message: 'Nous arrivons dans la commune.' });
+    expect(response.status).toBe(303);
+    expect(await db()('message_threads').where({ family_id: childless.familyId, member_id: null })).toHaveLength(1);
+  });
+
   it('keeps a PDF sent with the message, downloadable by both guardians as an attachment of its detected type', async () => {
     const file = await pdf();
     const response = await writeToService(family.parents[1]!.agent, { objet: 'Documents', enfant: '', message: 'Voici le certificat.' }, file);

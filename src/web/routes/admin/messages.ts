@@ -25,7 +25,7 @@ const messageSchema = z.object({
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** An answer's text is the service's rule (checked with the family's messages' rules). */
-const answerSchema = z.object({ message: z.unknown().transform(textOf) });
+const answerSchema = z.object({ message: z.unknown().optional().transform(textOf) });
 
 /** '' gives the thread to nobody. */
 const assignSchema = z.object({

@@ -36,14 +36,17 @@ export function sendAttachment(res: Response, file: StoredFile) {
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** What the form sent; the subject, the child, the text and the file are the service's rules, checked all at once. */
+/**
+ * What the form sent; the subject, the child, the text and the file are the service's rules, checked
+ * all at once. A field may be absent (no child to choose: the form has no « Au sujet de »).
+ */
 const contactSchema = z.object({
-  objet: z.unknown().transform(textOf),
-  enfant: z.unknown().transform(textOf),
-  message: z.unknown().transform(textOf),
+  objet: z.unknown().optional().transform(textOf),
+  enfant: z.unknown().optional().transform(textOf),
+  message: z.unknown().optional().transform(textOf),
 });
 
-const replySchema = z.object({ message: z.unknown().transform(textOf) });
+const replySchema = z.object({ message: z.unknown().optional().transform(textOf) });
 
 /** « Messages »: the family's conversations with the service, and « Écrire au service » (DESIGN §6); 404 where the commune has them off. */
 export function messagesRouter(services: Services): Router {
@@ -79,7 +82,7 @@ export function messagesRouter(services: Services): Router {
         const file = uploadOf(req);
         const input = { subject: form.objet, memberId: form.enfant, body: form.message, ...(file ? { file } : {}) };
         const threadId = await services.messages.contact(commune, req.user!, input, formKeyOf(req.body));
-        setFlash(req, 'success', 'Votre message est envoyé au service. Vous serez prévenu par e-mail de sa réponse.');
+        setFlash(req, 'success', 'Votre message est envoyé au service. Un e-mail vous préviendra de sa réponse.');
         res.redirect(303, `/${commune.slug}/messages/${threadId}`);
       },
       render: renderContact,

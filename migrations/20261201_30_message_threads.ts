@@ -45,7 +45,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     INSERT INTO message_threads (id, commune_id, family_id, subject, opened_by, opened_at, last_message_at, last_author_role, staff_read_at)
     SELECT id, commune_id, family_id, subject, sent_by, sent_at, sent_at, 'staff', sent_at FROM messages`);
-  await knex.raw(`SELECT setval(pg_get_serial_sequence('message_threads', 'id'), GREATEST((SELECT max(id) FROM message_threads), 1))`);
+  await knex.raw(`SELECT setval(pg_get_serial_sequence('message_threads', 'id'), COALESCE((SELECT max(id) FROM message_threads), 0) + 1, false)`);
 
   await knex.schema.alterTable('messages', (t) => {
     t.integer('thread_id').nullable();

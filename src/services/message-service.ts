@@ -119,6 +119,10 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
 
   function checkFile(file: UploadInput | undefined, errors: FieldError[]): CheckedUpload | undefined {
     if (!file) return undefined;
+    if ('content' in file && file.content.length === 0) {
+      errors.push({ field: 'piece_jointe', message: 'Le fichier choisi est vide : choisissez un autre fichier, ou aucun' });
+      return undefined;
+    }
     const checked = checkUpload(file, 'piece_jointe');
     if ('error' in checked) {
       errors.push(checked.error);

@@ -263,6 +263,17 @@ describe('POST /:commune/contact', () => {
     expect((await db()('messages').where({ thread_id: threadIdOf(response) }).first()).body).toBe(body);
   });
 
+  it('sends the message without a file when the file input was left empty, as a browser posts it', async () => {
+    const agent = family.parents[0]!.agent;
+    const hidden = await hiddenFields(agent, CONTACT, CONTACT);
+    let req = agent.post(CONTACT);
+    for (const [name, value] of Object.entries({ ...hidden, objet: 'Autre', enfant: '', message: 'Sans fichier' })) req = req.field(name, value);
+    // A browser sends the empty input as a part with an empty file name and no content.
+    const response = await req.attach('piece_jointe', Buffer.alloc(0), { filename: '', contentType: 'application/octet-stream' });
+    expect(response.status).toBe(303);
+    expect((await db()('messages').where({ thread_id: threadIdOf(response) }).first()).attachment_file_id).toBeNull();
+  });
+
   it('opens one thread for a form posted twice', async () => {
     const hidden = await hiddenFields(family.parents[0]!.agent, CONTACT, CONTACT);
     const body = unique('Double clic');
@@ -499,6 +510,35 @@ describe('the staff inbox and answers', () => {
     // A second message while the thread already waits does not mail the service again.
     expect((await reply(parent.agent, ids.answered, 'Et pour la cantine ?')).status).toBe(303);
     expect(await countMailsTo(t, SERVICE_ADDRESS, 'message_from_family')).toBe(mailsBefore + 1);
+  });
+
+  it("refuses a family's answer with a bad file or no text, keeping what was typed, and answers once when posted twice", async () => {
+    const parent = answered.parents[0]!.agent;
+    const page = threadPage(ids.answered);
+    const before = await count('messages', { thread_id: ids.answered });
+    const refused = await postMultipart(parent, page, await hiddenFields(parent, page, page), { message: 'La photo est jointe.' }, {
+      content: Buffer.alloc(0),
+      filename: 'vide.png',
+      contentType: 'image/png',
+    });
+    // An empty file chosen is refused, not sent as if nothing had been chosen.
+    expect(refused.status).toBe(400);
+    expect(html(refused.text)('#error-piece_jointe').text()).toContain('Le fichier choisi est vide');
+    const html5 = { content: Buffer.from('<html><body>pas une image</body></html>'), filename: 'photo.jpg', contentType: 'image/jpeg' };
+    const bad = await postMultipart(parent, page, await hiddenFields(parent, page, page), { message: 'La vraie photo.' }, html5);
+    expect(bad.status).toBe(400);
+    const $ = html(bad.text);
+    expect($('#error-piece_jointe').text()).toContain('Le fichier doit être un PDF');
+    expect($('#field-message').text()).toBe('La vraie photo.');
+    const empty = await postMultipart(parent, page, await hiddenFields(parent, page, page), { message: ' ' });
+    expect(empty.status).toBe(400);
+    expect(html(empty.text)('.error-summary a').attr('href')).toBe('#field-message');
+    expect(await count('messages', { thread_id: ids.answered })).toBe(before);
+
+    const hidden = await hiddenFields(parent, page, page);
+    const body = unique('Deux fois');
+    for (let i = 0; i < 2; i += 1) expect((await postMultipart(parent, page, hidden, { message: body })).status).toBe(303);
+    expect(await db()('messages').where({ body })).toHaveLength(1);
   });
 
   it("puts the answer's text in the mail where the commune's mails are not private", async () => {

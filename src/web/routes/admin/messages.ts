@@ -7,8 +7,7 @@ import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, parseForm, renderWithErrors, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
-import { sendAttachment } from '../portal/messages.ts';
-import { uploadOf } from '../../uploads.ts';
+import { attachmentOf, sendAttachment } from '../portal/messages.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 const THREAD_VIEW = 'pages/admin/message';
@@ -116,7 +115,7 @@ export function adminMessagesRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const threadId = idParam(req, 'threadId');
-        const file = uploadOf(req);
+        const file = attachmentOf(req);
         await services.messages.answer(commune, req.user!, threadId, { body: form.message, ...(file ? { file } : {}) }, formKeyOf(req.body));
         setFlash(req, 'success', 'Réponse envoyée. La famille est prévenue par e-mail qu’une réponse l’attend.');
         res.redirect(303, `/${commune.slug}/admin/messages/${threadId}`);

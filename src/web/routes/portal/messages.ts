@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
 import type { Services } from '../../../services/index.ts';
+import type { UploadInput } from '../../../services/uploads.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { familyMessageNav } from '../../middleware/message-counts.ts';
@@ -35,6 +36,18 @@ export function sendAttachment(res: Response, file: StoredFile) {
 }
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * The file sent with a message. A file input left empty sends an empty part without a name: no
+ * file. An empty file the person chose (it has a name) is kept, so the service refuses it rather
+ * than sending the message without what the person thinks is attached.
+ */
+export function attachmentOf(req: Request): UploadInput | undefined {
+  if (req.file && req.file.size === 0 && req.file.originalname) {
+    return { content: Buffer.alloc(0), originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') };
+  }
+  return uploadOf(req);
+}
 
 /**
  * What the form sent; the subject, the child, the text and the file are the service's rules, checked
@@ -79,7 +92,7 @@ export function messagesRouter(services: Services): Router {
       schema: contactSchema,
       async act(form, req, res) {
         const commune = res.locals.commune!;
-        const file = uploadOf(req);
+        const file = attachmentOf(req);
         const input = { subject: form.objet, memberId: form.enfant, body: form.message, ...(file ? { file } : {}) };
         const threadId = await services.messages.contact(commune, req.user!, input, formKeyOf(req.body));
         setFlash(req, 'success', 'Votre message est envoyé au service. Un e-mail vous préviendra de sa réponse.');
@@ -109,7 +122,7 @@ export function messagesRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const threadId = idParam(req, 'threadId');
-        const file = uploadOf(req);
+        const file = attachmentOf(req);
         await services.messages.reply(commune, req.user!, threadId, { body: form.message, ...(file ? { file } : {}) }, formKeyOf(req.body));
         setFlash(req, 'success', 'Votre réponse est envoyée au service.');
         res.redirect(303, `/${commune.slug}/messages/${threadId}#dernier-message`);

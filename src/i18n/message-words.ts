@@ -1,3 +1,4 @@
+import { FILE_KIND_LABELS, formatFileSize } from './file-words.ts';
 import { formatDate, formatTime } from './format.ts';
 
 /** « jeudi 26 novembre 2026 à 10 h 05 »: when a message was written, in Paris time. */
@@ -17,14 +18,7 @@ export function unansweredInWords(count: number): string {
   return count === 1 ? '1 conversation attend une réponse' : `${count} conversations attendent une réponse`;
 }
 
-const FILE_KINDS: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'image JPEG', 'image/png': 'image PNG' };
-
-/** « PDF, 120 Ko », « image JPEG, 2,4 Mo ». */
-export function fileInWords(detectedType: string, size: number): string {
-  const kind = FILE_KINDS[detectedType] ?? detectedType;
-  const amount =
-    size < 1024 * 1024
-      ? `${Math.max(1, Math.round(size / 1024))} Ko`
-      : `${(size / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
-  return `${kind}, ${amount}`;
+/** « PDF, 120 Ko », « Image JPEG, 2,4 Mo ». */
+export function fileInWords(detectedType: keyof typeof FILE_KIND_LABELS, size: number): string {
+  return `${FILE_KIND_LABELS[detectedType]}, ${formatFileSize(size)}`;
 }

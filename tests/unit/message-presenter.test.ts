@@ -18,10 +18,10 @@ describe('formatMessageTime', () => {
 
 describe('fileInWords and unansweredInWords', () => {
   it.each([
-    ['application/pdf', 120 * 1024, 'PDF, 120 Ko'],
-    ['image/jpeg', 2.4 * 1024 * 1024, 'image JPEG, 2,4 Mo'],
-    ['image/png', 10, 'image PNG, 1 Ko'],
-  ])('%s of %d bytes is « %s »', (type, size, words) => {
+    ['application/pdf', 120 * 1024, 'PDF, 120\u00a0Ko'],
+    ['image/jpeg', 2.4 * 1024 * 1024, 'Image JPEG, 2,4\u00a0Mo'],
+    ['image/png', 10, 'Image PNG, 1\u00a0Ko'],
+  ] as const)('%s of %d bytes is « %s »', (type, size, words) => {
     expect(fileInWords(type, size)).toBe(words);
   });
 

@@ -11,7 +11,8 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('message_threads', (t) => {
-    t.increments('id');
+    // Keyed by commune too (every tenant key includes commune_id: tests/integration/tenant-keys.test.ts).
+    t.increments('id', { primaryKey: false });
     t.integer('commune_id').notNullable().references('communes.id');
     t.integer('family_id').notNullable();
     t.text('subject').notNullable();
@@ -30,7 +31,7 @@ export async function up(knex: Knex): Promise<void> {
     t.foreign(['commune_id', 'opened_by']).references(['commune_id', 'id']).inTable('users');
     t.foreign(['commune_id', 'assigned_to']).references(['commune_id', 'id']).inTable('users');
     t.foreign(['commune_id', 'closed_by']).references(['commune_id', 'id']).inTable('users');
-    t.unique(['commune_id', 'id']);
+    t.primary(['commune_id', 'id']);
     t.index(['commune_id', 'family_id', 'last_message_at']);
     t.index(['commune_id', 'last_message_at']);
   });

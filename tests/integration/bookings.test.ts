@@ -378,10 +378,11 @@ describe('the grid page reads a week in a fixed number of queries (no query per 
     expect(cellsOf((await agentOf(four).get(gridPath(four))).text).filter((c) => c.state === 'booked')).toHaveLength(16);
     expect(many.length).toBe(few.length);
     expect(many.filter((query) => /from "bookings"/.test(query))).toHaveLength(1);
-    // Eight: commune, session user, then the grid's five: child, registrations, bookings, activities,
-    // places; and one for the week's marks (justified absences and attendance, in one query).
+    // Nine: commune, session user, the navigation's unread messages (issue 13: « Messages (n) » on
+    // every page), then the grid's five: child, registrations, bookings, activities, places; and one
+    // for the week's marks (justified absences and attendance, in one query).
     expect(many.map((query) => /from "(\w+)"/.exec(query)?.[1]).sort()).toEqual(
-      ['absences', 'activities', 'activity_days', 'bookings', 'communes', 'members', 'registrations', 'users'],
+      ['absences', 'activities', 'activity_days', 'bookings', 'communes', 'members', 'messages', 'registrations', 'users'],
     );
   });
 

@@ -468,6 +468,18 @@ describe('the staff inbox and answers', () => {
     expect(Buffer.compare(download.body as Buffer, file.content)).toBe(0);
   });
 
+  it('counts the unread messages once per page, the dashboard included', async () => {
+    const sql: string[] = [];
+    const listener = (query: { sql: string }) => sql.push(query.sql);
+    t.runtime.db.on('query', listener);
+    try {
+      await waitingFirst.parents[0]!.agent.get(`/${SLUG}/tableau-de-bord`).expect(200);
+    } finally {
+      t.runtime.db.off('query', listener);
+    }
+    expect(sql.filter((query) => /from "messages"/.test(query))).toHaveLength(1);
+  });
+
   it('answers once for an answer posted twice', async () => {
     const page = staffThreadPage(ids.later);
     const hidden = await hiddenFields(staff, page, page);

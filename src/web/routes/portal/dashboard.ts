@@ -22,7 +22,8 @@ export function dashboardRouter(services: Services): Router {
       overview,
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
-      services.messages.unreadCount(commune, familyId),
+      // The navigation counted them already for this page.
+      res.locals.messageNav?.count ?? services.messages.unreadCount(commune, familyId),
       // The summary starts when the members are read (one query fewer); the other sections meanwhile.
       overview.then((read) => services.bookingGrid.familySummary(commune, familyId, read.members)),
       services.invoices.balance(commune, familyId),

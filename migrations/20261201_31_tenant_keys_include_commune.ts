@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { swapKeys } from './support/tenant-keys.ts';
 
 /**
  * Every key of tenant data includes `commune_id` (DESIGN §3, issue 14 item 5), so the schema can be
@@ -47,27 +48,6 @@ const TABLES: Record<string, boolean> = {
 };
 
 const uniqueName = (table: string) => `${table}_commune_id_id_unique`;
-
-/** The foreign keys (of any table) that rest on one of `indexNames` of `table`, with their definitions. */
-async function foreignKeysOn(knex: Knex, table: string, indexNames: string[]): Promise<{ table: string; name: string; definition: string }[]> {
-  const result = await knex.raw(
-    `SELECT c.conrelid::regclass::text AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
-       FROM pg_constraint c JOIN pg_class i ON i.oid = c.conindid
-      WHERE c.contype = 'f' AND c.confrelid = ?::regclass AND i.relname = ANY(?)
-      ORDER BY c.conrelid::regclass::text, c.conname`,
-    [table, indexNames],
-  );
-  return result.rows;
-}
-
-/** Replaces the keys `from` of `table` by `to`, carrying over the foreign keys that rested on them. */
-async function swapKeys(knex: Knex, table: string, from: string[], to: () => Promise<void>) {
-  const foreignKeys = await foreignKeysOn(knex, table, from);
-  for (const key of foreignKeys) await knex.raw('ALTER TABLE ?? DROP CONSTRAINT ??', [key.table, key.name]);
-  for (const name of from) await knex.raw('ALTER TABLE ?? DROP CONSTRAINT ??', [table, name]);
-  await to();
-  for (const key of foreignKeys) await knex.raw(`ALTER TABLE ?? ADD CONSTRAINT ?? ${key.definition}`, [key.table, key.name]);
-}
 
 export async function up(knex: Knex): Promise<void> {
   for (const [table, hadUnique] of Object.entries(TABLES)) {

@@ -28,6 +28,7 @@ import * as createFamilyDocuments from './20261201_28_create_family_documents.ts
 import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
 import * as messageThreads from './20261201_30_message_threads.ts';
 import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
+import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_include_commune.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -63,6 +64,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_29_create_private_files_and_commune_documents': createPrivateFilesAndCommuneDocuments,
   '20261201_30_message_threads': messageThreads,
   '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
+  '20261201_32_new_tenant_keys_include_commune': newTenantKeysIncludeCommune,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -61,12 +61,16 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
 
   const typeOf = (commune: Commune, code: string) => commune.settings.documentTypes.find((type) => type.code === code);
 
-  async function overview(commune: Commune, familyId: number): Promise<FamilyDocuments> {
+  /** `members`: the family's members when the caller read them already (the dashboard). */
+  async function overview(commune: Commune, familyId: number, members?: readonly Member[]): Promise<FamilyDocuments> {
     const today = parisDay(clock.now());
-    const children = (await families.listMembers(commune.id, familyId)).filter((member) => member.role === 'child');
-    const running = await registrations.listForFamily(commune.id, familyId);
+    const [everyone, running, sendings] = await Promise.all([
+      members ?? families.listMembers(commune.id, familyId),
+      registrations.listForFamily(commune.id, familyId),
+      documents.listForFamily(commune.id, familyId),
+    ]);
+    const children = everyone.filter((member) => member.role === 'child');
     const involved = await activities.listByIds(commune.id, [...new Set(running.map((registration) => registration.activityId))]);
-    const sendings = await documents.listForFamily(commune.id, familyId);
     const asked = askedDocuments(
       {
         types: commune.settings.documentTypes,
@@ -131,8 +135,8 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     today: (): CalendarDay => parisDay(clock.now()),
 
     /** The documents the family still has to send (missing, refused, expired), for the dashboard. */
-    async toSend(commune: Commune, familyId: number): Promise<FamilyDocument[]> {
-      const { groups } = await overview(commune, familyId);
+    async toSend(commune: Commune, familyId: number, members?: readonly Member[]): Promise<FamilyDocument[]> {
+      const { groups } = await overview(commune, familyId, members);
       return groups.flatMap((group) => group.documents).filter((document) => document.asked && ['missing', 'refused', 'expired'].includes(document.state.code));
     },
 

@@ -27,7 +27,7 @@ export function dashboardRouter(services: Services): Router {
       // The summary starts when the members are read (one query fewer); the other sections meanwhile.
       overview.then((read) => services.bookingGrid.familySummary(commune, familyId, read.members)),
       services.invoices.balance(commune, familyId),
-      services.documents.toSend(commune, familyId),
+      overview.then((read) => services.documents.toSend(commune, familyId, read.members)),
     ]);
     const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {

@@ -229,7 +229,7 @@ async function insertRegularBookings(trx: Transaction, plan: ScalePlan, activity
     `INSERT INTO bookings (commune_id, family_id, member_id, activity_id, day, status, created_at, updated_at, created_by, updated_by)
      SELECT r.commune_id, r.family_id, r.member_id, r.activity_id, d.day,
             CASE WHEN ${hash(`r.member_id::bigint * 131 + ${dayIndex}`)} < 20 THEN 'cancelled' ELSE 'booked' END,
-            d.day - 21 + TIME '20:30', d.day - 21 + TIME '20:30', f.user_id, f.user_id
+            least(d.day - 21 + TIME '20:30', ?::timestamptz), least(d.day - 21 + TIME '20:30', ?::timestamptz), f.user_id, f.user_id
      FROM registrations r
      JOIN scale_children ch ON ch.member_id = r.member_id
      JOIN scale_families f ON f.i = ch.i
@@ -241,9 +241,12 @@ async function insertRegularBookings(trx: Transaction, plan: ScalePlan, activity
              WHEN ${hash('r.member_id')} < 900 THEN extract(isodow FROM d.day) <> 1 + r.member_id % 5
              ELSE extract(isodow FROM d.day) IN (1, 2)
            END`,
-    [activity.openDays, plan.communeId, activity.id],
+    [booked(plan), booked(plan), activity.openDays, plan.communeId, activity.id],
   );
 }
+
+/** Bookings were made three weeks ahead, or else at the latest the day before the seeding: never in the future. */
+const booked = (plan: ScalePlan) => new Date(plan.now.getTime() - 86_400_000);
 
 /**
  * Activities with a capacity per day: on most days `capacity - 10` children booked (ten places
@@ -257,6 +260,7 @@ async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity:
   await trx.raw(
     `WITH asked AS (
        SELECT r.commune_id, r.family_id, r.member_id, r.activity_id, d.day, f.user_id,
+              least(d.day - 21 + TIME '20:00', ?::timestamptz) + row_number() OVER (PARTITION BY d.day ORDER BY ${hash(`r.member_id::bigint * 29 + ${dayIndex}`)}, r.member_id) * INTERVAL '1 second' AS at,
               ?::int - coalesce(ad.booked, 0) AS free,
               coalesce(ad.waiting_last, 0) AS waiting_before,
               CASE WHEN ${dayIndex} % 5 = 0 THEN ?::int ELSE ?::int END - coalesce(ad.booked, 0) AS wanted,
@@ -271,10 +275,9 @@ async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity:
      SELECT commune_id, family_id, member_id, activity_id, day,
             CASE WHEN rank <= free THEN 'booked' ELSE 'waiting' END,
             CASE WHEN rank <= free THEN NULL ELSE waiting_before + rank - free END,
-            CASE WHEN rank <= free THEN NULL ELSE day - 21 + TIME '20:00' + rank * INTERVAL '1 second' END,
-            day - 21 + TIME '20:00' + rank * INTERVAL '1 second', day - 21 + TIME '20:00' + rank * INTERVAL '1 second', user_id, user_id
+            CASE WHEN rank <= free THEN NULL ELSE at END, at, at, user_id, user_id
      FROM asked WHERE rank <= wanted`,
-    [capacity, Math.ceil(capacity * 1.25), Math.max(capacity - 10, Math.ceil(capacity / 2)), activity.openDays, plan.communeId, activity.id],
+    [booked(plan), capacity, Math.ceil(capacity * 1.25), Math.max(capacity - 10, Math.ceil(capacity / 2)), activity.openDays, plan.communeId, activity.id],
   );
   await trx.raw(
     `INSERT INTO activity_days (commune_id, activity_id, day, capacity, booked, waiting_last)

@@ -92,6 +92,8 @@ describe('npm run seed:scale on a commune', () => {
         WHERE a.code = 'restauration' AND b.status = 'booked' AND b.day BETWEEN '2026-11-30' AND '2026-12-04' GROUP BY b.member_id) AS weeks`,
     );
     expect(perWeek).toBe(4);
+    // Booked ahead, never after the seeding instant (a page sorting by date must not see the future).
+    expect(await count(`SELECT count(*) AS n FROM bookings WHERE created_at > ? OR updated_at > ?`, [DEFAULT_NOW, DEFAULT_NOW])).toBe(0);
   });
 
   it('keeps the places of capped activities exact: the counts match the rows, full days have a waiting list in order', async () => {

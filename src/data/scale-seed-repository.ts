@@ -166,44 +166,29 @@ export function scaleSeedRepository(db: Database) {
           [c, agentId, plan.now],
         );
 
+        const written = { registrations: 0, bookings: 0, waiting: 0, attendance: 0 };
         for (const activity of plan.activities) {
-          await trx.raw(
+          const registered = await trx.raw(
             `INSERT INTO registrations (commune_id, family_id, member_id, activity_id, school_year, starts_on, ends_on, status, reference, created_at, decided_at, decided_by)
              SELECT ?, f.family_id, ch.member_id, ?, ?, ?, ?, 'validated', 'SCALE-' || ? || '-' || ch.member_id, ?, ?, ?
              FROM scale_children ch JOIN scale_families f USING (i)
              WHERE (ch.k % ? = ?) <> ?`,
             [c, activity.id, plan.schoolYear.name, plan.schoolYear.startsOn, plan.schoolYear.endsOn, activity.code, plan.now, plan.now, agentId, activity.modulo, activity.remainder, activity.except],
           );
+          written.registrations += (registered as unknown as { rowCount: number }).rowCount;
           if (!activity.openDays.length) continue;
-          if (activity.capacity === null) {
-            await insertRegularBookings(trx, plan, activity);
-          } else {
-            await insertCappedBookings(trx, plan, activity);
-          }
-          lap(`registrations and bookings: ${activity.code}`);
+          const booked = activity.capacity === null ? await insertRegularBookings(trx, plan, activity, agentId) : await insertCappedBookings(trx, plan, activity, agentId);
+          written.bookings += booked.booked;
+          written.waiting += booked.waiting;
+          written.attendance += booked.attendance;
+          lap(`registrations, bookings and attendance: ${activity.code}`);
         }
 
-        // Attendance of every past day booked: present, one in twenty absent.
-        await trx.raw(
-          `INSERT INTO attendance (commune_id, activity_id, member_id, family_id, day, status, marked_by, marked_at)
-           SELECT b.commune_id, b.activity_id, b.member_id, b.family_id, b.day,
-                  CASE WHEN ${hash('b.member_id::bigint * 7 + (b.day - DATE \'2000-01-01\')')} < 50 THEN 'absent' ELSE 'present' END,
-                  ?, b.day + TIME '18:00'
-           FROM bookings b JOIN scale_children ch ON ch.member_id = b.member_id
-           WHERE b.commune_id = ? AND b.status = 'booked' AND b.day < ?`,
-          [agentId, c, plan.today],
-        );
-
-        lap('attendance');
-        const bindings = [c, `${SCALE_PREFIX}%`];
         const counts: ScaleCounts = {
           families: plan.families,
           parents: await count(trx, `SELECT count(*) AS n FROM scale_families WHERE user_id IS NOT NULL`, []),
           children: await count(trx, `SELECT count(*) AS n FROM scale_children`, []),
-          registrations: await count(trx, `SELECT count(*) AS n FROM registrations r JOIN scale_children ch ON ch.member_id = r.member_id WHERE r.commune_id = ?`, [c]),
-          bookings: await count(trx, `SELECT count(*) AS n FROM bookings b JOIN scale_children ch ON ch.member_id = b.member_id WHERE b.commune_id = ? AND b.status = 'booked'`, [c]),
-          waiting: await count(trx, `SELECT count(*) AS n FROM bookings b JOIN scale_children ch ON ch.member_id = b.member_id WHERE b.commune_id = ? AND b.status = 'waiting'`, [c]),
-          attendance: await count(trx, `SELECT count(*) AS n FROM attendance a JOIN families f ON f.id = a.family_id AND f.commune_id = a.commune_id WHERE a.commune_id = ? AND f.reference LIKE ?`, bindings),
+          ...written,
         };
         return { ...counts, agentId };
       });
@@ -219,16 +204,48 @@ export function scaleSeedRepository(db: Database) {
 }
 
 /**
+ * Writes the bookings a SELECT gives and, in the same statement, the attendance of their past days
+ * (present, one in twenty absent): the rows are read once, and counted on the way.
+ */
+async function insertBookingsWithAttendance(
+  trx: Transaction,
+  select: string,
+  bindings: readonly Knex.RawBinding[],
+  plan: ScalePlan,
+  agentId: number,
+): Promise<{ booked: number; waiting: number; attendance: number }> {
+  const result = await trx.raw<{ rows: { booked: number; waiting: number; attendance: number }[] }>(
+    `WITH inserted AS (
+       INSERT INTO bookings (commune_id, family_id, member_id, activity_id, day, status, waiting_position, waiting_since, created_at, updated_at, created_by, updated_by)
+       ${select}
+       RETURNING commune_id, activity_id, member_id, family_id, day, status),
+     marked AS (
+       INSERT INTO attendance (commune_id, activity_id, member_id, family_id, day, status, marked_by, marked_at)
+       SELECT commune_id, activity_id, member_id, family_id, day,
+              CASE WHEN ${hash(`member_id::bigint * 7 + (day - DATE '2000-01-01')`)} < 50 THEN 'absent' ELSE 'present' END,
+              ?, day + TIME '18:00'
+       FROM inserted WHERE status = 'booked' AND day < ?
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM inserted WHERE status = 'booked') AS booked,
+            (SELECT count(*) FROM inserted WHERE status = 'waiting') AS waiting,
+            (SELECT count(*) FROM marked) AS attendance`,
+    [...bindings, agentId, plan.today],
+  );
+  const row = result.rows[0]!;
+  return { booked: Number(row.booked), waiting: Number(row.waiting), attendance: Number(row.attendance) };
+}
+
+/**
  * Activities without a capacity: most children booked on every day of the activity; one in five
  * leaves out one weekday, one in ten comes two days a week; a week in twenty-five the family is on
  * holiday (nothing booked); a day in fifty was booked then cancelled in time.
  */
-async function insertRegularBookings(trx: Transaction, plan: ScalePlan, activity: ScaleActivity) {
+async function insertRegularBookings(trx: Transaction, plan: ScalePlan, activity: ScaleActivity, agentId: number) {
   const dayIndex = `(d.day - DATE '2000-01-01')`;
-  await trx.raw(
-    `INSERT INTO bookings (commune_id, family_id, member_id, activity_id, day, status, created_at, updated_at, created_by, updated_by)
-     SELECT r.commune_id, r.family_id, r.member_id, r.activity_id, d.day,
-            CASE WHEN ${hash(`r.member_id::bigint * 131 + ${dayIndex}`)} < 20 THEN 'cancelled' ELSE 'booked' END,
+  return insertBookingsWithAttendance(
+    trx,
+    `SELECT r.commune_id, r.family_id, r.member_id, r.activity_id, d.day,
+            CASE WHEN ${hash(`r.member_id::bigint * 131 + ${dayIndex}`)} < 20 THEN 'cancelled' ELSE 'booked' END, NULL::int, NULL::timestamptz,
             least(d.day - 21 + TIME '20:30', ?::timestamptz), least(d.day - 21 + TIME '20:30', ?::timestamptz), f.user_id, f.user_id
      FROM registrations r
      JOIN scale_children ch ON ch.member_id = r.member_id
@@ -242,6 +259,8 @@ async function insertRegularBookings(trx: Transaction, plan: ScalePlan, activity
              ELSE extract(isodow FROM d.day) IN (1, 2)
            END`,
     [booked(plan), booked(plan), activity.openDays, plan.communeId, activity.id],
+    plan,
+    agentId,
   );
 }
 
@@ -253,12 +272,17 @@ const booked = (plan: ScalePlan) => new Date(plan.now.getTime() - 86_400_000);
  * left; half the places for a small capacity), on one day in five more children asked than there are places: the day is full and the
  * others wait, in order. The places of every day are counted in `activity_days`.
  */
-async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity: ScaleActivity) {
+async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity: ScaleActivity, agentId: number) {
   const capacity = activity.capacity!;
   const dayIndex = `(d.day - DATE '2000-01-01')`;
   // Places already taken on a day (the demo family's, say) count: `free` is what is left of them.
-  await trx.raw(
-    `WITH asked AS (
+  const written = await insertBookingsWithAttendance(
+    trx,
+    `SELECT commune_id, family_id, member_id, activity_id, day,
+            CASE WHEN rank <= free THEN 'booked' ELSE 'waiting' END,
+            CASE WHEN rank <= free THEN NULL ELSE waiting_before + rank - free END,
+            CASE WHEN rank <= free THEN NULL ELSE at END, at, at, user_id, user_id
+     FROM (
        SELECT r.commune_id, r.family_id, r.member_id, r.activity_id, d.day, f.user_id,
               least(d.day - 21 + TIME '20:00', ?::timestamptz) + row_number() OVER (PARTITION BY d.day ORDER BY ${hash(`r.member_id::bigint * 29 + ${dayIndex}`)}, r.member_id) * INTERVAL '1 second' AS at,
               ?::int - coalesce(ad.booked, 0) AS free,
@@ -270,14 +294,11 @@ async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity:
        JOIN scale_families f ON f.i = ch.i
        CROSS JOIN unnest(?::date[]) AS d(day)
        LEFT JOIN activity_days ad ON ad.commune_id = r.commune_id AND ad.activity_id = r.activity_id AND ad.day = d.day
-       WHERE r.commune_id = ? AND r.activity_id = ?)
-     INSERT INTO bookings (commune_id, family_id, member_id, activity_id, day, status, waiting_position, waiting_since, created_at, updated_at, created_by, updated_by)
-     SELECT commune_id, family_id, member_id, activity_id, day,
-            CASE WHEN rank <= free THEN 'booked' ELSE 'waiting' END,
-            CASE WHEN rank <= free THEN NULL ELSE waiting_before + rank - free END,
-            CASE WHEN rank <= free THEN NULL ELSE at END, at, at, user_id, user_id
-     FROM asked WHERE rank <= wanted`,
+       WHERE r.commune_id = ? AND r.activity_id = ?) AS asked
+     WHERE rank <= wanted`,
     [booked(plan), capacity, Math.ceil(capacity * 1.25), Math.max(capacity - 10, Math.ceil(capacity / 2)), activity.openDays, plan.communeId, activity.id],
+    plan,
+    agentId,
   );
   await trx.raw(
     `INSERT INTO activity_days (commune_id, activity_id, day, capacity, booked, waiting_last)
@@ -288,6 +309,7 @@ async function insertCappedBookings(trx: Transaction, plan: ScalePlan, activity:
        SET booked = EXCLUDED.booked, waiting_last = greatest(activity_days.waiting_last, EXCLUDED.waiting_last)`,
     [capacity, plan.communeId, activity.id],
   );
+  return written;
 }
 
 export type ScaleSeedRepository = ReturnType<typeof scaleSeedRepository>;

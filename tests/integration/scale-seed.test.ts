@@ -82,6 +82,10 @@ describe('npm run seed:scale on a commune', () => {
   it('registers every child (validated) and books a school year, most children four days a week', async () => {
     expect(await count(`SELECT count(*) AS n FROM registrations r JOIN families f ON f.id = r.family_id WHERE f.reference LIKE 'scale-%' AND r.status <> 'validated'`)).toBe(0);
     expect(outcome.registrations).toBeGreaterThan(outcome.children);
+    // The counts printed are those of the rows written.
+    expect(await count(`SELECT count(*) AS n FROM registrations r JOIN families f ON f.id = r.family_id WHERE f.reference LIKE 'scale-%'`)).toBe(outcome.registrations);
+    expect(await count(`SELECT count(*) AS n FROM bookings b JOIN families f ON f.id = b.family_id WHERE f.reference LIKE 'scale-%' AND b.status = 'booked'`)).toBe(outcome.bookings);
+    expect(await count(`SELECT count(*) AS n FROM attendance a JOIN families f ON f.id = a.family_id WHERE f.reference LIKE 'scale-%'`)).toBe(outcome.attendance);
     // Bookings from September to July.
     const span = (await runtime.db.raw(`SELECT min(day)::text AS first, max(day)::text AS last FROM bookings b JOIN families f ON f.id = b.family_id WHERE f.reference LIKE 'scale-%'`)).rows[0];
     expect(span.first < '2026-09-10').toBe(true);

@@ -17,6 +17,8 @@ export interface LoadResult {
   /** Answers a browser would not expect (wrong status, missing form), and connection errors. */
   failures: number;
   errors: number;
+  /** Flows whose last step was answered (a flow cut short is a person not served). */
+  completedFlows: number;
   latencies: number[];
 }
 
@@ -40,6 +42,8 @@ interface LoadOptions<C> {
 export function load<C extends object>(options: LoadOptions<C>): Promise<LoadResult> {
   const latencies: number[] = [];
   let failures = 0;
+  let completedFlows = 0;
+  const last = options.steps.length - 1;
   const requests = options.steps.map((step, index) => ({
     setupRequest: (request: autocannon.Request, raw: object) => {
       const holder = raw as { flow?: C };
@@ -57,6 +61,7 @@ export function load<C extends object>(options: LoadOptions<C>): Promise<LoadRes
     onResponse: (status: number, body: string, raw: object, headers?: autocannon.Request['headers']) => {
       const holder = raw as { flow?: C };
       const read = (headers ?? {}) as Record<string, string | string[] | undefined>;
+      if (index === last) completedFlows += 1;
       if (!holder.flow || !step.check(holder.flow, status, body, read)) {
         failures += 1;
         // BENCH_DEBUG=1: the first answers that were not what a browser expected.
@@ -70,7 +75,11 @@ export function load<C extends object>(options: LoadOptions<C>): Promise<LoadRes
       {
         url: options.url,
         connections: options.connections,
-        ...(options.seconds ? { duration: options.seconds } : { maxConnectionRequests: (options.flowsPerConnection ?? 1) * options.steps.length }),
+        // `amount` (not maxConnectionRequests, which autocannon's default 10 s duration would cut
+        // short): exactly that many requests per connection, however long they take.
+        ...(options.seconds
+          ? { duration: options.seconds }
+          : { amount: options.connections * (options.flowsPerConnection ?? 1) * options.steps.length }),
         requests,
         timeout: 120,
         // Seconds of queueing are what the rush is about: no retry, no pipelining.
@@ -88,6 +97,7 @@ export function load<C extends object>(options: LoadOptions<C>): Promise<LoadRes
           p99: percentile(latencies, 99),
           failures,
           errors,
+          completedFlows,
           latencies,
         });
       },

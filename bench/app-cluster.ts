@@ -10,8 +10,9 @@ import { createApp } from '../src/web/app.ts';
  * sharing one port, each built exactly as src/server.ts builds it (createRuntime + createApp), with
  * templates cached, logs at info (to stdout, which the benchmark discards), no development mailbox.
  * The differences from a deployment, and why: FAKE_NOW (the rush is a Thursday morning), so
- * NODE_ENV is not production, and cookies are not `secure` (plain HTTP on loopback); the mail and
- * payment workers are not started (mails stay in the outbox). The database is prepared by the
+ * NODE_ENV is not production, and cookies are not `secure` (plain HTTP on loopback); the payment
+ * worker is not started, nor the mail worker unless MAIL_WORKER=true (the benchmark leaves mails
+ * in the outbox). The database is prepared by the
  * benchmark before it starts this process.
  *
  * The primary tells its parent `{ ready: pids }` once every worker listens.
@@ -55,6 +56,8 @@ if (cluster.isPrimary) {
     devMailbox: false,
     reloadTemplates: false,
   });
+  // The two-instance check runs each instance's mail worker, to show a mail leaves once.
+  if (env.MAIL_WORKER) runtime.mailWorker.start(env.MAIL_POLL_MS);
   const server: Server = app.listen(env.PORT, env.HOST, () => process.send?.({ listening: true }));
   // Requests under way finish before the pools close (autocannon has closed its connections by then).
   process.on('SIGTERM', () => {

@@ -1,22 +1,39 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import argon2 from 'argon2';
-import getPort from 'get-port';
-import pg from 'pg';
 import { createRuntime, prepareDatabase, type Runtime } from '../src/bootstrap.ts';
-import { parseEnv, type Env } from '../src/config/env.ts';
-import { isoWeekOf, mondayOf, type IsoWeek } from '../src/domain/booking-grid.ts';
+import { isoWeekOf, mondayOf } from '../src/domain/booking-grid.ts';
 import { addDays } from '../src/domain/calendar/calendar-day.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/data/embedded-postgres.ts';
 import { clockStartingAt } from '../src/integrations/clock.ts';
 import { createLogger } from '../src/logger.ts';
 import { argon2Hasher } from '../src/services/password-hasher.ts';
-import { SCALE_PASSWORD, scaleSeedService, type ScaleSeedOutcome } from '../src/services/scale-seed-service.ts';
-import { load, type LoadResult, type Step } from './load.ts';
-import { arrivalsPerSecond, changedWeek, csrfTokenFrom, formBody, locationOf, percentile, sessionCookieFrom, weekFormFrom, type WeekForm } from './pages.ts';
+import { scaleSeedService, type ScaleSeedOutcome } from '../src/services/scale-seed-service.ts';
+import {
+  argon2PerSecond,
+  benchEnv,
+  FAKE_NOW,
+  families,
+  getPage,
+  getSignInPage,
+  getWeek,
+  identifierOf,
+  log,
+  openDatabase,
+  pick,
+  postSignIn,
+  postWeek,
+  race,
+  rssOf,
+  shuffled,
+  SLUG,
+  startApp,
+  WORKERS,
+  type App,
+  type Parent,
+} from './harness.ts';
+import { load, type LoadResult } from './load.ts';
+import { arrivalsPerSecond, changedWeek, percentile } from './pages.ts';
 
 /*
  * npm run bench [-- --quick] — README « Benchmark ». A dedicated database (an embedded PostgreSQL
@@ -31,215 +48,6 @@ const PLANS = QUICK
   : { families: 20_000, pageSeconds: 10, connections: 16, rush: { parents: 2_500, seconds: 60 }, race: { places: 10, racers: 1_000 }, signInSeconds: 10 };
 /** BENCH_FAMILIES: another size of commune (the figures' names stay those of the plan). */
 const PLAN = { ...PLANS, families: process.env.BENCH_FAMILIES ? Number(process.env.BENCH_FAMILIES) : PLANS.families };
-const SLUG = 'echirolles';
-/** A Thursday morning: next week's changes close today at 11:00. */
-const FAKE_NOW = '2026-11-26T09:00:00+01:00';
-const WORKERS = Number(process.env.BENCH_WORKERS ?? os.availableParallelism());
-
-const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-const families = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
-const identifierOf = (family: number) => `scale-${String(family).padStart(5, '0')}`;
-const shuffled = <T>(list: T[]): T[] => {
-  const copy = [...list];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
-  }
-  return copy;
-};
-const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
-
-interface Database {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The benchmark's own database, never the one of `npm start`. */
-async function openDatabase(): Promise<Database> {
-  const name = `espace_famille_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      async close() {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
-  }
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'espace-famille-bench-'));
-  fs.chmodSync(folder, 0o755);
-  const embedded: EmbeddedServer = await startEmbeddedPostgres({ dataDir: path.join(folder, 'pg'), persistent: false });
-  await embedded.createDatabase(name);
-  return {
-    url: embedded.connectionString(name),
-    async close() {
-      await embedded.stop();
-      fs.rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
-function benchEnv(databaseUrl: string, extra: Record<string, string> = {}): Env {
-  return parseEnv({ NODE_ENV: 'development', SEED_DEMO_DATA: 'false', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, FAKE_NOW, ...extra });
-}
-
-interface App {
-  url: string;
-  pids: number[];
-  stop(): Promise<void>;
-}
-
-async function startApp(databaseUrl: string, sessionSecret: string): Promise<App> {
-  const port = await getPort();
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'app-cluster.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      SEED_DEMO_DATA: 'false',
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      FAKE_NOW,
-      SESSION_SECRET: sessionSecret,
-      LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'info',
-      MAIL_WORKER: 'false',
-      BENCH_WORKERS: String(WORKERS),
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const pids = await new Promise<number[]>((resolve, reject) => {
-    child.on('message', (message: unknown) => {
-      const ready = (message as { ready?: number[] }).ready;
-      if (ready) resolve(ready);
-    });
-    child.once('exit', (code) => reject(new Error(`the app stopped before listening (${code})`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pids,
-    stop: () =>
-      new Promise((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/** Resident memory of a process, in MB (Linux /proc). */
-function rssOf(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** argon2id verifications per second with the app's parameters, as many at once as the app's workers run. */
-async function argon2PerSecond(env: Env, seconds: number): Promise<number> {
-  const hash = await argon2Hasher({ memoryKib: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }).hash(SCALE_PASSWORD);
-  const until = Date.now() + seconds * 1000;
-  let done = 0;
-  const lane = async () => {
-    while (Date.now() < until) {
-      await argon2.verify(hash, SCALE_PASSWORD);
-      done += 1;
-    }
-  };
-  const started = Date.now();
-  // Each app worker verifies on its own libuv pool (4 threads); here one pool, as many lanes as cores.
-  await Promise.all(Array.from({ length: Math.max(WORKERS, os.availableParallelism()) }, lane));
-  return done / ((Date.now() - started) / 1000);
-}
-
-// ---- The flows: what a parent's browser sends -----------------------------------------------
-
-interface Parent {
-  family: number;
-  child?: number;
-  cookie?: string;
-  csrf?: string;
-  form?: WeekForm;
-  signedIn?: boolean;
-}
-
-const getSignInPage: Step<Parent> = {
-  request: () => ({ method: 'GET', path: `/${SLUG}/connexion` }),
-  check(parent, status, body, headers) {
-    parent.cookie = sessionCookieFrom(headers) ?? parent.cookie;
-    parent.csrf = csrfTokenFrom(body);
-    return status === 200 && Boolean(parent.csrf);
-  },
-};
-
-const postSignIn: Step<Parent> = {
-  request: (parent) => ({
-    method: 'POST',
-    path: `/${SLUG}/connexion`,
-    cookie: parent.cookie,
-    body: formBody({ _csrf: parent.csrf ?? '', identifiant: identifierOf(parent.family), motDePasse: SCALE_PASSWORD }),
-  }),
-  check(parent, status, _body, headers) {
-    parent.cookie = sessionCookieFrom(headers) ?? parent.cookie;
-    parent.signedIn = status === 303 && locationOf(headers) === `/${SLUG}/tableau-de-bord`;
-    return parent.signedIn;
-  },
-};
-
-const getPage = (pathOf: (parent: Parent) => string): Step<Parent> => ({
-  request: (parent) => ({ method: 'GET', path: pathOf(parent), cookie: parent.cookie }),
-  check: (_parent, status) => status === 200,
-});
-
-const getWeek = (week: IsoWeek): Step<Parent> => ({
-  request: (parent) => ({ method: 'GET', path: `/${SLUG}/reservations/${parent.child}?semaine=${week}`, cookie: parent.cookie }),
-  check(parent, status, body) {
-    parent.form = weekFormFrom(body);
-    return status === 200 && Boolean(parent.form);
-  },
-});
-
-const postWeek = (ticked: (parent: Parent) => string[]): Step<Parent> => ({
-  request: (parent) => ({
-    method: 'POST',
-    path: `/${SLUG}/reservations/${parent.child}`,
-    cookie: parent.cookie,
-    body: formBody({ _csrf: parent.form?.csrf ?? '', semaine: parent.form?.week ?? '', avant: parent.form?.shown ?? '', jours: ticked(parent) }),
-  }),
-  check: (parent, status, _body, headers) => status === 303 && locationOf(headers)?.startsWith(`/${SLUG}/reservations/${parent.child}`) === true,
-});
-
-/** Signs parents in (one connection each, as many at once as `connections`), keeping what the flow read. */
-async function signInAll(url: string, parents: Parent[], extra: Step<Parent>[] = []): Promise<Parent[]> {
-  const queue = [...parents];
-  let next = 0;
-  const batch = 50;
-  for (let from = 0; from < queue.length; from += batch) {
-    const slice = queue.slice(from, from + batch);
-    next = 0;
-    await load<Parent>({
-      url,
-      connections: slice.length,
-      flowsPerConnection: 1,
-      start: () => slice[next++]!,
-      steps: [getSignInPage, postSignIn, ...extra],
-    });
-  }
-  return parents.filter((parent) => parent.signedIn);
-}
-
-// ---- The measures -------------------------------------------------------------------------------
-
 interface Figures {
   [key: string]: unknown;
 }
@@ -424,7 +232,7 @@ async function main() {
     };
 
     // The race for the last places of a Wednesday.
-    figures.race = await race(app.url, runtime, commune.id, weekAfter, firstChild);
+    figures.race = await race(app.url, runtime, commune.id, weekAfter, PLAN.race);
 
     await app.stop();
     app = undefined;
@@ -473,83 +281,6 @@ function summary(result: LoadResult) {
     requests: result.requests,
     failures: result.failures,
     errors: result.errors,
-  };
-}
-
-/**
- * `racers` parents tick the same Wednesday at the same instant, ten places left: exactly ten get
- * one, the others wait with tickets 1, 2, 3… in the order their requests reached the day's row.
- */
-async function race(url: string, runtime: Runtime, communeId: number, week: IsoWeek, firstChild: Map<number, number>) {
-  const monday = mondayOf(week);
-  const day = (
-    await runtime.db.raw<{ rows: { day: string; activity_id: number; capacity: number }[] }>(
-      `SELECT ad.day::text AS day, ad.activity_id, ad.capacity FROM activity_days ad JOIN activities a ON a.id = ad.activity_id AND a.code = 'mercredi'
-        WHERE ad.commune_id = ? AND ad.day BETWEEN ? AND ? AND ad.capacity - ad.booked = ? AND ad.waiting_last = 0 LIMIT 1`,
-      [communeId, monday, addDays(monday, 6), PLAN.race.places],
-    )
-  ).rows[0];
-  if (!day) return { skipped: `no Wednesday of ${week} with exactly ${PLAN.race.places} places left` };
-  // Children registered for the Wednesdays, not booked that day; one per family (their first child is the one the flow uses).
-  const candidates = (
-    await runtime.db.raw<{ rows: { reference: string; member_id: number }[] }>(
-      `SELECT DISTINCT ON (f.id) f.reference, r.member_id FROM registrations r JOIN families f ON f.id = r.family_id
-        WHERE r.commune_id = ? AND r.activity_id = ? AND r.status = 'validated' AND f.reference LIKE 'scale-%'
-          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.commune_id = r.commune_id AND b.member_id = r.member_id AND b.activity_id = r.activity_id AND b.day = ?)
-        ORDER BY f.id, r.member_id`,
-      [communeId, day.activity_id, day.day],
-    )
-  ).rows;
-  const racers: Parent[] = shuffled(candidates)
-    .slice(0, PLAN.race.racers)
-    .map((row) => ({ family: Number(row.reference.slice(6)), child: row.member_id }));
-  log(`the race: ${racers.length} parents for the last ${PLAN.race.places} places of ${day.day} (signing them in first)`);
-  const ready = await signInAll(url, racers, [getWeek(week)]);
-  const key = `${day.activity_id}:${day.day}`;
-  let next = 0;
-  const startedAt = new Date();
-  const result = await load<Parent>({
-    url,
-    connections: ready.length,
-    flowsPerConnection: 1,
-    start: () => ready[next++]!,
-    steps: [postWeek((parent) => [...(parent.form?.cells.filter((cell) => cell.checked).map((cell) => cell.key) ?? []), key])],
-  });
-  const rows = (
-    await runtime.db.raw<{ rows: { member_id: number; status: string; waiting_position: number | null }[] }>(
-      `SELECT member_id, status, waiting_position FROM bookings WHERE commune_id = ? AND activity_id = ? AND day = ? AND member_id = ANY(?)`,
-      [communeId, day.activity_id, day.day, ready.map((parent) => parent.child!)],
-    )
-  ).rows;
-  const places = (
-    await runtime.db.raw<{ rows: { capacity: number; booked: number; waiting_last: number; counted: number }[] }>(
-      `SELECT ad.capacity, ad.booked, ad.waiting_last,
-              (SELECT count(*) FROM bookings b WHERE b.commune_id = ad.commune_id AND b.activity_id = ad.activity_id AND b.day = ad.day AND b.status = 'booked') AS counted
-         FROM activity_days ad WHERE ad.commune_id = ? AND ad.activity_id = ? AND ad.day = ?`,
-      [communeId, day.activity_id, day.day],
-    )
-  ).rows[0]!;
-  const booked = rows.filter((row) => row.status === 'booked').length;
-  const waiting = rows.filter((row) => row.status === 'waiting').sort((a, b) => a.waiting_position! - b.waiting_position!);
-  const expectedBooked = Math.min(PLAN.race.places, ready.length);
-  // In order: tickets 1, 2, 3… given under the day's row lock, so in the order the requests reached
-  // it, without gap or duplicate. (waiting_since cannot tell: each worker's FAKE_NOW clock starts
-  // with its process, and a request reads the clock before it queues for the lock.)
-  const inOrder = waiting.every((row, index) => row.waiting_position === index + 1);
-  return {
-    day: day.day,
-    racers: ready.length,
-    places: PLAN.race.places,
-    booked,
-    waiting: waiting.length,
-    dayFull: places.booked === places.capacity && Number(places.counted) === places.capacity,
-    exact: booked === expectedBooked && waiting.length === ready.length - expectedBooked && inOrder && Number(places.counted) === places.capacity,
-    seconds: result.seconds,
-    p50: result.p50,
-    p99: result.p99,
-    failures: result.failures,
-    errors: result.errors,
-    startedAt: startedAt.toISOString(),
   };
 }
 

@@ -97,6 +97,7 @@ async function main() {
 
     app = await startApp(database.url, randomBytes(32).toString('hex'));
     log(`app listening at ${app.url} (pids ${app.pids.join(', ')})`);
+    const startRss = app.pids.map(rssOf).map(Math.round);
 
     // Sign-in against raw argon2id, one after the other on the same machine.
     log('raw argon2id verifications');
@@ -228,6 +229,7 @@ async function main() {
       p99: percentile(rushLatencies, 99),
       weeksChanged: Number(changed.rows[0]!.n),
       peakRssMb: { app: Math.round(peak.total), perWorker: Math.round(peak.perWorker), workers: app.pids.length },
+      rssAtStartMb: startRss,
       rssBeforeRushMb: idleRss.map(Math.round),
     };
 

@@ -20,11 +20,12 @@ async function main(): Promise<number> {
     console.error(args.error);
     return 2;
   }
-  const env = parseEnv(process.env);
-  if (env.NODE_ENV === 'production' && !args.allowProduction) {
+  // Before anything else (a deployment's environment included): NODE_ENV unset means production.
+  if ((process.env.NODE_ENV ?? 'production') === 'production' && !args.allowProduction) {
     console.error('Données de charge refusées en production (NODE_ENV=production) : ajoutez --allow-production si cette base est vraiment une base de test.');
     return 2;
   }
+  const env = parseEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
   let embedded: EmbeddedServer | undefined;
   let runtime: Runtime | undefined;
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
       calendars: runtime.services.calendars,
       invoicing: runtime.services.invoicing,
       clock: runtime.services.clock,
-      production: env.NODE_ENV === 'production' && !args.allowProduction,
+      production: env.NODE_ENV === 'production',
     });
     const outcome = await seeder.seed(args.commune, args.families, {
       invoices: args.invoices,
@@ -73,7 +74,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const env = process.env;
-    if (process.env.LOG_LEVEL === "debug") console.error(error);
+    if (process.env.LOG_LEVEL === 'debug') console.error(error);
     console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
     process.exit(1);
   },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
@@ -132,6 +133,16 @@ describe('npm run seed:scale on a commune', () => {
     const families = await count(`SELECT count(*) AS n FROM families`);
     await expect(seeder().seed('echirolles', 10, { invoices: false })).rejects.toBeInstanceOf(ScaleSeedRefusal);
     expect(await count(`SELECT count(*) AS n FROM families`)).toBe(families);
+  });
+
+  it('is refused by the command in production (NODE_ENV=production or unset) before it opens any database', () => {
+    for (const nodeEnv of ['production', undefined]) {
+      const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: nodeEnv, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+      if (nodeEnv === undefined) delete env.NODE_ENV;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/seed-scale.ts', '--families', '5'], { env, encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('Données de charge refusées en production');
+    }
   });
 
   it('is refused in production', async () => {

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,17 +84,29 @@ export function benchEnv(databaseUrl: string, extra: Record<string, string> = {}
 
 export interface App {
   url: string;
+  /** The processes of the app: the first process, then its HTTP processes when there are several. */
   pids: number[];
   stop(): Promise<void>;
 }
 
+const PROJECT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The app as `npm start` runs it (src/server.ts), with `WEB_CONCURRENCY` HTTP processes (one per
+ * core by default), on the benchmark's database, which it migrates and checks like a deployment.
+ * What differs from a deployment, and why: FAKE_NOW (the rush is a Thursday morning), which
+ * production ignores, so NODE_ENV is `test` — templates cached as in production, no demo data —;
+ * cookies are not `secure` (plain HTTP on loopback); no mail worker unless asked (the benchmark
+ * leaves the week-change e-mails in the outbox). Logs at info, read and dropped.
+ */
 export async function startApp(databaseUrl: string, sessionSecret: string, options: { workers?: number; env?: Record<string, string> } = {}): Promise<App> {
   const port = await getPort();
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'app-cluster.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const workers = options.workers ?? WORKERS;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: PROJECT,
     env: {
       ...process.env,
-      NODE_ENV: 'development',
+      NODE_ENV: 'test',
       SEED_DEMO_DATA: 'false',
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
@@ -103,23 +115,45 @@ export async function startApp(databaseUrl: string, sessionSecret: string, optio
       SESSION_SECRET: sessionSecret,
       LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'info',
       MAIL_WORKER: 'false',
-      BENCH_WORKERS: String(options.workers ?? WORKERS),
+      WEB_CONCURRENCY: String(workers),
       ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const pids = await new Promise<number[]>((resolve, reject) => {
-    child.on('message', (message: unknown) => {
-      const ready = (message as { ready?: number[] }).ready;
-      if (ready) resolve(ready);
-    });
-    child.once('exit', (code) => reject(new Error(`the app stopped before listening (${code})`)));
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const watch = (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (seen.includes('Espace Famille : ')) {
+        child.stdout!.off('data', watch);
+        child.stdout!.resume();
+        resolve();
+      }
+    };
+    child.stdout!.on('data', watch);
+    child.once('exit', (code) => reject(new Error(`the app stopped before listening (${code}): ${seen}`)));
   });
+  const primary = child.pid!;
+  const children = () => {
+    try {
+      // The HTTP processes, not the esbuild service tsx starts beside them.
+      return fs
+        .readFileSync(`/proc/${primary}/task/${primary}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number)
+        .filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/server.ts'));
+    } catch {
+      return [];
+    }
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    pids,
+    pids: workers > 1 ? [primary, ...children()] : [primary],
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
         child.removeAllListeners('exit');
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

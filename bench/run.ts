@@ -323,7 +323,7 @@ function printTable(report: Record<string, unknown>) {
     ],
     ['invoicing run', `${r.invoicing.invoices} invoices for ${r.invoicing.families} families in ${r.invoicing.seconds.toFixed(1)} s`, 'target < 30 s for 20,000'],
     ['invoice PDF', `p50 ${ms(r.invoicePdf.p50)}`, 'target < 50 ms'],
-    ['peak RSS during the rush', `${r.rush.peakRssMb.app} MB (all workers), ${r.rush.peakRssMb.perWorker} MB the largest worker`, 'target < 300 MB'],
+    ['peak RSS during the rush', `${r.rush.peakRssMb.app} MB (all processes), ${r.rush.peakRssMb.perWorker} MB the largest process`, 'target < 300 MB'],
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   console.log('');

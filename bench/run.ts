@@ -38,7 +38,7 @@ import { arrivalsPerSecond, changedWeek, percentile } from './pages.ts';
 /*
  * npm run bench [-- --quick] — README « Benchmark ». A dedicated database (an embedded PostgreSQL
  * in a temporary folder, or a new database on the server DATABASE_URL names, dropped at the end),
- * seeded with the scale data, the app started as a cluster (bench/app-cluster.ts), then every
+ * seeded with the scale data, the app started as npm start does with WEB_CONCURRENCY, then every
  * figure measured with its reference in this one run. Prints a table, writes bench/results/<date>.json.
  */
 

@@ -17,8 +17,8 @@ import { load, type Step } from './load.ts';
 import { csrfTokenFrom, formBody, locationOf, sessionCookieFrom, weekFormFrom, type WeekForm } from './pages.ts';
 
 /*
- * What `npm run bench` and the two-instance check share: their own database, the app started as
- * a child process, the pages a parent's browser goes through, and the race for the last places.
+ * The parts of `npm run bench`: its own database, the app started as a child process, the pages a
+ * parent's browser goes through, and the race for the last places (usable by other load checks).
  */
 
 export const SLUG = 'echirolles';

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -81,12 +82,57 @@ async function paymentEnv(env: Env, logger: Logger, started: Started): Promise<E
   return { ...env, PAYFIP_URL: simulator.soapUrl };
 }
 
+/** The app as every HTTP process builds it. */
+function appFor(runtime: Runtime, env: Env, logger: Logger, sessionSecret: string): Express {
+  return createApp({
+    services: runtime.services,
+    logger,
+    sessionPool: runtime.sessionPool,
+    sessionSecret,
+    production: env.NODE_ENV === 'production',
+    devMailbox: developmentTools(env).devMailbox,
+    reloadTemplates: env.NODE_ENV === 'development',
+    paymentSiteOrigin: env.PAYFIP_URL ? new URL(env.PAYFIP_URL).origin : undefined,
+    trustProxy: env.TRUST_PROXY,
+  });
+}
+
+/** Asks the HTTP processes (WEB_CONCURRENCY > 1) to finish their requests and waits for them. */
+function stopWorkers(): Promise<void> {
+  const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker && !worker.isDead());
+  if (!workers.length) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = workers.length;
+    for (const worker of workers) {
+      worker!.once('exit', () => {
+        left -= 1;
+        if (left === 0) resolve();
+      });
+      worker!.process.kill('SIGTERM');
+    }
+  });
+}
+
+/**
+ * One HTTP process of WEB_CONCURRENCY: the first process has prepared the database and passed its
+ * address, the session secret and the PayFiP address in the environment. It only serves pages.
+ */
+async function serveWorker() {
+  const env = parseEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL);
+  const runtime = createRuntime(env.DATABASE_URL!, env, undefined, logger);
+  const server = await listen(appFor(runtime, env, logger, env.SESSION_SECRET!), env.PORT, env.HOST);
+  process.on('SIGTERM', () => {
+    server.closeIdleConnections();
+    server.close(() => void runtime.close().then(() => process.exit(0)));
+  });
+}
+
 async function main(started: Started) {
   const env = parseEnv(process.env);
   started.env = env;
   const logger = createLogger(env.LOG_LEVEL);
   started.logger = logger;
-  const production = env.NODE_ENV === 'production';
   const tools = developmentTools(env);
 
   await checkPortFree(env.PORT, env.HOST);
@@ -102,25 +148,41 @@ async function main(started: Started) {
   if (tools.devMailbox) logger.info('no SMTP_URL: e-mails stay in the development mailbox at /_dev/mails');
   else if (!env.SMTP_URL) logger.warn('no SMTP_URL and no development mailbox (not a loopback HOST in development): e-mails wait in the outbox');
 
-  const app = createApp({
-    services: runtime.services,
-    logger,
-    sessionPool: runtime.sessionPool,
-    sessionSecret: env.SESSION_SECRET ?? localSessionSecret(env.DATA_DIR),
-    production,
-    devMailbox: tools.devMailbox,
-    reloadTemplates: env.NODE_ENV === 'development',
-    paymentSiteOrigin: runtimeEnv.PAYFIP_URL ? new URL(runtimeEnv.PAYFIP_URL).origin : undefined,
-    trustProxy: env.TRUST_PROXY,
-  });
-
-  const server = await listen(app, env.PORT, env.HOST);
+  const sessionSecret = env.SESSION_SECRET ?? localSessionSecret(env.DATA_DIR);
+  let stopping = false;
+  let server: Server | undefined;
+  if (env.WEB_CONCURRENCY > 1) {
+    // WEB_CONCURRENCY processes serve the port (node:cluster); this one keeps the database, the
+    // mail worker and the reconciliation. They get what this process decided: the database (the
+    // embedded one's address), the session secret, the PayFiP address (the simulator's).
+    const workerEnv = {
+      DATABASE_URL: connectionString,
+      SESSION_SECRET: sessionSecret,
+      ...(runtimeEnv.PAYFIP_URL ? { PAYFIP_URL: runtimeEnv.PAYFIP_URL } : {}),
+    };
+    await new Promise<void>((resolve, reject) => {
+      let listening = 0;
+      cluster.on('listening', () => {
+        listening += 1;
+        if (listening === env.WEB_CONCURRENCY) resolve();
+      });
+      cluster.on('exit', (worker, code, signal) => {
+        if (stopping) return;
+        if (listening < env.WEB_CONCURRENCY) return reject(new Error(`HTTP process ${worker.process.pid} stopped during start-up (${code ?? signal})`));
+        logger.error({ pid: worker.process.pid, code, signal }, 'an HTTP process stopped: starting another');
+        cluster.fork(workerEnv);
+      });
+      for (let index = 0; index < env.WEB_CONCURRENCY; index += 1) cluster.fork(workerEnv);
+    });
+    logger.info({ processes: env.WEB_CONCURRENCY }, 'HTTP processes started');
+  } else {
+    server = await listen(appFor(runtime, runtimeEnv, logger, sessionSecret), env.PORT, env.HOST);
+  }
   const url = publicUrlOf(env);
   logger.info(`Espace Famille is listening on ${url}`);
   console.log(`\n  Espace Famille : ${url}\n  Communes : ${url}/echirolles  ${url}/lemesnilsaintdenis  ${url}/villennes\n`);
   if (tools.demoData) console.log(`  Comptes de démonstration : voir le README (ce portail n'écoute que sur ${env.HOST}).\n`);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -130,8 +192,11 @@ async function main(started: Started) {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS);
     limit.unref();
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+    await stopWorkers();
     await runtime.close();
     await started.payfipSimulator?.close().catch(() => {});
     if (embedded) await embedded.stop().catch((error) => logger.error({ err: error }, 'PostgreSQL stop failed'));
@@ -143,7 +208,12 @@ async function main(started: Started) {
 }
 
 const started: Started = {};
-main(started).catch(async (error: unknown) => {
+if (cluster.isWorker) {
+  serveWorker().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else main(started).catch(async (error: unknown) => {
   const { env } = started;
   const sentence = explainStartupFailure(error, {
     port: env?.PORT ?? 3000,

@@ -32,6 +32,8 @@ const envSchema = z
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
     ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+    // HTTP processes (node:cluster) sharing the port; 1: the app serves from this process.
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.SEED_DEMO_DATA && (env.NODE_ENV === 'production' || !isLoopback(hostOf(env)))) {

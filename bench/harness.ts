@@ -116,6 +116,9 @@ export async function startApp(databaseUrl: string, sessionSecret: string, optio
       LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'info',
       MAIL_WORKER: 'false',
       WEB_CONCURRENCY: String(workers),
+      // Behind a reverse proxy, as deployed: each parent arrives from their own address
+      // (X-Forwarded-For), so the sign-in throttle counts per household, not for the whole town.
+      TRUST_PROXY: '1',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -199,8 +202,11 @@ export interface Parent {
   signedIn?: boolean;
 }
 
+/** The household's own address (10.x.y.z from its file number): parents do not share one. */
+export const addressOf = (parent: Parent) => `10.${(parent.family >> 16) & 255}.${(parent.family >> 8) & 255}.${parent.family & 255}`;
+
 export const getSignInPage: Step<Parent> = {
-  request: () => ({ method: 'GET', path: `/${SLUG}/connexion` }),
+  request: (parent) => ({ method: 'GET', path: `/${SLUG}/connexion`, from: addressOf(parent) }),
   check(parent, status, body, headers) {
     parent.cookie = sessionCookieFrom(headers) ?? parent.cookie;
     parent.csrf = csrfTokenFrom(body);
@@ -213,6 +219,7 @@ export const postSignIn: Step<Parent> = {
     method: 'POST',
     path: `/${SLUG}/connexion`,
     cookie: parent.cookie,
+    from: addressOf(parent),
     body: formBody({ _csrf: parent.csrf ?? '', identifiant: identifierOf(parent.family), motDePasse: SCALE_PASSWORD }),
   }),
   check(parent, status, _body, headers) {
@@ -223,12 +230,12 @@ export const postSignIn: Step<Parent> = {
 };
 
 export const getPage = (pathOf: (parent: Parent) => string): Step<Parent> => ({
-  request: (parent) => ({ method: 'GET', path: pathOf(parent), cookie: parent.cookie }),
+  request: (parent) => ({ method: 'GET', path: pathOf(parent), cookie: parent.cookie, from: addressOf(parent) }),
   check: (_parent, status) => status === 200,
 });
 
 export const getWeek = (week: IsoWeek): Step<Parent> => ({
-  request: (parent) => ({ method: 'GET', path: `/${SLUG}/reservations/${parent.child}?semaine=${week}`, cookie: parent.cookie }),
+  request: (parent) => ({ method: 'GET', path: `/${SLUG}/reservations/${parent.child}?semaine=${week}`, cookie: parent.cookie, from: addressOf(parent) }),
   check(parent, status, body) {
     parent.form = weekFormFrom(body);
     return status === 200 && Boolean(parent.form);
@@ -240,6 +247,7 @@ export const postWeek = (ticked: (parent: Parent) => string[]): Step<Parent> => 
     method: 'POST',
     path: `/${SLUG}/reservations/${parent.child}`,
     cookie: parent.cookie,
+    from: addressOf(parent),
     body: formBody({ _csrf: parent.form?.csrf ?? '', semaine: parent.form?.week ?? '', avant: parent.form?.shown ?? '', jours: ticked(parent) }),
   }),
   check: (parent, status, _body, headers) => status === 303 && locationOf(headers)?.startsWith(`/${SLUG}/reservations/${parent.child}`) === true,
@@ -295,6 +303,7 @@ export async function race(url: string, runtime: Runtime, communeId: number, wee
     .map((row) => ({ family: Number(row.reference.slice(6)), child: row.member_id }));
   log(`the race: ${racers.length} parents for the last ${plan.places} places of ${day.day} (signing them in first)`);
   const ready = await signInAll(url, racers, [getWeek(week)]);
+  if (!ready.length) return { skipped: `none of the ${racers.length} parents could sign in and open the week` };
   const key = `${day.activity_id}:${day.day}`;
   let next = 0;
   const startedAt = new Date();

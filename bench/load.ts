@@ -3,7 +3,7 @@ import { percentile } from './pages.ts';
 
 /** One request of a flow: built from the flow's context, its answer read back into it. */
 export interface Step<C> {
-  request(context: C): { method: 'GET' | 'POST'; path: string; body?: string; cookie?: string };
+  request(context: C): { method: 'GET' | 'POST'; path: string; body?: string; cookie?: string; from?: string };
   /** Reads the answer; returns false when it is not what a browser expected (counted as a failure). */
   check(context: C, status: number, body: string, headers: Record<string, string | string[] | undefined>): boolean;
 }
@@ -53,6 +53,8 @@ export function load<C extends object>(options: LoadOptions<C>): Promise<LoadRes
       request.path = built.path;
       request.headers = {
         ...(built.cookie ? { cookie: built.cookie } : {}),
+        // The person's own address, as the reverse proxy in front of the app would pass it on.
+        ...(built.from ? { 'x-forwarded-for': built.from } : {}),
         ...(built.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       };
       request.body = built.body ?? '';

@@ -74,10 +74,14 @@ export function activityRepository(db: Executor) {
     },
 
     /** The activities a family's validated registrations name, archived ones included: one query, no ids needed first. */
-    async listRegisteredByFamily(communeId: number, familyId: number, executor: Executor = db): Promise<Activity[]> {
+    /** The activities the family has registrations to, with one of `statuses` (validated by default). */
+    async listRegisteredByFamily(communeId: number, familyId: number, statuses: readonly string[] = ['validated'], executor: Executor = db): Promise<Activity[]> {
       const rows = await executor<ActivityRow>('activities')
         .where({ commune_id: communeId })
-        .whereIn('id', executor('registrations').select('activity_id').where({ commune_id: communeId, family_id: familyId, status: 'validated' }))
+        .whereIn(
+          'id',
+          executor('registrations').select('activity_id').where({ commune_id: communeId, family_id: familyId }).whereIn('status', [...statuses]),
+        )
         .orderBy('id');
       return rows.map(toActivity);
     },

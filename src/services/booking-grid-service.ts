@@ -19,6 +19,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Activity } from '../data/activity-repository.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Member } from '../data/family-repository.ts';
+import type { Registration } from '../model/registration.ts';
 import type { Repositories } from '../data/index.ts';
 import { cellFacts, cellKey, requireChild, windowOptions, type CellKey } from './booking-steps.ts';
 import type { CalendarService } from './calendar-service.ts';
@@ -52,6 +53,18 @@ export interface ChildBookingSummary {
 export interface FamilyBookingSummary {
   now: Date;
   children: ChildBookingSummary[];
+  /**
+   * What it read of the family — every registration (any status) and the activities of those
+   * validated or pending — for the dashboard's other sections (the documents asked), read once.
+   */
+  read: FamilyReads;
+}
+
+/** A family's records one page reads for several sections. */
+export interface FamilyReads {
+  members: Member[];
+  registrations: Registration[];
+  activities: Activity[];
 }
 
 /** How far ahead the dashboard looks for the next deadline. */
@@ -128,13 +141,13 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
       const from = mondayOf(thisWeek);
       const to = addDays(mondayOf(nextWeek), 6);
       const horizonEnd = addDays(today, DEADLINE_LOOKAHEAD_DAYS - 1);
-      const [members, validated, live, registered] = await Promise.all([
+      const [members, all, live, registered] = await Promise.all([
         knownMembers ?? families.listMembers(commune.id, familyId),
-        registrations.listForFamily(commune.id, familyId, { status: 'validated' }),
+        registrations.listForFamily(commune.id, familyId),
         bookings.listLiveForFamily(commune.id, familyId, from, to),
-        activities.listRegisteredByFamily(commune.id, familyId),
+        activities.listRegisteredByFamily(commune.id, familyId, ['validated', 'pending']),
       ]);
-      const current = validated.filter((registration) => registration.endsOn >= today && registration.startsOn <= horizonEnd);
+      const current = all.filter((registration) => registration.status === 'validated' && registration.endsOn >= today && registration.startsOn <= horizonEnd);
       const calendar = calendars.calendarOf(commune);
       const options = windowOptions(calendar);
       const count = (memberId: number, week: IsoWeek, status: 'booked' | 'waiting') =>
@@ -168,7 +181,7 @@ export function bookingGridService(repositories: Repositories, clock: Clock, cal
             ...(next ? { nextDeadline: next } : {}),
           };
         });
-      return { now, children };
+      return { now, children, read: { members, registrations: all, activities: registered } };
     },
   };
 }

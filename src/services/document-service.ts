@@ -7,6 +7,7 @@ import type { StoredFile, StoredFileMeta } from '../data/absence-repository.ts';
 import type { Commune } from '../data/commune-repository.ts';
 import type { Repositories } from '../data/index.ts';
 import type { Member } from '../data/family-repository.ts';
+import type { FamilyReads } from './booking-grid-service.ts';
 import type { User } from '../data/user-repository.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { DocumentType, QueuedDocument } from '../model/document.ts';
@@ -61,16 +62,19 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
 
   const typeOf = (commune: Commune, code: string) => commune.settings.documentTypes.find((type) => type.code === code);
 
-  /** `members`: the family's members when the caller read them already (the dashboard). */
-  async function overview(commune: Commune, familyId: number, members?: readonly Member[]): Promise<FamilyDocuments> {
+  /**
+   * `known`: what the caller read of the family already (the dashboard: its members, every
+   * registration, and the activities of those validated or pending), not read again.
+   */
+  async function overview(commune: Commune, familyId: number, known: Partial<FamilyReads> = {}): Promise<FamilyDocuments> {
     const today = parisDay(clock.now());
     const [everyone, running, sendings] = await Promise.all([
-      members ?? families.listMembers(commune.id, familyId),
-      registrations.listForFamily(commune.id, familyId),
+      known.members ?? families.listMembers(commune.id, familyId),
+      known.registrations ?? registrations.listForFamily(commune.id, familyId),
       documents.listForFamily(commune.id, familyId),
     ]);
     const children = everyone.filter((member) => member.role === 'child');
-    const involved = await activities.listByIds(commune.id, [...new Set(running.map((registration) => registration.activityId))]);
+    const involved = known.activities ?? (await activities.listByIds(commune.id, [...new Set(running.map((registration) => registration.activityId))]));
     const asked = askedDocuments(
       {
         types: commune.settings.documentTypes,
@@ -135,8 +139,8 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     today: (): CalendarDay => parisDay(clock.now()),
 
     /** The documents the family still has to send (missing, refused, expired), for the dashboard. */
-    async toSend(commune: Commune, familyId: number, members?: readonly Member[]): Promise<FamilyDocument[]> {
-      const { groups } = await overview(commune, familyId, members);
+    async toSend(commune: Commune, familyId: number, known: Partial<FamilyReads> = {}): Promise<FamilyDocument[]> {
+      const { groups } = await overview(commune, familyId, known);
       return groups.flatMap((group) => group.documents).filter((document) => document.asked && ['missing', 'refused', 'expired'].includes(document.state.code));
     },
 

@@ -395,9 +395,9 @@ describe('the grid page reads a week in a fixed number of queries (no query per 
     expect(many.length).toBe(few.length);
     const tables = many.map((query) => /from "(\w+)"/.exec(query)?.[1] ?? 'raw').sort();
     expect(tables.filter((table) => table === 'members')).toHaveLength(1);
-    // Twice, whatever the number: the booking summary's activities, and those the documents asked
-    // of the family require (issue 13, « Documents à fournir »).
-    expect(tables.filter((table) => table === 'activities')).toHaveLength(2);
+    // Once each, though the booking summary and the documents asked (issue 13) both need them.
+    expect(tables.filter((table) => table === 'activities')).toHaveLength(1);
+    expect(tables.filter((table) => table === 'registrations')).toHaveLength(1);
   });
 });
 

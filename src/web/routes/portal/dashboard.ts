@@ -18,16 +18,17 @@ export function dashboardRouter(services: Services): Router {
     const commune = res.locals.commune!;
     const familyId = req.user!.familyId!;
     const overview = services.families.getOverview(commune.id, familyId);
+    // The summary starts when the members are read; the documents asked reuse what it read.
+    const summary = overview.then((read) => services.bookingGrid.familySummary(commune, familyId, read.members));
     const [{ family, members }, requests, news, unread, bookings, balance, documentsToSend] = await Promise.all([
       overview,
       services.familyEdits.listFamilyRequests(commune.id, familyId),
       services.news.current(commune),
       // The navigation counted them already for this page.
       res.locals.messageNav?.count ?? services.messages.unreadCount(commune, familyId),
-      // The summary starts when the members are read (one query fewer); the other sections meanwhile.
-      overview.then((read) => services.bookingGrid.familySummary(commune, familyId, read.members)),
+      summary,
       services.invoices.balance(commune, familyId),
-      overview.then((read) => services.documents.toSend(commune, familyId, read.members)),
+      summary.then((read) => services.documents.toSend(commune, familyId, read.read)),
     ]);
     const pending = requests.filter((request) => request.status === 'pending');
     res.render('pages/portal/dashboard', {

@@ -437,4 +437,16 @@ describe('the demo data (DESIGN §10)', () => {
     const dashboard = html((await agent.get(`/${SLUG}/tableau-de-bord`).expect(200)).text);
     expect(squash(dashboard('section[aria-labelledby="documents-title"] li').text())).toBe(`${INSURANCE} de Hugo : À fournir`);
   });
+
+  it("shows staff the family's documents in its file, in the service's words", async () => {
+    const { agent } = await demoAgent(t, SLUG);
+    const martin = await t.runtime.db('families').join('communes', 'communes.id', 'families.commune_id').where({ 'communes.slug': SLUG, 'families.name': 'Martin' }).first('families.id');
+    const $ = html((await agent.get(`/${SLUG}/admin/familles/${martin.id}`).expect(200)).text);
+    const cards = $('section[aria-labelledby="documents-title"] li.card')
+      .map((_, card) => squash($(card).text()))
+      .get();
+    expect(cards).toContainEqual(expect.stringContaining(`${INSURANCE} – Hugo Martin Obligatoire pour : Restauration scolaire, Mercredi – accueil de loisirs Statut : À fournir`));
+    expect(cards).toContainEqual(expect.stringContaining(`${INSURANCE} – Léa Martin Obligatoire pour : Restauration scolaire · Dernier envoi le`));
+    expect(cards.join(' ')).not.toContain('vous pouvez');
+  });
 });

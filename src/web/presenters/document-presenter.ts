@@ -113,3 +113,23 @@ export function requiredDocumentsHint(requiredDocuments: readonly string[], type
   if (!names.length) return null;
   return `${names.length > 1 ? 'Documents exigés' : 'Document exigé'} : ${names.join(', ')}`;
 }
+
+/**
+ * The family file's « Documents » for staff: every document asked of the family or sent by it, for
+ * whom, where it stands, and the last sending — in the service's words, not the parent's.
+ */
+export function presentStaffDocuments({ groups }: FamilyDocuments) {
+  return groups.flatMap((group) =>
+    group.documents
+      .filter((document) => document.asked || document.latest)
+      .map((document) => ({
+        name: document.type.name,
+        about: group.member ? `${group.member.firstName} ${group.member.lastName}` : 'Toute la famille',
+        requirement: document.asked ? `Obligatoire pour : ${document.requiredFor.join(', ')}` : 'Facultatif',
+        statusLabel: documentStatusWords(document.state),
+        statusClass: STATUS_CLASS[document.state.code],
+        reason: document.state.code === 'refused' ? document.state.reason : null,
+        sent: document.latest ? `Dernier envoi le ${formatDateTime(document.latest.submittedAt)}` : null,
+      })),
+  );
+}

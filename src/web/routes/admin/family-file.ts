@@ -6,6 +6,7 @@ import type { Services } from '../../../services/index.ts';
 import { optionalDay, requiredDay, wholeEuros } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { memberFormSchema, toFormValues } from '../../member-form.ts';
+import { presentStaffDocuments } from '../../presenters/document-presenter.ts';
 import { presentAuditEntries } from '../../presenters/audit-presenter.ts';
 import { presentMemberFields, presentMembers, signInAddressNote, staffEditMessage } from '../../presenters/family-presenter.ts';
 import { presentAccounts, presentMemberFiles, searchResultsTitle } from '../../presenters/staff-family-presenter.ts';
@@ -40,7 +41,7 @@ export function adminFamilyFileRouter(services: Services): Router {
     const commune = res.locals.commune!;
     const familyId = idParam(req, 'familyId');
     const file = await services.staffFamilyFile.getFamilyFile(commune.id, familyId);
-    const quotients = await services.quotients.history(commune.id, familyId);
+    const [quotients, documents] = await Promise.all([services.quotients.history(commune.id, familyId), services.documents.overview(commune, familyId)]);
     res.status(state?.status ?? 200).render(FILE_VIEW, {
       family: file.family,
       members: presentMemberFiles(file.members, file.now),
@@ -48,6 +49,7 @@ export function adminFamilyFileRouter(services: Services): Router {
       requests: file.requests.map((request) => presentRequest(request)),
       auditEntries: presentAuditEntries(file.audit),
       quotients: presentQuotientHistory(quotients),
+      documents: presentStaffDocuments(documents),
       errors: state?.errors,
       values: state?.values ?? {},
     });

@@ -4,7 +4,7 @@ import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../b
 import { parseEnv } from '../config/env.ts';
 import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
-import { explainStartupFailure } from '../startup-failure.ts';
+import { runCommand } from './exit.ts';
 import { ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family-import-service.ts';
 
 /*
@@ -103,10 +103,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR }));
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -4,7 +4,7 @@ import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
 import { argon2Hasher } from '../services/password-hasher.ts';
 import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService } from '../services/scale-seed-service.ts';
-import { explainStartupFailure } from '../startup-failure.ts';
+import { runCommand } from './exit.ts';
 import { parseScaleArguments } from './scale-arguments.ts';
 
 /*
@@ -70,12 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const env = process.env;
-    if (process.env.LOG_LEVEL === 'debug') console.error(error);
-    console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
-    process.exit(1);
-  },
-);
+runCommand(main);

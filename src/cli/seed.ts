@@ -2,7 +2,7 @@ import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../b
 import { developmentTools, parseEnv } from '../config/env.ts';
 import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
-import { explainStartupFailure } from '../startup-failure.ts';
+import { runCommand } from './exit.ts';
 
 /*
  * npm run seed — what `npm start` does to the database before it listens, and nothing else:
@@ -30,11 +30,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const env = process.env;
-    console.error(explainStartupFailure(error, { port: 0, host: '', databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
-    process.exit(1);
-  },
-);
+runCommand(main);

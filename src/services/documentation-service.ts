@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
@@ -6,7 +5,7 @@ import type { CommuneDocument, CommuneDocumentMeta } from '../data/commune-docum
 import type { Repositories } from '../data/index.ts';
 import type { User } from '../data/user-repository.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
-import { checkUpload, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
+import { checkUpload, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
 
 export const DOCUMENT_TITLE_MAX = 150;
 export const DOCUMENT_DESCRIPTION_MAX = 500;
@@ -99,7 +98,7 @@ export function documentationService(repositories: Repositories, clock: Clock) {
             documentTypeCode: publication.documentTypeCode,
             content: publication.file.content,
             detectedType: publication.file.type,
-            sha256: createHash('sha256').update(publication.file.content).digest('hex'),
+            sha256: sha256Of(publication.file.content),
             originalName: storedNameOf(publication.file, 'document'),
             publishedBy: staff.id,
             publishedAt: now,

@@ -212,17 +212,18 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       }
     },
 
-    /**
-     * Opens a pending online payment of whole invoices (the PayFiP part sends it, then records the
-     * provider's operation id with `recordProviderOperation`): refused like a counter payment, and
-     * under 1,00 €. Its invoices read « en cours de paiement » until it is settled or closed.
-     * `within`: the caller's transaction, when the payment must be written with what follows it.
-     */
     /** Whether the family's invoices are paid by an active SEPA mandate (then not online). */
     onDirectDebit(commune: Commune, familyId: number): Promise<boolean> {
       return onDirectDebit(commune, familyId, db);
     },
 
+    /**
+     * Opens a pending online payment of whole invoices (the PayFiP part sends it, then records the
+     * provider's operation id with `recordProviderOperation`): refused like a counter payment, and
+     * under 1,00 €. Its invoices read « en cours de paiement » until it is settled or closed.
+     * `within`: the caller's transaction, when the payment must be written with what follows it. A
+     * family on direct debit pays online only the invoices whose debit the bank sent back.
+     */
     async openOnline(
       commune: Commune,
       parent: User,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Commune } from '../data/commune-repository.ts';
@@ -7,7 +6,7 @@ import type { PrivateFile, PrivateFileMeta } from '../data/private-file-reposito
 import type { User } from '../data/user-repository.ts';
 import { formatFileSize } from '../i18n/file-words.ts';
 import { formSubmissions, submissionOf } from './form-submissions.ts';
-import { checkUpload, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
+import { checkUpload, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
 
 /** Issue 13 item 4: 50 Mo per account. */
 export const PRIVATE_STORAGE_QUOTA_BYTES = 50 * 1024 * 1024;
@@ -122,7 +121,7 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
             label,
             content: checked.content,
             detectedType: checked.type,
-            sha256: createHash('sha256').update(checked.content).digest('hex'),
+            sha256: sha256Of(checked.content),
             originalName: storedNameOf(checked, 'document'),
             createdAt: clock.now(),
           },

@@ -180,13 +180,16 @@ export function storeUpload(
       familyId,
       content: file.content,
       detectedType: file.type,
-      sha256: createHash('sha256').update(file.content).digest('hex'),
+      sha256: sha256Of(file.content),
       originalName: storedNameOf(file, defaultName),
       createdAt,
     },
     executor,
   );
 }
+
+/** The content's SHA-256 in hex, kept beside every stored file. */
+export const sha256Of = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
 /** The name a stored file keeps: the sender's, shortened, or `<defaultName>.<extension>`. */
 export function storedNameOf(file: CheckedUpload, defaultName: string): string {

@@ -3,9 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
 import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/absence-service.ts';
-import { EXTENSIONS } from '../../../services/uploads.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
@@ -25,11 +25,7 @@ export function absenceUploadParser() {
 
 /** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
 export function sendCertificate(res: Response, file: StoredFile, requestId: number) {
-  res.attachment(`justificatif-demande-${requestId}.${EXTENSIONS[file.detectedType]}`);
-  res.setHeader('Content-Type', file.detectedType);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.send(file.content);
+  sendFileDownload(res, `justificatif-demande-${requestId}`, file.detectedType, file.content);
 }
 
 const listOf = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));

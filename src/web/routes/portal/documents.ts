@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
 import { MAX_FILES_PER_SENDING } from '../../../services/document-service.ts';
 import type { Services } from '../../../services/index.ts';
-import { EXTENSIONS } from '../../../services/uploads.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentFamilyDocuments } from '../../presenters/document-presenter.ts';
 import { idParam } from '../../row-id.ts';
@@ -31,12 +31,7 @@ export function documentUploadParser() {
  * also HTML included. Its name is the document's, not the one the sender chose.
  */
 export function sendDocumentFile(res: Response, file: StoredFile, name: string) {
-  res.attachment(`${name}.${EXTENSIONS[file.detectedType]}`);
-  res.setHeader('Content-Type', file.detectedType);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.send(file.content);
+  sendFileDownload(res, name, file.detectedType, file.content);
 }
 
 const sendSchema = z.object({

@@ -4,6 +4,7 @@ import type { StoredFile } from '../../../model/absence.ts';
 import type { Services } from '../../../services/index.ts';
 import type { UploadInput } from '../../../services/uploads.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { familyMessageNav } from '../../middleware/message-counts.ts';
 import { presentFamilyThread, presentFamilyThreads, unreadInWords } from '../../presenters/message-presenter.ts';
@@ -28,11 +29,7 @@ export function messageUploadParser() {
 
 /** A file sent with a message, as a download: never shown inline (DESIGN §11 Files). */
 export function sendAttachment(res: Response, file: StoredFile) {
-  res.attachment(file.originalName);
-  res.setHeader('Content-Type', file.detectedType);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.send(file.content);
+  sendFileDownload(res, file.originalName, file.detectedType, file.content);
 }
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');

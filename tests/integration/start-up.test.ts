@@ -43,6 +43,11 @@ function runUntilExit(env: NodeJS.ProcessEnv, cwd = PROJECT, timeoutMs = 60_000,
       clearTimeout(timer);
       resolve({ code, output });
     });
+    // Not started at all (the program or its folder out of reach): fail at once, not at the timeout.
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -95,10 +100,16 @@ describe('npm start when something is wrong', () => {
   });
 
   // An ordinary user (nobody) given a data folder only root may read: what a wrong DATA_DIR or a
-  // clone copied with root's ownership looks like.
-  it.skipIf(!isRoot)('says the data folder cannot be read, as an ordinary user', async () => {
+  // clone copied with root's ownership looks like. It needs a clone an ordinary user may run: from
+  // a clone in a folder only root may enter (/root), no ordinary user can start the app at all.
+  const nobody = isRoot
+    ? { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) }
+    : undefined;
+  const nobodyCanRunTheClone =
+    nobody !== undefined &&
+    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(TSX)}, require('fs').constants.X_OK)`], nobody).status === 0;
+  it.skipIf(!nobodyCanRunTheClone)('says the data folder cannot be read, as an ordinary user', async () => {
     const privateData = fs.mkdtempSync(path.join(os.tmpdir(), 'ef-unreadable-')); // 0700, root's
-    const nobody = { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) };
     try {
       const { code, output } = await runUntilExit(
         shellEnv({ NODE_ENV: 'development', PORT: String(await getPort()), DATA_DIR: path.join(privateData, 'data'), HOME: os.tmpdir() }),

@@ -11,8 +11,8 @@ import { parseEnv, type Env } from '../src/config/env.ts';
 import { mondayOf, type IsoWeek } from '../src/domain/booking-grid.ts';
 import { addDays } from '../src/domain/calendar/calendar-day.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/data/embedded-postgres.ts';
-import { argon2Hasher } from '../src/services/password-hasher.ts';
-import { SCALE_PASSWORD } from '../src/services/scale-seed-service.ts';
+import { argon2Hasher } from '../src/services/accounts/password-hasher.ts';
+import { SCALE_PASSWORD } from '../src/services/commune/scale-seed-service.ts';
 import { load, type Step } from './load.ts';
 import { csrfTokenFrom, formBody, locationOf, sessionCookieFrom, weekFormFrom, type WeekForm } from './pages.ts';
 

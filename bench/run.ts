@@ -7,8 +7,8 @@ import { isoWeekOf, mondayOf } from '../src/domain/booking-grid.ts';
 import { addDays } from '../src/domain/calendar/calendar-day.ts';
 import { clockStartingAt } from '../src/integrations/clock.ts';
 import { createLogger } from '../src/logger.ts';
-import { argon2Hasher } from '../src/services/password-hasher.ts';
-import { scaleSeedService, type ScaleSeedOutcome } from '../src/services/scale-seed-service.ts';
+import { argon2Hasher } from '../src/services/accounts/password-hasher.ts';
+import { scaleSeedService, type ScaleSeedOutcome } from '../src/services/commune/scale-seed-service.ts';
 import {
   argon2PerSecond,
   benchEnv,

@@ -15,8 +15,8 @@ import { parseSchoolHolidays } from '../src/domain/calendar/school-holidays.ts';
 import type { Repositories } from '../src/data/index.ts';
 import type { Activity } from '../src/model/activity.ts';
 import type { Commune } from '../src/model/commune.ts';
-import { bookingGridService } from '../src/services/booking-grid-service.ts';
-import { calendarService } from '../src/services/calendar-service.ts';
+import { bookingGridService } from '../src/services/booking/booking-grid-service.ts';
+import { calendarService } from '../src/services/booking/calendar-service.ts';
 
 const slug = process.argv[2] ?? 'echirolles';
 const iterations = Number(process.argv[3] ?? 2000);

@@ -20,8 +20,8 @@ import { pollingJob } from './integrations/polling-job.ts';
 import { postgresMailThrottle } from './integrations/mail-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
-import { argon2Hasher } from './services/password-hasher.ts';
-import { loadCommuneFiles } from './services/seed-service.ts';
+import { argon2Hasher } from './services/accounts/password-hasher.ts';
+import { loadCommuneFiles } from './services/commune/seed-service.ts';
 
 export const COMMUNE_FILES_DIR = path.resolve(import.meta.dirname, '../seeds/communes');
 export const SCHOOL_HOLIDAYS_FILE = path.resolve(import.meta.dirname, '../seeds/calendar/school-holidays.json');

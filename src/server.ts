@@ -11,7 +11,7 @@ import { developmentTools, parseEnv, type Env } from './config/env.ts';
 import type { EmbeddedServer } from './data/embedded-postgres.ts';
 import { createLogger } from './logger.ts';
 import { startPayfipSimulator, type PayfipSimulator } from './integrations/payfip/payfip-simulator.ts';
-import { loadCommuneFiles } from './services/seed-service.ts';
+import { loadCommuneFiles } from './services/commune/seed-service.ts';
 import { explainStartupFailure, StartupError } from './startup-failure.ts';
 import { createApp } from './web/app.ts';
 

@@ -5,7 +5,7 @@ import { parseEnv } from '../config/env.ts';
 import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
 import { runCommand } from './exit.ts';
-import { ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family-import-service.ts';
+import { ImportFileRefusedError, reportMessages, type ImportReport } from '../services/family/family-import-service.ts';
 
 /*
  * npm run import:families -- <commune> <fichier.csv>

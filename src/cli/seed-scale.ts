@@ -2,8 +2,8 @@ import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../b
 import { parseEnv } from '../config/env.ts';
 import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
-import { argon2Hasher } from '../services/password-hasher.ts';
-import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService } from '../services/scale-seed-service.ts';
+import { argon2Hasher } from '../services/accounts/password-hasher.ts';
+import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService } from '../services/commune/scale-seed-service.ts';
 import { runCommand } from './exit.ts';
 import { parseScaleArguments } from './scale-arguments.ts';
 

@@ -1,4 +1,4 @@
-import type { RequestStatus, RequestType } from '../data/request-repository.ts';
+import type { RequestStatus, RequestType } from '../model/request.ts';
 import { formatDate } from './format.ts';
 
 /**

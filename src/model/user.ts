@@ -47,3 +47,6 @@ export interface PendingActivation {
   requestedAt: Date;
   deadline: Date;
 }
+
+/** Who asked for a change of sign-in address, for the notice to the old address. */
+export type EmailChangeOrigin = 'self' | 'staff';

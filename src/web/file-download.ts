@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { StoredFileType } from '../model/absence.ts';
-import { EXTENSIONS } from '../services/uploads.ts';
+import { EXTENSIONS } from '../services/documents/uploads.ts';
 
 /**
  * A stored file as a download, never shown inline (DESIGN §11 Files): `attachment`, the type

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoPdf } from '../../src/services/demo-documents.ts';
+import { demoPdf } from '../../src/services/commune/demo-documents.ts';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
 import { acceptedDocument } from '../support/document-fixtures.ts';
 import { addChild, demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
-import { ImportFileRefusedError, reportMessages, type FamilyImportService } from '../../src/services/family-import-service.ts';
+import { ImportFileRefusedError, reportMessages, type FamilyImportService } from '../../src/services/family/family-import-service.ts';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 
 const HEADER =

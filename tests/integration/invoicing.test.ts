@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import type { User } from '../../src/data/user-repository.ts';
 import { daysOfMonth } from '../../src/domain/invoicing.ts';
-import { invoicingService, type InvoicingHooks } from '../../src/services/invoicing-service.ts';
+import { invoicingService, type InvoicingHooks } from '../../src/services/billing/invoicing-service.ts';
 import { communeOf, demoAgent, userByEmail } from '../support/fresh-family.ts';
 import { buildTestApp, csrfTokenFrom, DEMO, html, signIn, unique, type TestApp } from '../support/test-app.ts';
 

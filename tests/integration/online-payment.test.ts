@@ -7,7 +7,7 @@ import type { Commune } from '../../src/data/commune-repository.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
-import { onlinePaymentService } from '../../src/services/online-payment-service.ts';
+import { onlinePaymentService } from '../../src/services/payment/online-payment-service.ts';
 import { addChild, communeOf, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
 import { insertCreditNote, insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import type { User } from '../../src/data/user-repository.ts';
 import { NotFoundError, ValidationError } from '../../src/domain/errors.ts';
-import { PaymentClosedError } from '../../src/services/payment-service.ts';
+import { PaymentClosedError } from '../../src/services/payment/payment-service.ts';
 import { addChild, communeOf, demoAgent, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';

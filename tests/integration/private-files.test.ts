@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRIVATE_STORAGE_QUOTA_BYTES } from '../../src/services/private-file-service.ts';
+import { PRIVATE_STORAGE_QUOTA_BYTES } from '../../src/services/documents/private-file-service.ts';
 import { demoAgent, freshFamily, withFeature, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
 import { hiddenFieldsOf } from '../support/repeated-forms.ts';
 import { smallPdf } from '../support/small-pdf.ts';

@@ -168,7 +168,7 @@ describe('staff: « Inscrits par jour »', () => {
 describe('activities from the commune files', () => {
   it('are synced once per code, whatever the number of applications', async () => {
     const before = await t.runtime.db('activities').count<{ count: number }[]>('* as count');
-    const files = (await import('../../src/services/seed-service.ts')).loadCommuneFiles((await import('../../src/bootstrap.ts')).COMMUNE_FILES_DIR);
+    const files = (await import('../../src/services/commune/seed-service.ts')).loadCommuneFiles((await import('../../src/bootstrap.ts')).COMMUNE_FILES_DIR);
     await t.runtime.services.seed.applyCommuneFiles(files);
     expect(await t.runtime.db('activities').count<{ count: number }[]>('* as count')).toEqual(before);
     expect(before[0]!.count).toBe(18);

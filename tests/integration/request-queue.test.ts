@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnknownRequestTypeError } from '../../src/services/requests/registry.ts';
+import { UnknownRequestTypeError } from '../../src/services/family/requests/registry.ts';
 import { backOfficeFamily, staffAgent } from '../support/back-office-fixtures.ts';
 import { buildTestApp, countMailsTo, type TestApp } from '../support/test-app.ts';
 

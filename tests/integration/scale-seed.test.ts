@@ -7,8 +7,8 @@ import { createRuntime, prepareDatabase, type Runtime } from '../../src/bootstra
 import { ProductionRefusedError } from '../../src/domain/errors.ts';
 import { fixedClock } from '../../src/integrations/clock.ts';
 import { createLogger } from '../../src/logger.ts';
-import { argon2Hasher } from '../../src/services/password-hasher.ts';
-import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService, type ScaleSeedOutcome } from '../../src/services/scale-seed-service.ts';
+import { argon2Hasher } from '../../src/services/accounts/password-hasher.ts';
+import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService, type ScaleSeedOutcome } from '../../src/services/commune/scale-seed-service.ts';
 import { createApp } from '../../src/web/app.ts';
 import { DEFAULT_NOW, html, signIn } from '../support/test-app.ts';
 import { testEnv } from '../support/test-env.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMUNE_FILES_DIR, createRuntime } from '../../src/bootstrap.ts';
 import { ProductionRefusedError } from '../../src/domain/errors.ts';
-import { loadCommuneFiles } from '../../src/services/seed-service.ts';
+import { loadCommuneFiles } from '../../src/services/commune/seed-service.ts';
 import { inject } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/test-app.ts';
 import { testEnv } from '../support/test-env.ts';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argon2Hasher } from '../../src/services/password-hasher.ts';
+import { argon2Hasher } from '../../src/services/accounts/password-hasher.ts';
 import { buildTestApp, csrfTokenFrom, DEMO, html, signIn, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;

@@ -1,5 +1,5 @@
-import { demoPdf } from '../../src/services/demo-documents.ts';
-import { storeUpload } from '../../src/services/uploads.ts';
+import { demoPdf } from '../../src/services/commune/demo-documents.ts';
+import { storeUpload } from '../../src/services/documents/uploads.ts';
 import type { FreshFamily } from './fresh-family.ts';
 import type { TestApp } from './test-app.ts';
 

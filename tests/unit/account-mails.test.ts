@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
-import { accountMails } from '../../src/services/mails/account-mails.ts';
+import { accountMails } from '../../src/services/accounts/account-mails.ts';
 
 const commune = {
   id: 1,

@@ -41,6 +41,56 @@ function offences(layer: string, allowed: (target: string) => boolean): string[]
   );
 }
 
+
+/** The files under src/ a file imports directly (relative imports only), as absolute paths. */
+function localImportsOf(file: string): string[] {
+  return importsOf(file)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => path.resolve(path.dirname(file), specifier));
+}
+
+/** Every file under src/ that `file` reaches through its imports, itself excluded. */
+function reachableFrom(file: string): Set<string> {
+  const seen = new Set<string>();
+  const waiting = localImportsOf(file);
+  while (waiting.length > 0) {
+    const next = waiting.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    if (fs.existsSync(next)) waiting.push(...localImportsOf(next));
+  }
+  seen.delete(file);
+  return seen;
+}
+
+/** `file ⇒ reached file` for each file of `layer` that reaches, even through others, a layer not allowed. */
+function transitiveOffences(layer: string, allowed: string[]): string[] {
+  return sourceFiles(path.join(SRC, layer)).flatMap((file) =>
+    [...reachableFrom(file)]
+      .filter((target) => !allowed.includes(layerOf(SRC + '/x.ts', './' + path.relative(SRC, target))))
+      .map((target) => `${path.relative(SRC, file)} ⇒ ${path.relative(SRC, target)}`),
+  );
+}
+
+/** Each import circle once, as the files in it: `a → b → a`. */
+function importCircles(): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const trail: string[] = [];
+  const circles: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    trail.push(file);
+    for (const next of localImportsOf(file)) {
+      if (state.get(next) === 'open') circles.push([...trail.slice(trail.indexOf(next)), next].map((f) => path.relative(SRC, f)).join(' → '));
+      else if (!state.has(next) && fs.existsSync(next)) visit(next);
+    }
+    trail.pop();
+    state.set(file, 'done');
+  };
+  for (const file of sourceFiles(SRC)) if (!state.has(file)) visit(file);
+  return circles;
+}
+
 describe('the layers', () => {
   it('domain imports libraries and the domain only (pure rules, no I/O)', () => {
     expect(offences('domain', (target) => target === 'library' || target === 'domain')).toEqual([]);
@@ -71,9 +121,29 @@ describe('the layers', () => {
     expect(readers).toEqual([]);
   });
 
+  it('i18n (words for codes) imports libraries, i18n, model, domain and config only', () => {
+    expect(offences('i18n', (target) => ['library', 'i18n', 'model', 'domain', 'config'].includes(target))).toEqual([]);
+  });
+
+  it('domain, model and i18n stay in their layers through every import they reach, not only the first', () => {
+    expect(transitiveOffences('domain', ['domain'])).toEqual([]);
+    expect(transitiveOffences('model', ['model', 'domain', 'config'])).toEqual([]);
+    expect(transitiveOffences('i18n', ['i18n', 'model', 'domain', 'config'])).toEqual([]);
+  });
+
+  it('has no import circle (a mail module takes its types from src/model, never from the service that sends it)', () => {
+    expect(importCircles()).toEqual([]);
+  });
+
+  it('groups the services by area: no use case is left at the top of src/services', () => {
+    const top = fs.readdirSync(path.join(SRC, 'services')).filter((name) => name.endsWith('.ts'));
+    expect(top.sort()).toEqual(['index.ts', 'mail.ts']);
+  });
+
   it('finds the imports it checks (a broken scan would pass everything)', () => {
     expect(importsOf(path.join(SRC, 'web/app.ts'))).toContain('./middleware/errors.ts');
     expect(layerOf(path.join(SRC, 'web/app.ts'), '../services/index.ts')).toBe('services');
     expect(layerOf(path.join(SRC, 'web/app.ts'), 'express')).toBe('library');
+    expect(reachableFrom(path.join(SRC, 'web/app.ts')).has(path.join(SRC, 'domain/errors.ts'))).toBe(true);
   });
 });

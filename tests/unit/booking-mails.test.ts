@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeFreedMail, recurringBookingMail, weekChangeMail } from '../../src/services/mails/booking-mails.ts';
+import { placeFreedMail, recurringBookingMail, weekChangeMail } from '../../src/services/booking/booking-mails.ts';
 
 const child = { firstName: 'Jade', lastName: 'Martin' };
 const weekUrl = 'https://portail.example/echirolles/reservations/7?semaine=2026-W49';

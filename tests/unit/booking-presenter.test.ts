@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WeekChangeOutcome } from '../../src/services/week-change-service.ts';
+import type { WeekChangeOutcome } from '../../src/services/booking/week-change-service.ts';
 import { CELL_STATES, ordinal, presentWeekOutcome } from '../../src/web/presenters/booking-presenter.ts';
 
 const line = (day: string, activityName = 'Restauration scolaire') => ({ day, activityId: 1, activityName });

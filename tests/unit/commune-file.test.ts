@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommuneFileError, parseCommuneFile } from '../../src/config/commune-file.ts';
 import { COMMUNE_FILES_DIR } from '../../src/bootstrap.ts';
-import { loadCommuneFiles } from '../../src/services/seed-service.ts';
+import { loadCommuneFiles } from '../../src/services/commune/seed-service.ts';
 
 const echirolles = () => JSON.parse(fs.readFileSync(path.join(COMMUNE_FILES_DIR, 'echirolles.json'), 'utf8'));
 

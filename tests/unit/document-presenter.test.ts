@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentState } from '../../src/domain/document-status.ts';
 import { missingDocumentSentence } from '../../src/i18n/document-words.ts';
-import type { FamilyDocument } from '../../src/services/document-service.ts';
+import type { FamilyDocument } from '../../src/services/documents/document-service.ts';
 import { presentDocumentsToSend, presentFamilyDocuments } from '../../src/web/presenters/document-presenter.ts';
 
 const type = { code: 'attestation-assurance', name: "Attestation d'assurance", scope: 'child' as const, formats: ['pdf', 'jpeg'] as ('pdf' | 'jpeg' | 'png')[], maxSizeMb: 5, blocksBooking: false };

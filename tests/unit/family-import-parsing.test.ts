@@ -7,7 +7,7 @@ import {
   parseFamilyLine,
   parseImportedDate,
   readFamilyCsv,
-} from '../../src/services/family-import-service.ts';
+} from '../../src/services/family/family-import-service.ts';
 import { normaliseHeader } from '../../src/integrations/csv/spreadsheet-csv-reader.ts';
 
 const TODAY = '2026-11-23';

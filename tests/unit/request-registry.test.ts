@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registryOf, UnknownRequestTypeError } from '../../src/services/requests/registry.ts';
-import type { RequestTypeModule } from '../../src/services/requests/request-type.ts';
+import { registryOf, UnknownRequestTypeError } from '../../src/services/family/requests/registry.ts';
+import type { RequestTypeModule } from '../../src/services/family/requests/request-type.ts';
 
 const module = (): RequestTypeModule => ({
   accept: async () => ({ conflicts: [] }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScaleArguments } from '../../src/cli/scale-arguments.ts';
-import { monthBefore } from '../../src/services/scale-seed-service.ts';
+import { monthBefore } from '../../src/services/commune/scale-seed-service.ts';
 
 describe('npm run seed:scale arguments', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CERTIFICATE_MAX_BYTES, checkUpload, storedNameOf, UPLOAD_MESSAGES } from '../../src/services/uploads.ts';
+import { CERTIFICATE_MAX_BYTES, checkUpload, storedNameOf, UPLOAD_MESSAGES } from '../../src/services/documents/uploads.ts';
 
 const bytes = (...values: number[]) => Buffer.from([...values, 0x00, 0x01, 0x02]);
 

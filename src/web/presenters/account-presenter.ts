@@ -1,7 +1,7 @@
 import { formatDateTime } from '../../i18n/format.ts';
 import { theService } from '../../i18n/service-name.ts';
-import type { AuthenticationFailure } from '../../services/auth-service.ts';
-import type { PendingActivations } from '../../services/self-registration-service.ts';
+import type { AuthenticationFailure } from '../../services/accounts/auth-service.ts';
+import type { PendingActivations } from '../../services/accounts/self-registration-service.ts';
 
 export interface PendingActivationView {
   userId: number;

@@ -5,7 +5,7 @@ import { markingRefusalWords } from '../../i18n/attendance-words.ts';
 import { closedDayWords } from '../../i18n/booking-words.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { csvDate, csvDateTime, spreadsheetCsv } from '../../integrations/csv/spreadsheet-csv.ts';
-import type { AttendanceSheet, MarkOutcome, MealDay } from '../../services/attendance-service.ts';
+import type { AttendanceSheet, MarkOutcome, MealDay } from '../../services/booking/attendance-service.ts';
 
 export const PRESENCE_WORDS: Record<AttendanceStatus, string> = { present: 'Présent', absent: 'Absent' };
 const NOT_MARKED = 'Non pointé';

@@ -5,10 +5,11 @@ import type { DayMark } from '../../model/absence.ts';
 import { DONE_WORDS, HELD_WORDS, obstacleWords, recurringWords, refusalWords, UNKNOWN_ACTIVITY, weekWords } from '../../i18n/booking-words.ts';
 import { closedSinceWords, deadlineWords, timeLeftWords } from '../../i18n/deadline-words.ts';
 import { formatDate, formatDateWithoutYear } from '../../i18n/format.ts';
-import type { BookedDay } from '../../services/absence-service.ts';
-import type { FamilyBookingSummary, WeekGrid } from '../../services/booking-grid-service.ts';
-import type { RecurringLine, RecurringPlan } from '../../services/recurring-booking-service.ts';
-import type { WeekChangeOutcome } from '../../services/week-change-service.ts';
+import type { BookedDay } from '../../services/booking/absence-service.ts';
+import type { FamilyBookingSummary, WeekGrid } from '../../services/booking/booking-grid-service.ts';
+import type { RecurringLine } from '../../model/booking.ts';
+import type { RecurringPlan } from '../../services/booking/recurring-booking-service.ts';
+import type { WeekChangeOutcome } from '../../services/booking/week-change-service.ts';
 
 /**
  * What the weekly grid, the children's list, the dashboard, the semaine type and the absence form

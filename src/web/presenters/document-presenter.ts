@@ -3,7 +3,7 @@ import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { acceptedFormatsWords, documentStatusWords, fileSizeWords } from '../../i18n/document-words.ts';
 import type { QueuedDocument, DocumentType } from '../../model/document.ts';
 import type { StoredFileMeta } from '../../model/absence.ts';
-import type { FamilyDocument, FamilyDocuments } from '../../services/document-service.ts';
+import type { FamilyDocument, FamilyDocuments } from '../../services/documents/document-service.ts';
 
 /** The colour of a status repeats its words (never alone): the tag classes of public/css/main.css. */
 const STATUS_CLASS: Record<DocumentState['code'], string> = {

@@ -10,9 +10,9 @@ import {
 } from '../../domain/family-fields.ts';
 import type { Member, MemberRole } from '../../model/family.ts';
 import type { FamilyRequest } from '../../model/request.ts';
-import type { SubmissionResult } from '../../services/family-edit-service.ts';
-import { memberValues, type SignInAddress } from '../../services/family-members.ts';
-import type { StaffEditOutcome } from '../../services/staff-family-file-service.ts';
+import type { SubmissionResult } from '../../services/family/family-edit-service.ts';
+import { memberValues, type SignInAddress } from '../../services/family/family-members.ts';
+import type { StaffEditOutcome } from '../../services/family/staff-family-file-service.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 

@@ -13,7 +13,7 @@ import { formatWholeEuros, validityInWords } from '../../i18n/quotient-words.ts'
 import { priceRuleWords, siblingReductionWords } from '../../i18n/tariff-words.ts';
 import type { ActivityCost, Invoice, InvoiceBalance, InvoiceLine, InvoiceStatus, InvoiceWithLines } from '../../model/invoice.ts';
 import type { InvoiceDebit } from '../../model/mandate.ts';
-import type { AccountSummary } from '../../services/invoice-service.ts';
+import type { AccountSummary } from '../../services/billing/invoice-service.ts';
 import { presentQuotient, type QuotientView } from './quotient-presenter.ts';
 
 /**

@@ -3,7 +3,7 @@ import { presentStatus } from './invoice-presenter.ts';
 import type { InvoiceLine, InvoiceWithLines, Invoice } from '../../model/invoice.ts';
 import type { InvoicingRun } from '../../model/invoicing-run.ts';
 import type { ComputedLine } from '../../domain/invoicing.ts';
-import type { InvoicingPage, StaffInvoice } from '../../services/invoicing-service.ts';
+import type { InvoicingPage, StaffInvoice } from '../../services/billing/invoicing-service.ts';
 import { formatAmount, formatDate, formatDateTime, formatDateWithoutYear } from '../../i18n/format.ts';
 import {
   CHARGE_WORDS,

@@ -3,7 +3,7 @@ import { formatAmount, formatDate, formatDateTime, formatMonth } from '../../i18
 import { DEBIT_REJECT_REASON_LABELS, MANDATE_STATUS_LABELS } from '../../i18n/mandate-words.ts';
 import { capitalise } from '../../i18n/service-name.ts';
 import { DEBIT_REJECT_REASONS, type DebitFileSummary, type DebitLine, type Mandate, type MandateStatus } from '../../model/mandate.ts';
-import type { MandatePage } from '../../services/mandate-service.ts';
+import type { MandatePage } from '../../services/payment/mandate-service.ts';
 
 /** A mandate as the parent reads it: the IBAN always masked. */
 export interface MandateView {

@@ -4,7 +4,7 @@ import { presentStatus } from './invoice-presenter.ts';
 import { COUNTER_MEANS_WORDS, PAYMENT_STATUS_WORDS, paymentMeansWords } from '../../i18n/payment-words.ts';
 import { COUNTER_MEANS } from '../../model/payment.ts';
 import type { Payment } from '../../model/payment.ts';
-import type { CounterForm } from '../../services/payment-service.ts';
+import type { CounterForm } from '../../services/payment/payment-service.ts';
 
 /** The means a counter payment offers, in the order of the form. */
 export const COUNTER_MEANS_OPTIONS = COUNTER_MEANS.map((value) => ({ value, label: COUNTER_MEANS_WORDS[value] }));

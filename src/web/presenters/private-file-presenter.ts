@@ -1,7 +1,7 @@
 import { formatDate } from '../../i18n/format.ts';
 import { FILE_KIND_LABELS, formatFileSize, formatSpaceUsed } from '../../i18n/file-words.ts';
 import type { PrivateFileMeta } from '../../model/private-file.ts';
-import type { PrivateStoragePage } from '../../services/private-file-service.ts';
+import type { PrivateStoragePage } from '../../services/documents/private-file-service.ts';
 
 export interface PrivateFileView {
   id: number;

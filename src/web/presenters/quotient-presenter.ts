@@ -1,7 +1,7 @@
 import { formatDateTime } from '../../i18n/format.ts';
 import { formatWholeEuros, QUOTIENT_SOURCE_LABELS, validityInWords } from '../../i18n/quotient-words.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
-import type { DeclarationPage } from '../../services/quotient-service.ts';
+import type { DeclarationPage } from '../../services/family/quotient-service.ts';
 import { presentFamilyRequest, type FamilyRequestView } from './request-history-presenter.ts';
 
 /** A value of the quotient familial as a parent reads it: « 620 € », « du … au … ». */

@@ -1,6 +1,6 @@
 import type { FrenchWeekday } from '../../domain/calendar/calendar-day.ts';
 import type { Simulation } from '../../domain/tariff-simulation.ts';
-import type { SimulatorForm } from '../../services/simulator-service.ts';
+import type { SimulatorForm } from '../../services/billing/simulator-service.ts';
 import { closedDayWords } from '../../i18n/booking-words.ts';
 import { formatAmount, formatMonth } from '../../i18n/format.ts';
 import { priceRuleWords, unitQuantityWords } from '../../i18n/tariff-words.ts';

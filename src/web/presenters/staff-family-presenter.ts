@@ -1,8 +1,8 @@
-import type { FamilyPage } from '../../services/family-service.ts';
+import type { FamilyPage } from '../../services/family/family-service.ts';
 import { pageLinks } from '../paging.ts';
 import { fieldsFor } from '../../domain/family-fields.ts';
 import type { FamilyAccount, Member } from '../../model/family.ts';
-import { memberValues } from '../../services/family-members.ts';
+import { memberValues } from '../../services/family/family-members.ts';
 import { displayValue, presentMembers } from './family-presenter.ts';
 
 const ACCOUNT_STATUS_LABELS: Record<FamilyAccount['status'], string> = {

@@ -3,7 +3,7 @@ import type { FamilyRequest, QueuedRequest, RequestStatus } from '../../model/re
 import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../../i18n/request-words.ts';
 import { mandateInWords } from '../../i18n/mandate-words.ts';
 import { quotientDeclarationInWords } from '../../i18n/quotient-words.ts';
-import type { DecisionOutcome, QueueConflict } from '../../services/request-queue-service.ts';
+import type { DecisionOutcome, QueueConflict } from '../../services/family/request-queue-service.ts';
 import { displayValue } from './family-presenter.ts';
 import { absenceInWords, registrationInWords, REQUEST_STATUS_KINDS } from './request-history-presenter.ts';
 

@@ -5,7 +5,7 @@ import { addDays, type CalendarDay } from '../../../domain/calendar/calendar-day
 import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import type { Activity } from '../../../model/activity.ts';
-import type { MealPeriod } from '../../../services/attendance-service.ts';
+import type { MealPeriod } from '../../../services/booking/attendance-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { fieldErrorsOf, formPost, setFlash, type FieldError, type FormState } from '../../forms.ts';
 import {

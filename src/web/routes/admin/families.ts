@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import type { GuardianInput } from '../../../services/family-creation-service.ts';
+import type { GuardianInput } from '../../../services/family/family-creation-service.ts';
 import { civility, email, optionalPhone, optionalPostcode, optionalText, requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash } from '../../forms.ts';
 

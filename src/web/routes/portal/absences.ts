@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
-import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/absence-service.ts';
+import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/booking/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { sendFileDownload } from '../../file-download.ts';

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { LinkState } from '../../../services/account-links.ts';
+import type { LinkState } from '../../../services/accounts/account-links.ts';
 import type { Services } from '../../../services/index.ts';
 import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';

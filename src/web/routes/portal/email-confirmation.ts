@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { EMAIL_CHANGE_LINK_DAYS, type EmailChangeLinkState } from '../../../services/email-change-service.ts';
+import { EMAIL_CHANGE_LINK_DAYS, type EmailChangeLinkState } from '../../../services/accounts/email-change-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { setFlash } from '../../forms.ts';
 

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fieldsFor, type FieldValue } from '../../../domain/family-fields.ts';
-import { memberValues } from '../../../services/family-members.ts';
+import { memberValues } from '../../../services/family/family-members.ts';
 import type { Services } from '../../../services/index.ts';
 import { email, optionalPhone, optionalPostcode, optionalText } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';

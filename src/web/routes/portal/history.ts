@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { MAX_CONNECTION_EVENTS } from '../../../services/history-service.ts';
+import { MAX_CONNECTION_EVENTS } from '../../../services/accounts/history-service.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import {
   HISTORY_PERIODS,

@@ -1,4 +1,4 @@
-import { DIRECT_DEBIT_REFUSAL } from '../../../services/payment-service.ts';
+import { DIRECT_DEBIT_REFUSAL } from '../../../services/payment/payment-service.ts';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StoredFile } from '../../../model/absence.ts';
 import type { Services } from '../../../services/index.ts';
-import type { UploadInput } from '../../../services/uploads.ts';
+import type { UploadInput } from '../../../services/documents/uploads.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import { INVOICES_FIELD } from '../../../services/payment-service.ts';
+import { INVOICES_FIELD } from '../../../services/payment/payment-service.ts';
 import { formKeyOf, formPost } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentPaymentOutcome } from '../../presenters/online-payment-presenter.ts';

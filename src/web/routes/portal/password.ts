@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../../domain/errors.ts';
-import type { LinkState } from '../../../services/account-links.ts';
+import type { LinkState } from '../../../services/accounts/account-links.ts';
 import type { Services } from '../../../services/index.ts';
 import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireRole } from '../../middleware/auth.ts';

@@ -6,7 +6,7 @@ import { parseCalendarDay } from '../../../domain/contact-formats.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { RecurringPattern, Rhythm } from '../../../domain/recurring-booking.ts';
 import type { Services } from '../../../services/index.ts';
-import type { RecurringForm } from '../../../services/recurring-booking-service.ts';
+import type { RecurringForm } from '../../../services/booking/recurring-booking-service.ts';
 import { formPost, keptValues, setFlash } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentRecurringPlan, recurringOutcomeMessage, RHYTHM_CHOICES, schoolYearWords } from '../../presenters/booking-presenter.ts';

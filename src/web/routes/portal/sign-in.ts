@@ -4,7 +4,7 @@ import type { IVerifyOptions } from 'passport-local';
 import { z } from 'zod';
 import type { User } from '../../../model/user.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import type { AuthenticationFailure, SignInContext } from '../../../services/auth-service.ts';
+import type { AuthenticationFailure, SignInContext } from '../../../services/accounts/auth-service.ts';
 import { formPost, setFlash } from '../../forms.ts';
 import { homeFor, safeReturnPath } from '../../middleware/auth.ts';
 import { signInRefusal } from '../../presenters/account-presenter.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FRENCH_WEEKDAYS, type FrenchWeekday } from '../../../domain/calendar/calendar-day.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
-import type { SimulatorForm, SimulatorQuery } from '../../../services/simulator-service.ts';
+import type { SimulatorForm, SimulatorQuery } from '../../../services/billing/simulator-service.ts';
 import { parseForm } from '../../forms.ts';
 import { presentSimulation, presentSimulatorForm, weekField } from '../../presenters/simulator-presenter.ts';
 

@@ -1,0 +1,261 @@
+import { assertCalendarDay } from '../../domain/calendar/calendar-day.ts';
+import { parisDay } from '../../domain/calendar/paris-time.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { parseCalendarDay } from '../../domain/contact-formats.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ANNUAL_INCOME_MAX, attestationEnd, attestationStartProblem, QUOTIENT_MAX, quotientValidOn, wholeEurosOf } from '../../domain/quotient.ts';
+import type { Commune } from '../../data/commune-repository.ts';
+import type { Transaction } from '../../data/database.ts';
+import type { Repositories } from '../../data/index.ts';
+import type { FamilyRequest } from '../../data/request-repository.ts';
+import type { User } from '../../data/user-repository.ts';
+import { formatDate } from '../../i18n/format.ts';
+import { formatWholeEuros } from '../../i18n/quotient-words.ts';
+import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
+import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
+import { checkUpload, storedNameOf, storeUpload, type CheckedUpload, type UploadInput } from '../documents/uploads.ts';
+
+type FieldError = { field: string; message: string };
+
+/** A parent's declaration as the form sent it: the service checks every field at once. */
+export interface DeclarationInput {
+  /** The QF in euros, as typed. */
+  value: string;
+  /** Optional: the annual income in euros, as typed. */
+  annualIncome: string;
+  /** The start of validity the attestation gives, 'YYYY-MM-DD' or 'dd/mm/yyyy'. */
+  attestedFrom: string;
+  file?: UploadInput;
+}
+
+/** A value staff set in the family file. */
+export interface StaffQuotientInput {
+  value: number;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/** The parent's « Quotient familial » page. */
+export interface DeclarationPage {
+  today: string;
+  /** The value valid today, if any. */
+  current?: FamilyQuotient;
+  /** Values that start after today (an accepted declaration prices from the next month), soonest first. */
+  upcoming: FamilyQuotient[];
+  /** The family's declarations, newest first, with their status. */
+  declarations: FamilyRequest[];
+  /** A declaration waiting for the service: no other one until it is decided. */
+  pending?: FamilyRequest;
+}
+
+/**
+ * The quotient familial of families (DESIGN §7 Tariffs, issue 11 item 2): the value valid on a day
+ * (what the invoicing run prices with), the history, staff setting a value (audited), and parents
+ * declaring one with its attestation (a request of type `quotient_familial`, decided in the staff
+ * queue by src/services/family/requests/quotient-familial.ts).
+ */
+export function quotientService(repositories: Repositories, clock: Clock) {
+  const { db, families, quotients, requests, audit } = repositories;
+  const forms = formSubmissions(repositories, clock);
+
+  function requireFeature(commune: Commune) {
+    if (!commune.settings.features.quotientDeclaration) throw new NotFoundError(`quotient declaration is off in ${commune.slug}`);
+  }
+
+  async function requireFamily(communeId: number, familyId: number) {
+    const family = await families.findById(communeId, familyId);
+    if (!family) throw new NotFoundError(`family ${familyId} not in commune ${communeId}`);
+    return family;
+  }
+
+  async function familyDeclarations(communeId: number, familyId: number): Promise<FamilyRequest[]> {
+    return (await requests.listForFamily(communeId, familyId)).filter((request) => request.type === 'quotient_familial');
+  }
+
+  /**
+   * The value valid on `day` for each family, in one query whatever their number (the invoicing run
+   * of a large commune): the rule of `quotientValidOn`. A family without one is absent from the map
+   * and pays the top price. `trx`: read inside the caller's transaction.
+   */
+  function validOnForFamilies(communeId: number, familyIds: readonly number[], day: string, trx?: Transaction): Promise<Map<number, FamilyQuotient>> {
+    return quotients.validOnForFamilies(communeId, familyIds, assertCalendarDay(day), trx);
+  }
+
+  /** The value valid on `day` for one family; undefined when none is. */
+  async function validOn(communeId: number, familyId: number, day: string, trx?: Transaction): Promise<FamilyQuotient | undefined> {
+    return (await validOnForFamilies(communeId, [familyId], day, trx)).get(familyId);
+  }
+
+  /** Every check of a declaration, all problems at once; the parsed declaration otherwise. */
+  function checkDeclaration(input: DeclarationInput, today: string) {
+    const errors: FieldError[] = [];
+    const value = wholeEurosOf(input.value);
+    if (!input.value.trim()) errors.push({ field: 'quotient', message: 'Indiquez votre quotient familial en euros, par exemple 620' });
+    else if (value === undefined) errors.push({ field: 'quotient', message: 'Indiquez le quotient familial en euros entiers, sans centimes, par exemple 620' });
+    else if (value > QUOTIENT_MAX) errors.push({ field: 'quotient', message: `Le quotient familial ne peut pas dépasser ${formatWholeEuros(QUOTIENT_MAX)} : vérifiez le montant` });
+    let annualIncome: number | null = null;
+    if (input.annualIncome.trim()) {
+      const income = wholeEurosOf(input.annualIncome);
+      if (income === undefined) errors.push({ field: 'revenu', message: 'Indiquez le revenu annuel en euros entiers, sans centimes, par exemple 24000' });
+      else if (income > ANNUAL_INCOME_MAX) errors.push({ field: 'revenu', message: `Le revenu annuel ne peut pas dépasser ${formatWholeEuros(ANNUAL_INCOME_MAX)} : vérifiez le montant` });
+      else annualIncome = income;
+    }
+    const attestedFrom = parseCalendarDay(input.attestedFrom);
+    if (!input.attestedFrom.trim()) errors.push({ field: 'debut', message: "Indiquez la date de début de validité de l'attestation, par exemple 01/01/2026" });
+    else if (!attestedFrom) errors.push({ field: 'debut', message: 'Saisissez une date valide, par exemple 01/01/2026' });
+    else {
+      const problem = attestationStartProblem(attestedFrom, today);
+      if (problem === 'expired') {
+        errors.push({
+          field: 'debut',
+          message: `Cette attestation n'est valable que jusqu'au ${formatDate(attestationEnd(attestedFrom))} : elle ne s'appliquerait à aucun mois à venir. Joignez une attestation plus récente`,
+        });
+      } else if (problem === 'too_far') {
+        errors.push({ field: 'debut', message: `La date de début ne peut pas dépasser le 31 décembre ${Number(today.slice(0, 4)) + 1}` });
+      }
+    }
+    let file: CheckedUpload | undefined;
+    if (!input.file) errors.push({ field: 'attestation', message: 'Joignez votre attestation de quotient familial (PDF, JPEG ou PNG)' });
+    else {
+      const checked = checkUpload(input.file, 'attestation');
+      if ('error' in checked) errors.push(checked.error);
+      else file = checked.file;
+    }
+    if (errors.length) throw new ValidationError(errors);
+    return { value: value!, annualIncome, attestedFrom: attestedFrom!, file: file! };
+  }
+
+  return {
+    validOn,
+    validOnForFamilies,
+
+    /** Every value of the family, the latest start first (staff family file). */
+    async history(communeId: number, familyId: number): Promise<QuotientHistoryEntry[]> {
+      return quotients.listForFamily(communeId, familyId);
+    },
+
+    /** The parent's page: the value valid today, those to come, the declarations made. */
+    async declarationPage(commune: Commune, user: User): Promise<DeclarationPage> {
+      requireFeature(commune);
+      const familyId = user.familyId;
+      if (!familyId) throw new NotFoundError('only a parent declares a quotient');
+      const today = parisDay(clock.now());
+      const [history, declarations] = await Promise.all([quotients.listForFamily(commune.id, familyId), familyDeclarations(commune.id, familyId)]);
+      return {
+        today,
+        current: quotientValidOn(history, today),
+        upcoming: history.filter((quotient) => quotient.validFrom > today).sort((a, b) => a.validFrom.localeCompare(b.validFrom)),
+        declarations,
+        pending: declarations.find((request) => request.status === 'pending'),
+      };
+    },
+
+    /**
+     * A parent declares a new value with its attestation: checks everything, then writes the file
+     * and the request in one transaction. The same form posted twice (`formKey`) answers the first
+     * request. One declaration at a time: another waits until the service decided the first.
+     */
+    async declare(commune: Commune, user: User, input: DeclarationInput, formKey?: string): Promise<number> {
+      requireFeature(commune);
+      const familyId = user.familyId;
+      if (!familyId) throw new NotFoundError('only a parent declares a quotient');
+      const family = await requireFamily(commune.id, familyId);
+      const submission = submissionOf(commune, user, 'quotient_familial', formKey);
+      const earlier = await forms.replay<number>(submission);
+      if (earlier) return earlier.outcome;
+      const declaration = checkDeclaration(input, parisDay(clock.now()));
+      return forms.transaction(submission, async (trx) => {
+        // After the key: a repeated form answers its first request above, never this refusal.
+        const waiting = (await requests.listForFamily(commune.id, familyId, undefined, trx)).find(
+          (request) => request.type === 'quotient_familial' && request.status === 'pending',
+        );
+        if (waiting) {
+          throw new ValidationError(
+            [{ field: 'declaration', message: `Votre déclaration du ${formatDate(waiting.submittedAt)} attend encore la réponse du service : une seule déclaration à la fois` }],
+            409,
+          );
+        }
+        const fileId = await storeUpload(repositories, commune.id, familyId, declaration.file, 'attestation-quotient-familial', clock.now(), trx);
+        return requests.insert(
+          commune.id,
+          {
+            familyId,
+            type: 'quotient_familial',
+            memberId: null,
+            submittedBy: user.id,
+            submittedAt: clock.now(),
+            payload: {
+              kind: 'quotient_familial',
+              familyName: family.name,
+              value: declaration.value,
+              annualIncome: declaration.annualIncome,
+              attestedFrom: declaration.attestedFrom,
+              fileId,
+              fileName: storedNameOf(declaration.file, 'attestation-quotient-familial'),
+            },
+          },
+          trx,
+        );
+      });
+    },
+
+    /**
+     * Staff set a value in the family file (a CAF attestation brought to the desk, a correction):
+     * any period, no end meaning « until further notice ». Audited with the value it replaces on
+     * its first day. The same form posted twice (`formKey`) sets it once.
+     */
+    async setByStaff(commune: Commune, staff: User, familyId: number, input: StaffQuotientInput, formKey?: string): Promise<number> {
+      await requireFamily(commune.id, familyId);
+      const errors: FieldError[] = [];
+      if (!Number.isInteger(input.value) || input.value < 0 || input.value > QUOTIENT_MAX) {
+        errors.push({ field: 'quotient', message: `Indiquez un quotient familial en euros entiers, de 0 à ${formatWholeEuros(QUOTIENT_MAX)}` });
+      }
+      const validFrom = parseCalendarDay(input.validFrom);
+      const validUntil = input.validUntil === null ? null : parseCalendarDay(input.validUntil);
+      if (!validFrom) errors.push({ field: 'debut', message: 'Saisissez une date de début valide, par exemple 01/01/2026' });
+      if (validUntil === undefined) errors.push({ field: 'fin', message: 'Saisissez une date de fin valide, par exemple 31/12/2026, ou laissez le champ vide' });
+      else if (validFrom && validUntil !== null && validUntil < validFrom) {
+        errors.push({ field: 'fin', message: 'La date de fin doit être le jour de début ou après' });
+      }
+      if (errors.length) throw new ValidationError(errors);
+      const submission = submissionOf(commune, staff, 'quotient_set', formKey);
+      return forms.transaction(submission, async (trx) => {
+        const replaced = await validOn(commune.id, familyId, validFrom!, trx);
+        const now = clock.now();
+        const id = await quotients.insert(
+          commune.id,
+          {
+            familyId,
+            value: input.value,
+            validFrom: validFrom!,
+            validUntil: validUntil ?? null,
+            source: 'staff',
+            annualIncome: null,
+            requestId: null,
+            proofFileId: null,
+            setBy: staff.id,
+            setAt: now,
+          },
+          trx,
+        );
+        await audit.record(
+          commune.id,
+          {
+            staffId: staff.id,
+            occurredAt: now,
+            action: 'quotient_set',
+            entity: 'quotient',
+            entityId: id,
+            familyId,
+            before: replaced ? { quotient: replaced.value, quotientValidFrom: replaced.validFrom, quotientValidUntil: replaced.validUntil } : { quotient: null },
+            after: { quotient: input.value, quotientValidFrom: validFrom, quotientValidUntil: validUntil ?? null },
+          },
+          trx,
+        );
+        return id;
+      });
+    },
+  };
+}
+
+export type QuotientService = ReturnType<typeof quotientService>;

@@ -56,12 +56,12 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production') {
       if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
-      if (!env.DATA_ENCRYPTION_KEY) {
-        ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production (it encrypts the families\' bank details; see README « Bank details »)' });
-      }
       if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
       if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
       if (!env.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'required in production (links in e-mails)' });
+      if (!env.DATA_ENCRYPTION_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production (it encrypts the families\' bank details; see README « Bank details »)' });
+      }
       if (env.PAYFIP_URL && !env.PAYFIP_URL.startsWith('https://')) {
         ctx.addIssue({ code: 'custom', path: ['PAYFIP_URL'], message: 'https only in production (payment results travel on it)' });
       }

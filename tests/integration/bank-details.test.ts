@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import type request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createRuntime, prepareDatabase, type Runtime } from '../../src/bootstrap.ts';
@@ -13,6 +12,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ibanContext } from '../../src/model/mandate.ts';
 import { MissingKeyError } from '../../src/services/payment/bank-details-service.ts';
 import { StartupError } from '../../src/startup-failure.ts';
+import { adminSql } from '../support/admin-sql.ts';
 import { demoAgent, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
 import { hiddenFieldsOf } from '../support/repeated-forms.ts';
@@ -241,16 +241,6 @@ describe('npm run rotate-key', () => {
   let commune: Commune;
   const families: number[] = [];
 
-  async function withAdmin(sql: string) {
-    const admin = new pg.Client({ connectionString: inject('databaseUrl') });
-    await admin.connect();
-    try {
-      await admin.query(sql);
-    } finally {
-      await admin.end();
-    }
-  }
-
   const envWith = (keys: Record<string, string>) => testEnv({ SEED_DEMO_DATA: 'false', ...keys });
 
   function rotateKey(keys: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -269,7 +259,7 @@ describe('npm run rotate-key', () => {
   const storedIbans = async () => runtime.db('sepa_mandates').whereIn('family_id', families).orderBy('id').select('family_id', 'iban', 'iban_encrypted', 'iban_masked');
 
   beforeAll(async () => {
-    await withAdmin(`CREATE DATABASE ${databaseName}`);
+    await adminSql(`CREATE DATABASE ${databaseName}`);
     const address = new URL(inject('databaseUrl'));
     address.pathname = `/${databaseName}`;
     url = address.toString();
@@ -304,7 +294,7 @@ describe('npm run rotate-key', () => {
 
   afterAll(async () => {
     await runtime?.close();
-    await withAdmin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
   });
 
   it('the start-up encrypts the IBAN left in clear, and refuses, in one sentence, a key that reads none of them', async () => {

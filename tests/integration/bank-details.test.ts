@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { migrationSource } from '../../migrations/index.ts';
 import { createRuntime, prepareDatabase, type Runtime } from '../../src/bootstrap.ts';
 import { decodeDataKey } from '../../src/config/data-keys.ts';
 import type { Commune } from '../../src/data/commune-repository.ts';
@@ -233,7 +234,7 @@ describe('the key ring at start-up', () => {
 /*
  * On a database of its own: rotating the shared one's key would pull it from under the other suites.
  */
-describe('npm run rotate-key', () => {
+describe('on a database of its own: migration 40, the start-up, npm run rotate-key', () => {
   const databaseName = `espace_famille_rotate_${randomBytes(4).toString('hex')}`;
   const [K1, K2, K3] = [0, 1, 2].map(() => randomBytes(32).toString('base64')) as [string, string, string];
   let url: string;
@@ -276,7 +277,22 @@ describe('npm run rotate-key', () => {
       });
       families.push(familyId);
     }
-    // One mandate signed under K1, one left in clear by an older version.
+    // Back to the schema before migration 40, where an older version stored an IBAN in clear.
+    await runtime.db.migrate.down({ migrationSource, name: '20261208_40_encrypt_mandate_ibans' });
+    expect(await runtime.db.schema.hasColumn('sepa_mandates', 'iban_encrypted')).toBe(false);
+    await clearTextMandate(runtime.db, commune, families[1]!);
+  }, 120_000);
+
+  afterAll(async () => {
+    await runtime?.close();
+    await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  });
+
+  it('migration 40 and the start-up encrypt the IBAN an older version left in clear; a key that reads none of them is refused in one sentence', async () => {
+    expect(await tablesHolding(runtime.db, SECRET_PARTS[0]!)).toEqual(['sepa_mandates']);
+    await prepareDatabase(runtime, envWith({ DATA_ENCRYPTION_KEY: K1 }), createLogger('silent'));
+    for (const part of SECRET_PARTS) expect(await tablesHolding(runtime.db, part)).toEqual([]);
+    // A mandate signed since, under the same key.
     const requestId = await mandateRequest(runtime.db, commune, families[0]!);
     await runtime.repositories.mandates.insert(commune.id, {
       familyId: families[0]!,
@@ -289,16 +305,6 @@ describe('npm run rotate-key', () => {
       city: 'Le Mesnil-Saint-Denis',
       createdAt: NOW,
     });
-    await clearTextMandate(runtime.db, commune, families[1]!);
-  }, 120_000);
-
-  afterAll(async () => {
-    await runtime?.close();
-    await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  });
-
-  it('the start-up encrypts the IBAN left in clear, and refuses, in one sentence, a key that reads none of them', async () => {
-    await prepareDatabase(runtime, envWith({ DATA_ENCRYPTION_KEY: K1 }), createLogger('silent'));
     const rows = await storedIbans();
     expect(rows.map((row) => [row.iban, row.iban_masked, testCipher.keyIdIn(row.iban_encrypted)])).toEqual([
       [null, MASKED, keyIdOf(decodeDataKey(K1)!)],

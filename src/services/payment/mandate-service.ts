@@ -10,7 +10,6 @@ import { MANDATE_TEXT_MAX, type Mandate, type MandateProblem } from '../../model
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import type { BankDetailsService } from './bank-details-service.ts';
 
-
 /** A mandate as the parent's form sent it: the service checks every field at once. */
 export interface MandateInput {
   holderName: string;
@@ -25,12 +24,11 @@ export interface MandateInput {
 
 /** The parent's « Prélèvement automatique » page. */
 export interface MandatePage {
-  /** The family's mandates, newest first (the whole IBAN stays here: presenters mask it). */
+  /** The family's mandates, newest first (their IBAN masked: the whole one is only stored encrypted). */
   mandates: Mandate[];
   /** The mandate in force or waiting for the service: no other one meanwhile. */
   current?: Mandate;
 }
-
 
 /**
  * SEPA direct-debit mandates (DESIGN §7 Direct debit, issue 12 item 6), where the commune enables

@@ -100,8 +100,9 @@ function firstField(req: Request, name: string, limit: number): Promise<{ value?
       let chunk: Buffer | null;
       while (!settled && (chunk = req.read() as Buffer | null) !== null) {
         chunks.push(chunk);
+        // The parser sees `limit` bytes at most, however large the chunks.
+        parser.write(chunk.subarray(0, Math.max(0, limit - size)));
         size += chunk.length;
-        parser.write(chunk);
         if (!settled && size >= limit) settle({ readable: parts > 0 }, true);
       }
     }

@@ -13,9 +13,11 @@ import { isoWeekParts, type CalendarDay } from './calendar/calendar-day.ts';
  *   every other span.
  * - `birthYears(today)`: 1900 through this year, for a date of birth.
  * - `schoolYears(today)`: five years back (invoices, direct debits, history and quotient
- *   attestations of earlier school years) through two years ahead (the next school year's
- *   bookings, a semaine type, a news item's end), for the months, weeks and days of the
- *   portal's pages and of the back-office.
+ *   attestations of earlier school years) through ten years ahead, for the months, weeks and days
+ *   of the portal's pages and of the back-office. Ahead, the rules themselves say what is too far
+ *   (the booking horizon, a quotient's start, a month not yet over): the span only stops what no
+ *   rule was written for — a year of the wrong century, 0001 or 9999 — and leaves room for the
+ *   back-office's far months (the direct-debit tests run on 2031–2033 to stay clear of the demo's).
  */
 
 export interface YearSpan {
@@ -43,7 +45,7 @@ export function birthYears(today: CalendarDay): YearSpan {
 }
 
 export function schoolYears(today: CalendarDay): YearSpan {
-  return { fromYear: yearOf(today) - 5, toYear: yearOf(today) + 2 };
+  return { fromYear: yearOf(today) - 5, toYear: yearOf(today) + 10 };
 }
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -6,7 +6,7 @@ import { hiddenFieldsOf } from '../support/repeated-forms.ts';
 import { smallPdf } from '../support/small-pdf.ts';
 import { buildTestApp, csrfTokenFrom, html, type TestApp } from '../support/test-app.ts';
 
-// Monday 23 November 2026: the school years around today are 2021 to 2028.
+// Monday 23 November 2026: the school years around today are 2021 to 2036.
 const NOW = new Date('2026-11-23T09:00:00+01:00');
 const MESNIL = 'lemesnilsaintdenis';
 const QUOTIENT = `/${MESNIL}/quotient-familial`;
@@ -179,16 +179,16 @@ describe('the error pages', () => {
 
 /** Months a form may send that name no month of the school years around today. */
 const MONTHS_REFUSED = [
-  ['0001-01', 'Saisissez un mois entre 2021 et 2028'],
-  ['9999-12', 'Saisissez un mois entre 2021 et 2028'],
+  ['0001-01', 'Saisissez un mois entre 2021 et 2036'],
+  ['9999-12', 'Saisissez un mois entre 2021 et 2036'],
   ['2026-13', 'Saisissez un mois valide, par exemple 2026-11'],
 ];
 
 describe('impossible dates and months', () => {
   it.each([
-    ['0001-01-01', 'Saisissez une date entre 2021 et 2028'],
-    ['0099-12-31', 'Saisissez une date entre 2021 et 2028'],
-    ['9999-12-31', 'Saisissez une date entre 2021 et 2028'],
+    ['0001-01-01', 'Saisissez une date entre 2021 et 2036'],
+    ['0099-12-31', 'Saisissez une date entre 2021 et 2036'],
+    ['9999-12-31', 'Saisissez une date entre 2021 et 2036'],
     ['2026-02-30', 'Saisissez une date valide, par exemple 14/03/2026'],
   ])('a quotient declared from %s answers 400 with « %s », the values kept, nothing written', async (debut, message) => {
     const family = await freshFamily(t, MESNIL);
@@ -226,9 +226,9 @@ describe('impossible dates and months', () => {
   });
 
   it.each([
-    ['9999-W01', 'Saisissez une semaine entre 2021 et 2028'],
-    ['0001-W01', 'Saisissez une semaine entre 2021 et 2028'],
-    ['0001-01-01', 'Saisissez une semaine entre 2021 et 2028'],
+    ['9999-W01', 'Saisissez une semaine entre 2021 et 2036'],
+    ['0001-W01', 'Saisissez une semaine entre 2021 et 2036'],
+    ['0001-01-01', 'Saisissez une semaine entre 2021 et 2036'],
     ['2027-W53', 'Saisissez une date, par exemple 26/11/2026, ou une semaine, par exemple 2026-W48'],
   ])('the weekly grid ?semaine=%s answers 400 with « %s »', async (semaine, message) => {
     const family = await freshFamily(t, MESNIL);

@@ -8,7 +8,7 @@ const SCHOOL = schoolYears(TODAY);
 
 describe('the spans of years', () => {
   it('takes five school years back and two ahead around today, and birth dates from 1900 to this year', () => {
-    expect(SCHOOL).toEqual({ fromYear: 2021, toYear: 2028 });
+    expect(SCHOOL).toEqual({ fromYear: 2021, toYear: 2036 });
     expect(birthYears(TODAY)).toEqual({ fromYear: 1900, toYear: 2026 });
     expect(CALENDAR_YEARS).toEqual({ fromYear: 1900, toYear: 2199 });
   });
@@ -41,7 +41,7 @@ describe('parseDayInput', () => {
     ['0001-01-01', 'out_of_range'],
     ['0099-12-31', 'out_of_range'],
     ['1999-12-31', 'out_of_range'],
-    ['2029-01-01', 'out_of_range'],
+    ['2037-01-01', 'out_of_range'],
     ['9999-12-31', 'out_of_range'],
   ])('refuses %j as %s', (input, code) => {
     expect(parseDayInput(input, SCHOOL)).toEqual({ ok: false, refusal: { kind: 'day', code, span: SCHOOL } });
@@ -52,7 +52,7 @@ describe('parseMonthInput', () => {
   it.each([
     ['2026-11', '2026-11'],
     ['2021-01', '2021-01'],
-    ['2028-12', '2028-12'],
+    ['2036-12', '2036-12'],
   ])('reads %j', (input, month) => {
     expect(parseMonthInput(input, SCHOOL)).toEqual({ ok: true, value: month });
   });
@@ -115,8 +115,8 @@ describe('dateRefusalWords', () => {
   it.each([
     [{ kind: 'day', code: 'missing' }, 'Saisissez une date, par exemple 14/03/2026'],
     [{ kind: 'month', code: 'malformed' }, 'Saisissez un mois valide, par exemple 2026-11'],
-    [{ kind: 'week', code: 'out_of_range' }, 'Saisissez une semaine entre 2021 et 2028'],
-    [{ kind: 'day', code: 'out_of_range' }, 'Saisissez une date entre 2021 et 2028'],
+    [{ kind: 'week', code: 'out_of_range' }, 'Saisissez une semaine entre 2021 et 2036'],
+    [{ kind: 'day', code: 'out_of_range' }, 'Saisissez une date entre 2021 et 2036'],
   ] as const)('says %j in French', (refusal, words) => {
     expect(dateRefusalWords({ ...refusal, span: SCHOOL })).toBe(words);
   });

@@ -237,3 +237,68 @@ describe('impossible dates and months', () => {
     expect(errorSummary(html(response.text))).toContain(message);
   });
 });
+
+describe('hostile query strings', () => {
+  const PARENT_PAGES = ['/tableau-de-bord', '/famille', '/inscriptions', '/reservations', '/factures', '/compte', '/historique', '/documents', '/messages', '/contact', '/simulateur', '/documentation', '/porte-documents', '/quotient-familial', '/prelevement'];
+  const STAFF_PAGES = ['/admin', '/admin/familles', '/admin/demandes', '/admin/documents', '/admin/inscriptions', '/admin/pointage', '/admin/repas', '/admin/facturation', '/admin/prelevements', '/admin/journal', '/admin/messages', '/admin/actualites', '/admin/comptes-a-activer', '/admin/documentation'];
+  const NAMES = ['mois', 'semaine', 'jour', 'du', 'au', 'page', 'statut', 'vue', 'periode', 'q', 'type', 'famille', 'document', 'enfant'];
+  const QUERIES = [
+    NAMES.map((name) => `${name}=0001-01-01`).join('&'),
+    NAMES.map((name) => `${name}=9999-12`).join('&'),
+    NAMES.map((name) => `${name}=0001-W01`).join('&'),
+    NAMES.map((name) => `${name}=a&${name}=b`).join('&'),
+    NAMES.map((name) => `${name}[x]=1`).join('&'),
+    NAMES.map((name) => `${name}=${'9'.repeat(400)}`).join('&'),
+  ];
+
+  it('never answer 500 on a parent\'s or a staff member\'s pages', async () => {
+    const family = await freshFamily(t, MESNIL);
+    const memberId = await addChild(t, family);
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    const visits: [request.Agent, string][] = [
+      ...[...PARENT_PAGES, `/reservations/${memberId}`, `/reservations/${memberId}/semaine-type`, `/reservations/${memberId}/absence`].map((path): [request.Agent, string] => [family.parents[0]!.agent, path]),
+      ...STAFF_PAGES.map((path): [request.Agent, string] => [staff, path]),
+    ];
+    const failures: string[] = [];
+    for (const [agent, path] of visits) {
+      for (const query of QUERIES) {
+        const response = await agent.get(`/${MESNIL}${path}?${query}`);
+        if (response.status >= 500) failures.push(`${path}?${query.slice(0, 60)} → ${response.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('hostile dates in forms', () => {
+  const DATE_FIELDS = ['du', 'au', 'jour', 'debut', 'fin', 'dateNaissance', 'validiteFin', 'mois', 'semaine', 'date', 'publication', 'finPublication'];
+  const VALUES = ['0001-01-01', '0099-12-31', '9999-12-31', '0001-01', '9999-W52', '31/12/0001'];
+
+  it('never answer 500 on a parent\'s or a staff member\'s forms', async () => {
+    const family = await freshFamily(t, MESNIL);
+    const memberId = await addChild(t, family);
+    const { agent: staff } = await demoAgent(t, MESNIL);
+    const parent = family.parents[0]!.agent;
+    const posts: [request.Agent, string][] = [
+      ...[`/reservations/${memberId}`, `/reservations/${memberId}/semaine-type`, `/reservations/${memberId}/absence`, '/famille/ajouter-un-enfant', `/famille/${memberId}`, '/coordonnees', '/inscriptions/nouvelle', '/prelevement', '/quotient-familial', '/contact'].map(
+        (path): [request.Agent, string] => [parent, path],
+      ),
+      ...['/admin/actualites', '/admin/pointage', '/admin/pointage/sans-reservation', `/admin/familles/${family.familyId}/quotient-familial`, `/admin/familles/${family.familyId}/membres/${memberId}`, '/admin/facturation', '/admin/prelevements', '/admin/familles/nouvelle'].map(
+        (path): [request.Agent, string] => [staff, path],
+      ),
+    ];
+    const tokens = new Map([
+      [parent, await csrfTokenFrom(parent, `/${MESNIL}/coordonnees`)],
+      [staff, await csrfTokenFrom(staff, `/${MESNIL}/admin/facturation`)],
+    ]);
+    const failures: string[] = [];
+    for (const [agent, path] of posts) {
+      for (const value of VALUES) {
+        const body = { _csrf: tokens.get(agent)!, ...Object.fromEntries(DATE_FIELDS.map((name) => [name, value])), periode: 'dates' };
+        const response = await agent.post(`/${MESNIL}${path}`).type('form').send(body);
+        if (response.status >= 500) failures.push(`${path} ${value} → ${response.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

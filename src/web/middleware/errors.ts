@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { ZodError } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import { UnreadableFormError } from './csrf.ts';
 
@@ -44,6 +45,9 @@ export function errorHandler(logger: Logger) {
     // The form is shown by the GET of the same address on every page that takes a file.
     if (error instanceof UnreadableFormError) return page(400, 'pages/errors/unreadable-form', { back: req.originalUrl });
     if (isTooLarge(error)) return page(413, 'pages/errors/too-large');
+    // A query or a body that a route parsed with `.parse` rather than answering it field by field:
+    // the request is wrong, not the server (the configuration's schemas run at start-up only).
+    if (error instanceof ZodError) return page(400, 'pages/errors/bad-request');
     const status = (error as { status?: number } | null)?.status;
     if (status && status >= 400 && status < 500) return page(status, 'pages/errors/bad-request');
     logger.error({ err: error, reqId: req.id }, 'unhandled error');

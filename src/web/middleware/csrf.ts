@@ -80,6 +80,7 @@ function firstField(req: Request, name: string, limit: number): Promise<{ value?
       req.removeListener('readable', onReadable);
       req.removeListener('end', onEnd);
       req.removeListener('error', onError);
+      req.removeListener('close', onError);
       parser.removeAllListeners();
       parser.on('error', () => {});
       // Before 'end' was emitted: the route's parser reads these bytes again, then the rest.
@@ -117,5 +118,7 @@ function firstField(req: Request, name: string, limit: number): Promise<{ value?
     req.on('readable', onReadable);
     req.on('end', onEnd);
     req.on('error', onError);
+    // The client went away mid-body: nobody is left to answer, but the promise ends.
+    req.on('close', onError);
   });
 }

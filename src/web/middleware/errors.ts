@@ -8,9 +8,10 @@ function isCsrfError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'EBADCSRFTOKEN';
 }
 
-/** body-parser's word for a urlencoded body over its limit (or with too many fields). */
+/** body-parser's words for a urlencoded body over its limit, or with too many fields. */
 function isTooLarge(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { type?: string }).type === 'entity.too.large';
+  const type = typeof error === 'object' && error !== null ? (error as { type?: string }).type : undefined;
+  return type === 'entity.too.large' || type === 'parameters.too.many';
 }
 
 export function notFound(_req: Request, res: Response) {

@@ -164,6 +164,25 @@ describe('a urlencoded body over its limit', () => {
   });
 });
 
+describe('other bodies and addresses a browser would not send', () => {
+  it('a JSON body is refused like any POST without its token (403), never read', async () => {
+    const family = await freshFamily(t, MESNIL);
+    const response = await family.parents[0]!.agent.post(`/${MESNIL}/coordonnees`).send({ _csrf: 'x', adresse: '1 rue' }).expect(403);
+    expect(html(response.text)('h1').text()).toBe('Formulaire expiré');
+  });
+
+  it('a malformed percent-encoding in the address answers a French 400 page', async () => {
+    const family = await freshFamily(t, MESNIL);
+    const response = await family.parents[0]!.agent.get(`/${MESNIL}/famille/%E0%A4%A`).expect(400);
+    expect(html(response.text)('h1').text()).toBe('Demande incorrecte');
+  });
+
+  it('an address no route answers is the French 404 page', async () => {
+    const response = await freshFamily(t, MESNIL).then((family) => family.parents[0]!.agent.get(`/${MESNIL}/nulle-part`).expect(404));
+    expect(html(response.text)('h1').text()).toBe('Page introuvable');
+  });
+});
+
 describe('the error pages', () => {
   it('render in the commune\'s layout for a signed-in person when the CSRF middleware never ran', async () => {
     const commune = await communeOf(t, MESNIL);

@@ -14,8 +14,9 @@ function isTooLarge(error: unknown): boolean {
   return type === 'entity.too.large' || type === 'parameters.too.many';
 }
 
-export function notFound(_req: Request, res: Response) {
-  res.status(404).render('pages/errors/not-found');
+/** No route answered: the error handler's 404, so this page too renders safely. */
+export function notFound(req: Request, _res: Response, next: NextFunction) {
+  next(new NotFoundError(`no route for ${req.method} ${req.path}`));
 }
 
 /** Said when even the error page cannot be rendered: plain French, no template, no middleware. */

@@ -31,6 +31,8 @@ export function errorHandler(logger: Logger) {
   // Express recognises error handlers by their four parameters.
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
+    // The navigation marks the current page from it; set by an app-level middleware that may not have run.
+    res.locals.requestPath ??= req.path;
     const page = (status: number, view: string, locals: Record<string, unknown> = {}) => {
       res.status(status).render(view, locals, (renderError: Error | null, html?: string) => {
         if (renderError) {

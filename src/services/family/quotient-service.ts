@@ -2,6 +2,7 @@ import { assertCalendarDay } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { parseCalendarDay } from '../../domain/contact-formats.ts';
+import { parseDayInput, schoolYears } from '../../domain/date-input.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { ANNUAL_INCOME_MAX, attestationEnd, attestationStartProblem, QUOTIENT_MAX, quotientValidOn, wholeEurosOf } from '../../domain/quotient.ts';
 import type { Commune } from '../../data/commune-repository.ts';
@@ -10,6 +11,7 @@ import type { Repositories } from '../../data/index.ts';
 import type { FamilyRequest } from '../../data/request-repository.ts';
 import type { User } from '../../data/user-repository.ts';
 import { formatDate } from '../../i18n/format.ts';
+import { dateRefusalWords } from '../../i18n/input-words.ts';
 import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
@@ -100,10 +102,11 @@ export function quotientService(repositories: Repositories, clock: Clock) {
       else if (income > ANNUAL_INCOME_MAX) errors.push({ field: 'revenu', message: `Le revenu annuel ne peut pas dépasser ${formatWholeEuros(ANNUAL_INCOME_MAX)} : vérifiez le montant` });
       else annualIncome = income;
     }
-    const attestedFrom = parseCalendarDay(input.attestedFrom);
-    if (!input.attestedFrom.trim()) errors.push({ field: 'debut', message: "Indiquez la date de début de validité de l'attestation, par exemple 01/01/2026" });
-    else if (!attestedFrom) errors.push({ field: 'debut', message: 'Saisissez une date valide, par exemple 01/01/2026' });
-    else {
+    const attested = parseDayInput(input.attestedFrom, schoolYears(today));
+    const attestedFrom = attested.ok ? attested.value : undefined;
+    if (!attested.ok && attested.refusal.code === 'missing') errors.push({ field: 'debut', message: "Indiquez la date de début de validité de l'attestation, par exemple 01/01/2026" });
+    else if (!attested.ok) errors.push({ field: 'debut', message: dateRefusalWords(attested.refusal) });
+    else if (attestedFrom) {
       const problem = attestationStartProblem(attestedFrom, today);
       if (problem === 'expired') {
         errors.push({

@@ -2,21 +2,20 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
+import { schoolYears } from '../../../domain/date-input.ts';
+import { monthIn } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { monthParam } from '../../presenters/invoicing-presenter.ts';
 import { presentDebitFiles, presentDebitLine, REJECT_REASON_OPTIONS } from '../../presenters/mandate-presenter.ts';
 import { idParam } from '../../row-id.ts';
 import { DEBIT_REJECT_REASONS } from '../../../model/mandate.ts';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 const rejectionSchema = z.object({
   motif: z.enum(DEBIT_REJECT_REASONS, { error: 'Choisissez le motif du rejet indiqué par la banque' }),
 });
 
-const exportSchema = z.object({
-  mois: z.string({ error: 'Choisissez un mois, par exemple 2026-11' }).regex(MONTH, 'Choisissez un mois, par exemple 2026-11'),
-});
+/** A real month of the school years around today (`src/domain/date-input.ts`). */
+const exportSchema = (today: string) => z.object({ mois: monthIn(schoolYears(today)) });
 
 /**
  * « Prélèvements » (issue 12 item 6): staff download the month's direct-debit file (pain.008), the
@@ -74,7 +73,7 @@ export function adminDirectDebitRouter(services: Services): Router {
   router.post(
     '/prelevements',
     formPost({
-      schema: exportSchema,
+      schema: () => exportSchema(services.invoicing.today()),
       async act(form, req, res) {
         requireFeature(res);
         const file = await services.directDebits.exportMonth(res.locals.commune!, req.user!, form.mois);

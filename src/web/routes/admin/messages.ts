@@ -7,7 +7,7 @@ import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, parseForm, renderWithErrors, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
-import { attachmentOf, sendAttachment } from '../portal/messages.ts';
+import { attachmentOf, messageUpload, sendAttachment } from '../portal/messages.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 const THREAD_VIEW = 'pages/admin/message';
@@ -110,6 +110,7 @@ export function adminMessagesRouter(services: Services): Router {
 
   router.post(
     '/messages/:threadId',
+    messageUpload(),
     formPost({
       schema: answerSchema,
       async act(form, req, res) {

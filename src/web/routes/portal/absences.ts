@@ -9,19 +9,9 @@ import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/absence';
-// Any id: the route itself answers 404 for one that names no row, once the form is read.
-const PATH = /^\/reservations\/[^/]+\/absence\/?$/;
-
-/**
- * The absence form is multipart (it carries a certificate), so its body is read before the CSRF
- * check (see `singleFileUploadParser`).
- */
-export function absenceUploadParser() {
-  return singleFileUploadParser(PATH, 'justificatif');
-}
 
 /** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
 export function sendCertificate(res: Response, file: StoredFile, requestId: number) {
@@ -75,6 +65,8 @@ export function absencesRouter(services: Services): Router {
 
   router.post(
     '/reservations/:memberId/absence',
+    // Multipart: the certificate.
+    singleFileUpload('justificatif'),
     formPost({
       schema: absenceSchema,
       async act(form, req, res) {

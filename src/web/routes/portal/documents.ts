@@ -8,22 +8,18 @@ import { sendFileDownload } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentFamilyDocuments } from '../../presenters/document-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { multiFileUploadParser, uploadsOf } from '../../uploads.ts';
+import { multiFileUpload, uploadsOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/documents';
-const PATH = /^\/documents\/?$/;
 const MB = 1024 * 1024;
 
 /**
- * « Mes documents » is multipart (its pages): the body is read before the CSRF check. The parser
- * stops at the largest size any document type of the commune allows; each type's own is checked
- * by the service.
+ * « Mes documents » is multipart (its pages). The parser stops at the largest size any document
+ * type of the commune allows; each type's own is checked by the service.
  */
-export function documentUploadParser() {
-  return multiFileUploadParser(PATH, 'fichiers', MAX_FILES_PER_SENDING, (res) =>
-    Math.max(5, ...(res.locals.commune?.settings.documentTypes ?? []).map((type) => type.maxSizeMb)) * MB,
-  );
-}
+const documentPages = multiFileUpload('fichiers', MAX_FILES_PER_SENDING, (res) =>
+  Math.max(5, ...(res.locals.commune?.settings.documentTypes ?? []).map((type) => type.maxSizeMb)) * MB,
+);
 
 /**
  * A file a family sent, as a download only: `attachment`, the type detected from its content and
@@ -58,6 +54,7 @@ export function documentsRouter(services: Services): Router {
 
   router.post(
     '/documents',
+    documentPages,
     formPost({
       schema: sendSchema,
       async act(form, req, res) {

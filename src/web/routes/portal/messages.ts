@@ -9,23 +9,16 @@ import { requireParent } from '../../middleware/auth.ts';
 import { familyMessageNav } from '../../middleware/message-counts.ts';
 import { presentFamilyThread, presentFamilyThreads, unreadInWords } from '../../presenters/message-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const CONTACT_VIEW = 'pages/portal/contact';
 const THREAD_VIEW = 'pages/portal/message';
 
 /**
  * « Écrire au service », a family's answer in a thread and a staff answer carry an optional file:
- * multipart, read before the CSRF check (see `singleFileUploadParser`). Any thread id: the route
- * answers 404 for one that is not the family's (or the commune's), once the form is read.
+ * multipart. A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
  */
-export function messageUploadParser() {
-  // A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
-  const maxFieldBytes = 20_000;
-  const family = singleFileUploadParser(/^\/(contact|messages\/[^/]+)\/?$/, 'piece_jointe', ['parent'], maxFieldBytes);
-  const staff = singleFileUploadParser(/^\/admin\/messages\/[^/]+\/?$/, 'piece_jointe', ['agent', 'admin'], maxFieldBytes);
-  return [family, staff];
-}
+export const messageUpload = () => singleFileUpload('piece_jointe', { maxFieldBytes: 20_000 });
 
 /** A file sent with a message, as a download: never shown inline (DESIGN §11 Files). */
 export function sendAttachment(res: Response, file: StoredFile) {
@@ -85,6 +78,7 @@ export function messagesRouter(services: Services): Router {
 
   router.post(
     '/contact',
+    messageUpload(),
     formPost({
       schema: contactSchema,
       async act(form, req, res) {
@@ -114,6 +108,7 @@ export function messagesRouter(services: Services): Router {
 
   router.post(
     '/messages/:threadId',
+    messageUpload(),
     formPost({
       schema: replySchema,
       async act(form, req, res) {

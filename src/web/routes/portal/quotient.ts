@@ -4,15 +4,9 @@ import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentDeclarationPage } from '../../presenters/quotient-presenter.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/quotient-familial';
-const PATH = /^\/quotient-familial\/?$/;
-
-/** The declaration is multipart (it carries the attestation): its body is read before the CSRF check. */
-export function quotientUploadParser() {
-  return singleFileUploadParser(PATH, 'attestation');
-}
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -45,6 +39,8 @@ export function quotientRouter(services: Services): Router {
 
   router.post(
     '/quotient-familial',
+    // Multipart: the attestation.
+    singleFileUpload('attestation'),
     formPost({
       schema: declarationSchema,
       async act(form, req, res) {

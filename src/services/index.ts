@@ -71,7 +71,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   const quotients = quotientService(repositories, clock);
   const invoicing = invoicingService(repositories, clock, calendars, quotients);
-  const payments = paymentService(repositories, clock);
+  const payments = paymentService(repositories, clock, mail);
   return {
     clock,
     communes: communeService(repositories),

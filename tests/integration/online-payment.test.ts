@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
-import { ValidationError } from '../../src/domain/errors.ts';
+import { PaymentRefusedError } from '../../src/domain/payment-rules.ts';
+import { paymentRefusalSentence } from '../../src/i18n/payment-words.ts';
 import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
 import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { onlinePaymentService } from '../../src/services/payment/online-payment-service.ts';
@@ -390,9 +391,10 @@ describe('paying online through PayFiP (the local simulator)', () => {
       portalUrl,
     );
     const refusal = await unreachable.start(commune, billed.family.parents[0]!.user, [billed.october]).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(ValidationError);
-    expect((refusal as ValidationError).status).toBe(503);
-    expect((refusal as ValidationError).errors[0]!.message).toContain('aucune somme n’a été débitée');
+    expect(refusal).toBeInstanceOf(PaymentRefusedError);
+    expect((refusal as PaymentRefusedError).status).toBe(503);
+    expect((refusal as PaymentRefusedError).refusal).toEqual({ code: 'provider_unavailable' });
+    expect(paymentRefusalSentence((refusal as PaymentRefusedError).refusal)).toContain('aucune somme n’a été débitée');
     expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
     expect((await pay(billed.agent, [billed.october])).status).toBe(303);
   });

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
+import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { monthParam } from '../../presenters/invoicing-presenter.ts';
 import { presentDebitFiles, presentDebitLine, REJECT_REASON_OPTIONS } from '../../presenters/mandate-presenter.ts';
@@ -61,12 +62,12 @@ export function adminDirectDebitRouter(services: Services): Router {
     '/prelevements/lignes/:id/rejet',
     formPost({
       schema: rejectionSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         await services.directDebits.recordRejection(res.locals.commune!, req.user!, idParam(req, 'id'), form.motif, formKeyOf(req.body));
         setFlash(req, 'success', 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.');
         res.redirect(303, `/${res.locals.commune!.slug}/admin/prelevements`);
-      },
+      }),
       render: renderRejection,
     }),
   );
@@ -75,11 +76,11 @@ export function adminDirectDebitRouter(services: Services): Router {
     '/prelevements',
     formPost({
       schema: exportSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         const file = await services.directDebits.exportMonth(res.locals.commune!, req.user!, form.mois);
         res.attachment(file.fileName).type('application/xml').set('Cache-Control', 'no-store').send(file.xml);
-      },
+      }),
       render,
     }),
   );

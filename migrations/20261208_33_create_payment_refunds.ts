@@ -17,8 +17,10 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('payment_id').notNullable();
     t.integer('family_id').notNullable();
     t.integer('amount_cents').notNullable();
-    // `invoice_changed`: a credit note or another payment lowered what the invoices owed; `paid_after_close`: paid once closed, its invoices taken since.
+    // `invoice_changed`: a credit note or another payment lowered what the invoices owed; `paid_after_close`: paid once
+    // closed, its invoices taken since; `credit_after_payment`: a credit note on an invoice this payment had paid.
     t.text('reason').notNullable();
+    t.integer('credit_note_id').nullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('refunded_at', { useTz: true }).nullable();
     t.integer('refunded_by').nullable();
@@ -26,12 +28,17 @@ export async function up(knex: Knex): Promise<void> {
     t.foreign(['commune_id', 'payment_id']).references(['commune_id', 'id']).inTable('payments');
     t.foreign(['commune_id', 'family_id']).references(['commune_id', 'id']).inTable('families');
     t.foreign(['commune_id', 'refunded_by']).references(['commune_id', 'id']).inTable('users');
+    t.foreign(['commune_id', 'credit_note_id']).references(['commune_id', 'id']).inTable('invoices');
     t.primary(['commune_id', 'id']);
-    t.unique(['commune_id', 'payment_id']);
+    t.unique(['commune_id', 'credit_note_id']);
     t.index(['commune_id', 'refunded_at', 'created_at']);
   });
   await knex.raw(`ALTER TABLE payment_refunds ADD CONSTRAINT payment_refunds_amount CHECK (amount_cents > 0)`);
-  await knex.raw(`ALTER TABLE payment_refunds ADD CONSTRAINT payment_refunds_reason CHECK (reason IN ('invoice_changed', 'paid_after_close'))`);
+  await knex.raw(`CREATE UNIQUE INDEX payment_refunds_once_per_settlement ON payment_refunds (commune_id, payment_id) WHERE credit_note_id IS NULL`);
+  await knex.raw(
+    `ALTER TABLE payment_refunds ADD CONSTRAINT payment_refunds_reason CHECK (
+       (reason IN ('invoice_changed', 'paid_after_close') AND credit_note_id IS NULL) OR (reason = 'credit_after_payment' AND credit_note_id IS NOT NULL))`,
+  );
   await knex.raw(
     `ALTER TABLE payment_refunds ADD CONSTRAINT payment_refunds_done CHECK ((refunded_at IS NULL) = (refunded_by IS NULL) AND (refunded_at IS NOT NULL OR refund_note IS NULL))`,
   );

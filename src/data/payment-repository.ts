@@ -292,25 +292,30 @@ export function paymentRepository(db: Executor) {
       return true;
     },
 
-    /** Records money owed back on a payment (once per payment: a second call changes nothing); whether it was written. */
+    /**
+     * Records money owed back on a payment; whether it was written. Once per payment for a
+     * settlement (a second call changes nothing), once per credit note for `creditNoteId`.
+     */
     async insertRefund(
       communeId: number,
-      refund: { paymentId: number; familyId: number; amountCents: number; reason: RefundReason; createdAt: Date },
+      refund: { paymentId: number; familyId: number; amountCents: number; reason: RefundReason; createdAt: Date; creditNoteId?: number },
       executor: Executor,
     ): Promise<boolean> {
-      const rows = await executor('payment_refunds')
-        .insert({
-          commune_id: communeId,
-          payment_id: refund.paymentId,
-          family_id: refund.familyId,
-          amount_cents: refund.amountCents,
-          reason: refund.reason,
-          created_at: refund.createdAt,
-        })
-        .onConflict(['commune_id', 'payment_id'])
-        .ignore()
-        .returning('id');
-      return rows.length === 1;
+      const target = refund.creditNoteId === undefined ? '(commune_id, payment_id) WHERE credit_note_id IS NULL' : '(commune_id, credit_note_id)';
+      const result = await executor.raw<{ rows: unknown[] }>(
+        `INSERT INTO payment_refunds (commune_id, payment_id, family_id, amount_cents, reason, credit_note_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ${target} DO NOTHING RETURNING id`,
+        [communeId, refund.paymentId, refund.familyId, refund.amountCents, refund.reason, refund.creditNoteId ?? null, refund.createdAt],
+      );
+      return result.rows.length === 1;
+    },
+
+    /** The paid payment of an invoice and what it paid for it, if any. */
+    async paidHolder(communeId: number, invoiceId: number, executor: Executor = db): Promise<{ paymentId: number; amountCents: number } | undefined> {
+      const row = (await executor('payment_invoices')
+        .where({ commune_id: communeId, invoice_id: invoiceId, payment_status: 'paid' })
+        .first('payment_id', 'amount_cents')) as { payment_id: number; amount_cents: number } | undefined;
+      return row && { paymentId: row.payment_id, amountCents: row.amount_cents };
     },
 
     /** The commune's money to refund: `open` those not refunded yet (oldest first), else the refunded ones (latest first). */

@@ -95,6 +95,7 @@ export function paymentRefusalSentence(detail: PaymentRefusalDetail, now?: Date)
 export const REFUND_REASON_WORDS: Record<RefundReason, string> = {
   invoice_changed: 'Factures modifiées (avoir ou autre paiement) après le début du paiement',
   paid_after_close: 'Payé après l’expiration ou l’annulation du paiement, ses factures ayant été réglées autrement',
+  credit_after_payment: 'Avoir émis sur une facture déjà payée',
 };
 
 /** What `/factures` says of a pending online payment the parent may have left (issue 18 point 3). */

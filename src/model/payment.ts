@@ -44,8 +44,8 @@ export interface Payment {
   invoices: PaymentInvoice[];
 }
 
-/** Why money received is owed back (issue 18): what its invoices owed changed, or it was paid once closed and its invoices taken since. */
-export type RefundReason = 'invoice_changed' | 'paid_after_close';
+/** Why money received is owed back (issue 18): what its invoices owed changed, it was paid once closed and its invoices taken since, or a credit note came on an invoice it paid. */
+export type RefundReason = 'invoice_changed' | 'paid_after_close' | 'credit_after_payment';
 
 /** Money received that nothing is owed for any more: staff's « à rembourser » list. */
 export interface PaymentRefund {

@@ -97,6 +97,11 @@ export interface InvoicingPage {
 export interface InvoicingHooks {
   /** Called in the run's transaction after each family's invoice is written (1-based count). */
   afterFamily?: (done: number, total: number) => void | Promise<void>;
+  /**
+   * Called in a credit note's transaction, under the invoice's lock: the payment area owes back
+   * what a credit note takes off an invoice already paid (issue 18).
+   */
+  creditNoteIssued?: (commune: Commune, creditNote: { id: number; invoiceId: number; totalCents: number }, trx: Transaction) => Promise<void>;
 }
 
 /** How often the run writes its progress: about fifty times a run, every family for a small one. */
@@ -441,6 +446,7 @@ export function invoicingService(
           trx,
         );
         if (invoice.settledAt === null && wanted.length === open.length) await invoices.settle(commune.id, invoice.id, issuedAt, trx);
+        await hooks.creditNoteIssued?.(commune, { id: creditNoteId, invoiceId: invoice.id, totalCents }, trx);
         const outcome: CreditNoteOutcome = { creditNoteId, number, totalCents, invoiceId: invoice.id, invoiceNumber: invoice.number };
         await audit.record(
           commune.id,

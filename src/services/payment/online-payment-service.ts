@@ -161,7 +161,8 @@ export function onlinePaymentService(
   /** Asks the provider about the payment's operation and applies the answer. */
   async function refresh(commune: Commune, payment: Payment): Promise<ProviderOutcome> {
     if (payment.status === 'paid') return 'already_settled';
-    if (payment.status !== 'pending' && payment.status !== 'expired') return 'ignored';
+    // A closed payment may still have been paid (finished late, or cancelled by the family and paid all the same).
+    if (payment.status === 'refused') return 'ignored';
     if (!payment.providerOperationId || !provider) return apply(commune, payment, 'unknown');
     let details: PaymentDetails | 'unknown';
     try {
@@ -196,9 +197,6 @@ export function onlinePaymentService(
 
   return {
     available,
-
-    /** The service's clock, for the pages that say « jusqu'à 9h15 ». */
-    now: (): Date => clock.now(),
 
     /**
      * « Payer en ligne »: opens the payment of the ticked invoices in one short transaction (with

@@ -137,9 +137,9 @@ export function paymentService(repositories: Repositories, clock: Clock, mail: M
     return { paymentId, receiptNumber: receipt, paidAt, changed: true, refundCents: settlement.refundCents };
   }
 
-  /** Money of `payment` owed back: on staff's « à rembourser » list, and the family told by e-mail. Once per payment. */
-  async function owesBack(commune: Commune, payment: Payment, amountCents: number, reason: RefundReason, trx: Transaction): Promise<boolean> {
-    const written = await payments.insertRefund(commune.id, { paymentId: payment.id, familyId: payment.familyId, amountCents, reason, createdAt: clock.now() }, trx);
+  /** Money of `payment` owed back: on staff's « à rembourser » list, and the family told by e-mail. Once per payment (or per credit note). */
+  async function owesBack(commune: Commune, payment: Payment, amountCents: number, reason: RefundReason, trx: Transaction, creditNoteId?: number): Promise<boolean> {
+    const written = await payments.insertRefund(commune.id, { paymentId: payment.id, familyId: payment.familyId, amountCents, reason, createdAt: clock.now(), creditNoteId }, trx);
     if (!written) return false;
     for (const guardian of await users.listActiveParentsOfFamily(commune.id, payment.familyId, trx)) {
       await queueMail(trx, commune, refundOwedMail(mail, commune, guardian, { payment, amountCents }));
@@ -334,6 +334,19 @@ export function paymentService(repositories: Repositories, clock: Clock, mail: M
     /** Forgets a pending online payment the provider never took (its call failed): its invoices are free, nothing is left of it. */
     async discardUnsent(commune: Commune, paymentId: number): Promise<boolean> {
       return db.transaction((trx) => payments.discardUnsent(commune.id, paymentId, trx));
+    },
+
+    /**
+     * A credit note was issued on an invoice (in its transaction, under the invoice's lock): if a
+     * payment had paid the invoice, what the credit note takes off it is owed back to the family.
+     */
+    async creditNoteIssued(commune: Commune, creditNote: { id: number; invoiceId: number; totalCents: number }, trx: Transaction): Promise<void> {
+      const paid = await payments.paidHolder(commune.id, creditNote.invoiceId, trx);
+      if (!paid) return;
+      const amountCents = Math.min(-creditNote.totalCents, paid.amountCents);
+      if (amountCents <= 0) return;
+      const payment = (await payments.find(commune.id, paid.paymentId, null, trx))!;
+      await owesBack(commune, payment, amountCents, 'credit_after_payment', trx, creditNote.id);
     },
 
     /** « À rembourser »: the money owed back to families (`open`), or the refunds recorded done. */

@@ -29,7 +29,7 @@ export async function renderInvoiceList(services: Services, res: Response, statu
   const leftToPay = online ? await services.payments.leftToPay(commune, payable.map((invoice) => invoice.id)) : undefined;
   const payForm = online ? presentPayForm(payable, state?.values, leftToPay) : undefined;
   // An online payment left unfinished (Back, a closed tab): what happened and what can be done now.
-  const pendingPayments = online ? presentPendingPayments(await services.onlinePayments.pendingOf(commune, familyId), services.onlinePayments.now()) : [];
+  const pendingPayments = online ? presentPendingPayments(await services.onlinePayments.pendingOf(commune, familyId), services.clock.now()) : [];
   res.status(state?.status ?? 200).render('pages/portal/invoices', {
     list: presentInvoiceList(statut, invoices, balance, debits),
     payForm,

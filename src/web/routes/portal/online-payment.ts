@@ -54,7 +54,7 @@ export function onlinePaymentNotificationRouter(services: Services, logger: Logg
  */
 export function onlinePaymentRouter(services: Services): Router {
   const router = Router({ mergeParams: true });
-  const now = () => services.onlinePayments.now();
+  const now = () => services.clock.now();
   const paymentPage = (res: Response, paymentId: number) => `/${res.locals.commune!.slug}/paiement/retour?paiement=${paymentId}`;
 
   router.post(
@@ -72,7 +72,7 @@ export function onlinePaymentRouter(services: Services): Router {
 
   async function renderPayment(req: Request, res: Response, paymentId: number, state?: FormState) {
     const shown = await services.onlinePayments.returned(res.locals.commune!, req.user!.familyId!, paymentId);
-    res.status(state?.status ?? 200).render('pages/portal/payment-return', { outcome: presentPaymentOutcome(shown, services.onlinePayments.now()), errors: state?.errors });
+    res.status(state?.status ?? 200).render('pages/portal/payment-return', { outcome: presentPaymentOutcome(shown, services.clock.now()), errors: state?.errors });
   }
 
   router.get('/paiement/retour', requireParent, async (req, res) => {

@@ -142,3 +142,20 @@ export function cancelledPaymentWords(payment: Pick<Payment, 'amountCents' | 'in
 export function refundDoneWords(refund: { amountCents: number; familyName: string }): string {
   return `Remboursement de ${formatAmount(refund.amountCents)} à la famille ${refund.familyName} enregistré : la famille est prévenue par courriel.`;
 }
+
+/** The messages of the payment forms' schemas (portal « Payer en ligne », counter, refunds, direct debits). */
+export const PAYMENT_FORM_WORDS = {
+  unknownInvoice: 'Cette facture est inconnue.',
+  noInvoiceTicked: 'Cochez au moins une facture à payer.',
+  unreadableAmount: 'Le montant envoyé est illisible : rechargez la page',
+  chooseMeans: 'Choisissez le moyen de paiement',
+  chequeNumberTooLong: 'Le numéro du chèque tient en 40 caractères',
+  bankTooLong: 'Le nom de la banque tient en 80 caractères',
+  refundHowMissing: 'Indiquez comment la famille a été remboursée, par exemple « virement du 12 décembre »',
+  refundHowTooLong: 'Le détail du remboursement tient en 200 caractères',
+  rejectReasonMissing: 'Choisissez le motif du rejet indiqué par la banque',
+  monthMissing: 'Choisissez un mois, par exemple 2026-11',
+} as const;
+
+/** The flash once staff recorded a debit the bank sent back. */
+export const DEBIT_REJECTION_RECORDED = 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.';

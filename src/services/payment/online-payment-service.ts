@@ -259,7 +259,7 @@ export function onlinePaymentService(
       if (!choices.cancellable) {
         throw new PaymentRefusedError({ code: 'not_cancellable', resumableUntil: choices.resumableUntil, cancellableFrom: choices.cancellableFrom }, PAYMENT_FIELD, 409);
       }
-      await payments.close(commune, payment.id, 'cancelled', 'annulé par la famille', undefined, payment.providerOperationId);
+      await payments.close(commune, payment.id, 'cancelled', 'cancelled_by_family', undefined, payment.providerOperationId);
       return payments.find(commune, paymentId, familyId);
     },
 

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
+import { DEBIT_REJECTION_RECORDED, PAYMENT_FORM_WORDS } from '../../../i18n/payment-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
@@ -12,11 +13,11 @@ import { DEBIT_REJECT_REASONS } from '../../../model/mandate.ts';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const rejectionSchema = z.object({
-  motif: z.enum(DEBIT_REJECT_REASONS, { error: 'Choisissez le motif du rejet indiqué par la banque' }),
+  motif: z.enum(DEBIT_REJECT_REASONS, { error: PAYMENT_FORM_WORDS.rejectReasonMissing }),
 });
 
 const exportSchema = z.object({
-  mois: z.string({ error: 'Choisissez un mois, par exemple 2026-11' }).regex(MONTH, 'Choisissez un mois, par exemple 2026-11'),
+  mois: z.string({ error: PAYMENT_FORM_WORDS.monthMissing }).regex(MONTH, PAYMENT_FORM_WORDS.monthMissing),
 });
 
 /**
@@ -65,7 +66,7 @@ export function adminDirectDebitRouter(services: Services): Router {
       act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         await services.directDebits.recordRejection(res.locals.commune!, req.user!, idParam(req, 'id'), form.motif, formKeyOf(req.body));
-        setFlash(req, 'success', 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.');
+        setFlash(req, 'success', DEBIT_REJECTION_RECORDED);
         res.redirect(303, `/${res.locals.commune!.slug}/admin/prelevements`);
       }),
       render: renderRejection,

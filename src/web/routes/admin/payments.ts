@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { CHEQUE_NUMBER_MISSING, counterPaymentOutcomeWords, paymentRefusalWords, refundDoneWords } from '../../../i18n/payment-words.ts';
+import { CHEQUE_NUMBER_MISSING, counterPaymentOutcomeWords, PAYMENT_FORM_WORDS, paymentRefusalWords, refundDoneWords } from '../../../i18n/payment-words.ts';
 import { COUNTER_MEANS } from '../../../model/payment.ts';
 import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
@@ -11,16 +11,16 @@ import { idParam, parseRowId, rowIdList } from '../../row-id.ts';
 const counterSchema = z
   .object({
     factures: rowIdList(paymentRefusalWords('not_found'), paymentRefusalWords('none')),
-    moyen: z.enum(COUNTER_MEANS, { error: 'Choisissez le moyen de paiement' }),
-    numeroCheque: z.string().trim().max(40, 'Le numéro du chèque tient en 40 caractères').optional(),
-    banque: z.string().trim().max(80, 'Le nom de la banque tient en 80 caractères').optional(),
+    moyen: z.enum(COUNTER_MEANS, { error: PAYMENT_FORM_WORDS.chooseMeans }),
+    numeroCheque: z.string().trim().max(40, PAYMENT_FORM_WORDS.chequeNumberTooLong).optional(),
+    banque: z.string().trim().max(80, PAYMENT_FORM_WORDS.bankTooLong).optional(),
   })
   .superRefine((form, context) => {
     if (form.moyen === 'cheque' && !form.numeroCheque) context.addIssue({ code: 'custom', path: ['numeroCheque'], message: CHEQUE_NUMBER_MISSING });
   });
 
 const refundDoneSchema = z.object({
-  note: z.string().trim().min(1, 'Indiquez comment la famille a été remboursée, par exemple « virement du 12 décembre »').max(200, 'Le détail du remboursement tient en 200 caractères'),
+  note: z.string().trim().min(1, PAYMENT_FORM_WORDS.refundHowMissing).max(200, PAYMENT_FORM_WORDS.refundHowTooLong),
 });
 
 /** The invoices ticked, as the form fills them back in. */

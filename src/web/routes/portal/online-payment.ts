@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { INVOICES_FIELD } from '../../../services/payment/payment-service.ts';
-import { cancelledPaymentWords } from '../../../i18n/payment-words.ts';
+import { cancelledPaymentWords, PAYMENT_FORM_WORDS } from '../../../i18n/payment-words.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentPaymentOutcome } from '../../presenters/online-payment-presenter.ts';
@@ -13,10 +13,10 @@ import { idParam, parseRowId, rowIdList } from '../../row-id.ts';
 import { renderInvoiceList } from './invoices.ts';
 
 const paySchema = z.object({
-  [INVOICES_FIELD]: rowIdList('Cette facture est inconnue.', 'Cochez au moins une facture à payer.'),
+  [INVOICES_FIELD]: rowIdList(PAYMENT_FORM_WORDS.unknownInvoice, PAYMENT_FORM_WORDS.noInvoiceTicked),
   // The total shown beside the ticks (cents, filled in by the page's script): compared, never used.
   montant: z
-    .union([z.literal(''), z.string().regex(/^\d{1,9}$/, { error: 'Le montant envoyé est illisible : rechargez la page' })])
+    .union([z.literal(''), z.string().regex(/^\d{1,9}$/, { error: PAYMENT_FORM_WORDS.unreadableAmount })])
     .optional()
     .transform((value) => (value ? Number(value) : undefined)),
 });

@@ -275,6 +275,10 @@ describe('a payment the parent left unfinished (issue 18 point 3)', () => {
     expect(words(notice.text())).toContain(`Vous avez commencé le lundi 23 novembre 2026 à 09h00 un paiement en ligne de 42,50 € de la facture ${billed.numbers.october}, sans le terminer`);
     expect(words(notice.text())).toContain('jusqu’à 09h15');
     expect(notice.find('button').map((_i, el) => $(el).text()).get()).toEqual(['Reprendre le paiement']);
+    // The invoice's own page says the same, with the same way on.
+    const detail = html((await billed.agent.get(`/${SLUG}/factures/${billed.october}`).expect(200)).text);
+    expect(detail(`[data-pending-payment="${left.paymentId}"] form[action="/${SLUG}/paiement/${left.paymentId}/reprendre"]`).length).toBe(1);
+    expect(html((await billed.agent.get(`/${SLUG}/factures/${billed.november}`).expect(200)).text)('[data-pending-payment]').length).toBe(0);
 
     const resumed = await postFormOf(billed.agent, `/${SLUG}/factures`, `/${SLUG}/paiement/${left.paymentId}/reprendre`);
     expect(resumed.status).toBe(303);

@@ -119,12 +119,11 @@ export function onlinePaymentService(
    * transaction) for the operation id the first post records, then answers the same page.
    */
   async function sentBy(commune: Commune, paymentId: number): Promise<StartedOnlinePayment> {
-    const deadline = Date.now() + OPERATION_WAIT_MS;
-    for (;;) {
+    for (let waited = 0; ; waited += OPERATION_POLL_MS) {
       const payment = await repositories.payments.find(commune.id, paymentId);
       // Discarded: the first post's call to PayFiP failed.
       if (!payment) throw unavailable(undefined);
-      if (payment.status !== 'pending' || payment.providerOperationId || Date.now() > deadline) return { paymentId, paymentPageUrl: pageOf(payment) };
+      if (payment.status !== 'pending' || payment.providerOperationId || waited >= OPERATION_WAIT_MS) return { paymentId, paymentPageUrl: pageOf(payment) };
       await sleep(OPERATION_POLL_MS);
     }
   }

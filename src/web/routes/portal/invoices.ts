@@ -65,7 +65,15 @@ export function invoicesRouter(services: Services): Router {
     const commune = res.locals.commune!;
     const { invoice, creditNotes } = await services.invoices.detail(commune, req.user!.familyId!, idParam(req, 'id'));
     const { debits } = await services.directDebits.familyDebits(commune, req.user!.familyId!, [invoice]);
-    res.render('pages/portal/invoice', { invoice: presentInvoiceDetail(invoice, creditNotes, debits.get(invoice.id)) });
+    // « En cours de paiement » never without its explanation and its way on (issue 18).
+    const holding =
+      invoice.status === 'in_payment' && services.onlinePayments.available(commune)
+        ? (await services.onlinePayments.pendingOf(commune, req.user!.familyId!)).filter((pending) => pending.payment.invoices.some((paid) => paid.invoiceId === invoice.id))
+        : [];
+    res.render('pages/portal/invoice', {
+      invoice: presentInvoiceDetail(invoice, creditNotes, debits.get(invoice.id)),
+      pendingPayments: presentPendingPayments(holding, services.clock.now()),
+    });
   });
 
   router.get('/compte', async (req, res) => {

@@ -203,6 +203,9 @@ describe('money received for invoices that changed is owed back, never silently 
     expect(done.status).toBe(303);
     expect(await refundsOf(billed.family.familyId)).toMatchObject([{ refund_note: 'virement du 24 novembre', refunded_by: staff.user.id }]);
     expect(await mailsOf(billed, 'refund_done')).toHaveLength(1);
+    expect(await db()('audit_log').where({ commune_id: commune.id, action: 'refund_done', family_id: billed.family.familyId })).toMatchObject([
+      { staff_id: staff.user.id, entity: 'payment', entity_id: refund.payment_id },
+    ]);
     const after = html((await staff.agent.get(listPath).expect(200)).text);
     expect(after(`tr[data-refund="${refund.id}"]`).length).toBe(0);
     expect(words(after('main').text())).toContain('virement du 24 novembre');

@@ -376,7 +376,7 @@ export function paymentService(repositories: Repositories, clock: Clock, mail: M
             }
             await audit.record(
               commune.id,
-              { staffId: staff.id, occurredAt: at, action: 'refund_done', entity: 'payment', entityId: refund.paymentId, familyId: refund.familyId, after: { amountCents: refund.amountCents, note: trimmed } },
+              { staffId: staff.id, occurredAt: at, action: 'refund_done', entity: 'payment', entityId: refund.paymentId, familyId: refund.familyId, after: { totalCents: refund.amountCents, note: trimmed } },
               trx,
             );
             return { refundId };

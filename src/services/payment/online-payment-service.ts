@@ -220,6 +220,8 @@ export function onlinePaymentService(
           return { paymentId: pending.paymentId };
         });
       } catch (error) {
+        // Rolled back, even after the payment was written: nothing of this post is to be sent.
+        opened = false;
         if (error instanceof NotFoundError) throw error;
         outcome = await forms.refuse<{ paymentId: number }>(submission, error as Error);
       }

@@ -330,6 +330,12 @@ export function paymentRepository(db: Executor) {
       return result.rows.map(toRefund);
     },
 
+    /** What is owed back on one payment (refunded or not), oldest first. */
+    async refundsOfPayment(communeId: number, paymentId: number, executor: Executor = db): Promise<PaymentRefund[]> {
+      const result = await executor.raw<{ rows: RefundRow[] }>(`${REFUND_SELECT} WHERE r.commune_id = ? AND r.payment_id = ? ORDER BY r.created_at, r.id`, [communeId, paymentId]);
+      return result.rows.map(toRefund);
+    },
+
     /** One refund of the commune, undefined when not this commune's. */
     async findRefund(communeId: number, refundId: number, executor: Executor = db): Promise<PaymentRefund | undefined> {
       const result = await executor.raw<{ rows: RefundRow[] }>(`${REFUND_SELECT} WHERE r.commune_id = ? AND r.id = ?`, [communeId, refundId]);

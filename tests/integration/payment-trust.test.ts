@@ -195,6 +195,10 @@ describe('money received for invoices that changed is owed back, never silently 
     expect(words(row.text())).toContain(billed.numbers.october);
     expect($('nav a[href$="/admin/paiements/a-rembourser"]').length).toBe(1);
 
+    // The payment's own page says it too.
+    const paymentPage = html((await staff.agent.get(`/${SLUG}/admin/paiements/${refund.payment_id}`).expect(200)).text);
+    expect(words(paymentPage('[aria-labelledby="payment-refunds-title"]').text())).toContain('42,50 € à rembourser à la famille : factures modifiées (avoir ou autre paiement) après le début du paiement');
+
     const action = `${listPath}/${refund.id}`;
     const empty = await postFormOf(staff.agent, listPath, action, { note: ' ' });
     expect(empty.status).toBe(400);

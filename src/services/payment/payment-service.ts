@@ -349,6 +349,11 @@ export function paymentService(repositories: Repositories, clock: Clock, mail: M
       await owesBack(commune, payment, amountCents, 'credit_after_payment', trx, creditNote.id);
     },
 
+    /** What is owed back on one payment of the commune (staff's page of the payment). */
+    async refundsOf(commune: Commune, paymentId: number): Promise<PaymentRefund[]> {
+      return payments.refundsOfPayment(commune.id, paymentId);
+    },
+
     /** « À rembourser »: the money owed back to families (`open`), or the refunds recorded done. */
     async refunds(commune: Commune, open: boolean): Promise<PaymentRefund[]> {
       return payments.listRefunds(commune.id, { open });

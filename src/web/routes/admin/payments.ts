@@ -109,7 +109,8 @@ export function adminPaymentsRouter(services: Services): Router {
 
   router.get('/paiements/:paymentId', async (req, res) => {
     const payment = await services.payments.find(res.locals.commune!, idParam(req, 'paymentId'));
-    res.render('pages/admin/payment', { payment: presentPayment(payment) });
+    const refunds = await services.payments.refundsOf(res.locals.commune!, payment.id);
+    res.render('pages/admin/payment', { payment: presentPayment(payment), refunds: presentRefunds(refunds.filter((refund) => !refund.refundedAt), refunds.filter((refund) => refund.refundedAt)) });
   });
 
   return router;

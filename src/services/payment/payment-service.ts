@@ -71,7 +71,9 @@ export interface CounterForm {
  * index of migration 25 is the last word: an invoice is in one pending-or-paid payment at most.
  *
  * `settle` is the one way a payment becomes paid: in ONE transaction the payment gets its receipt
- * number (gap-free) and every invoice its `settled_at`; a second call changes nothing.
+ * number (gap-free) and every invoice its `settled_at`; a second call changes nothing. It re-checks
+ * under the invoices' locks what each still owes (issue 18): money received for what is no longer
+ * owed goes on staff's « à rembourser » list and the family is told, never silently counted.
  */
 export function paymentService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
   const { db, payments, invoices, counters, families, audit, users } = repositories;
@@ -156,9 +158,10 @@ export function paymentService(repositories: Repositories, clock: Clock, mail: M
   return {
     /**
      * Marks the payment paid with its receipt number and every one of its invoices settled, in one
-     * transaction. Idempotent: a payment paid already is answered as it is (`changed: false`).
-     * Refused or cancelled payments, and expired ones whose invoices were taken since, throw
-     * PaymentClosedError; an unknown id, NotFoundError. `providerResult`: the provider's answer, kept.
+     * transaction, what changed since it was opened owed back (`refundCents`). Idempotent: a payment
+     * paid already is answered as it is (`changed: false`). An expired or cancelled payment whose
+     * invoices another payment took since stays closed, all its money owed back. A refused payment
+     * throws PaymentClosedError; an unknown id, NotFoundError. `providerResult`: the provider's answer, kept.
      */
     async settle(commune: Commune, paymentId: number, providerResult: string | null = null): Promise<SettleOutcome> {
       try {

@@ -74,8 +74,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const emailChanges = emailChangeService(repositories, clock, mail, activation);
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   const quotients = quotientService(repositories, clock);
-  const invoicing = invoicingService(repositories, clock, calendars, quotients);
-  const payments = paymentService(repositories, clock);
+  const payments = paymentService(repositories, clock, mail);
+  const invoicing = invoicingService(repositories, clock, calendars, quotients, { creditNoteIssued: payments.creditNoteIssued });
   const bankDetails = bankDetailsService(repositories, cipher);
   return {
     clock,

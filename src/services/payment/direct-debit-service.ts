@@ -2,6 +2,7 @@ import { dayNumber, dayOfNumber } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { PaymentRefusedError } from '../../domain/payment-rules.ts';
 import { lastCollectedDate } from '../../domain/sepa.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { NewDebitLine } from '../../data/debit-file-repository.ts';
@@ -93,7 +94,7 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
             if (invoice.dueOn > latestDue) latestDue = invoice.dueOn;
           }
           if (!lines.length) {
-            throw new ValidationError([{ field: 'mois', message: `Aucune facture de ${formatMonth(month)} n'est à prélever : aucune famille avec un mandat actif ne doit de facture de ce mois` }], 422);
+            throw new PaymentRefusedError({ code: 'nothing_to_debit', month }, 'mois', 422);
           }
           const earliest = dayOfNumber(dayNumber(today) + COLLECTION_NOTICE_DAYS);
           const collectionDate = latestDue > earliest ? latestDue : earliest;
@@ -152,10 +153,9 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
         await forms.transaction(submission, async (trx) => {
           const line = await debitFiles.lockLine(commune.id, lineId, trx);
           if (!line) throw new NotFoundError(`debit line ${lineId} not in commune ${commune.id}`);
-          const refuse = (message: string) => new ValidationError([{ field: 'motif', message }], 409);
-          if (line.rejectedAt) throw refuse(`Le rejet du prélèvement de la facture ${line.invoiceNumber} est déjà enregistré`);
+          if (line.rejectedAt) throw new PaymentRefusedError({ code: 'debit_already_rejected', invoiceNumber: line.invoiceNumber }, 'motif', 409);
           if (line.paymentStatus !== 'pending' || line.paymentId === null) {
-            throw refuse(`Le prélèvement de la facture ${line.invoiceNumber} est déjà encaissé : un rejet ne peut plus être enregistré ici, établissez un avoir ou encaissez-la au guichet`);
+            throw new PaymentRefusedError({ code: 'debit_already_collected', invoiceNumber: line.invoiceNumber }, 'motif', 409);
           }
           const at = clock.now();
           await payments.close(commune, line.paymentId, 'refused', `rejet ${reason}`, trx);
@@ -170,7 +170,7 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
           );
         });
       } catch (error) {
-        if (error instanceof ValidationError) return forms.refuse(submission, error);
+        if (error instanceof PaymentRefusedError) return forms.refuse(submission, error);
         throw error;
       }
     },

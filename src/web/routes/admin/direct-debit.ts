@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
+import { DEBIT_REJECTION_RECORDED, PAYMENT_FORM_WORDS } from '../../../i18n/payment-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { schoolYears } from '../../../domain/date-input.ts';
 import { monthIn } from '../../form-fields.ts';
+import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { monthParam } from '../../presenters/invoicing-presenter.ts';
 import { presentDebitFiles, presentDebitLine, REJECT_REASON_OPTIONS } from '../../presenters/mandate-presenter.ts';
@@ -11,7 +13,7 @@ import { idParam } from '../../row-id.ts';
 import { DEBIT_REJECT_REASONS } from '../../../model/mandate.ts';
 
 const rejectionSchema = z.object({
-  motif: z.enum(DEBIT_REJECT_REASONS, { error: 'Choisissez le motif du rejet indiqué par la banque' }),
+  motif: z.enum(DEBIT_REJECT_REASONS, { error: PAYMENT_FORM_WORDS.rejectReasonMissing }),
 });
 
 /** A real month of the school years around today (`src/domain/date-input.ts`). */
@@ -60,12 +62,12 @@ export function adminDirectDebitRouter(services: Services): Router {
     '/prelevements/lignes/:id/rejet',
     formPost({
       schema: rejectionSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         await services.directDebits.recordRejection(res.locals.commune!, req.user!, idParam(req, 'id'), form.motif, formKeyOf(req.body));
-        setFlash(req, 'success', 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.');
+        setFlash(req, 'success', DEBIT_REJECTION_RECORDED);
         res.redirect(303, `/${res.locals.commune!.slug}/admin/prelevements`);
-      },
+      }),
       render: renderRejection,
     }),
   );
@@ -74,11 +76,11 @@ export function adminDirectDebitRouter(services: Services): Router {
     '/prelevements',
     formPost({
       schema: () => exportSchema(services.invoicing.today()),
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         const file = await services.directDebits.exportMonth(res.locals.commune!, req.user!, form.mois);
         res.attachment(file.fileName).type('application/xml').set('Cache-Control', 'no-store').send(file.xml);
-      },
+      }),
       render,
     }),
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { parseMonthInput, schoolYears } from '../../../domain/date-input.ts';
 import { monthIn, requiredText } from '../../form-fields.ts';
+import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, parseForm, setFlash, type FormState } from '../../forms.ts';
 import { pageQuery } from '../../paging.ts';
 import { monthParam, presentInvoicingPage, presentStaffInvoice } from '../../presenters/invoicing-presenter.ts';
@@ -82,13 +83,13 @@ export function adminInvoicingRouter(services: Services): Router {
     '/facturation/factures/:invoiceId/avoir',
     formPost({
       schema: creditNoteSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         const commune = res.locals.commune!;
         const invoiceId = idParam(req, 'invoiceId');
         const outcome = await services.invoicing.creditNote(commune, req.user!, invoiceId, { reason: form.motif, lineIds: 'all' }, formKeyOf(req.body));
         setFlash(req, 'success', creditNoteOutcomeWords(outcome));
         res.redirect(303, `/${commune.slug}/admin/facturation/factures/${invoiceId}`);
-      },
+      }),
       render: (req, res, state) => renderInvoice(req, res, state),
     }),
   );

@@ -4,6 +4,7 @@ import type { Repositories } from '../data/index.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { PaymentProvider } from '../integrations/payfip/index.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
+import type { SendThrottle } from '../integrations/send-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { activationService } from './accounts/activation-service.ts';
 import { emailChangeService } from './accounts/email-change-service.ts';
@@ -50,6 +51,8 @@ export interface ServiceDependencies {
   mail: MailRenderer;
   throttle: SignInThrottle;
   mailThrottle: MailThrottle;
+  /** Conversations and messages a parent account may send (issue 18 item 7). */
+  sendThrottle: SendThrottle;
   /** The school holidays by zone shipped in seeds/calendar. */
   schoolHolidays: SchoolHolidaysFile;
   /** The online payment provider (PayFiP, or the local simulator), undefined when none is configured. */
@@ -59,7 +62,7 @@ export interface ServiceDependencies {
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays, paymentProvider, publicUrl }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, sendThrottle, schoolHolidays, paymentProvider, publicUrl }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookingGrid = bookingGridService(repositories, clock, calendars);
@@ -108,7 +111,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
     privateFiles: privateFileService(repositories, clock),
     documentation: documentationService(repositories, clock),
-    ...communicationServices(repositories, clock, mail),
+    ...communicationServices(repositories, clock, mail, sendThrottle),
   };
 }
 

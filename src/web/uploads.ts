@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import type { UserRole } from '../model/user.ts';
-import { CERTIFICATE_MAX_BYTES } from '../services/documents/uploads.ts';
+import { CERTIFICATE_MAX_BYTES } from '../services/files/file-checks.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -109,3 +109,6 @@ export const documentLabelWords = (typeName: string, childFirstName: string | nu
 
 /** The name a porte-documents file takes when neither the parent nor the file gave one. */
 export const DEFAULT_PRIVATE_FILE_LABEL = 'Document';
+
+/** The page where a family sends its documents, as a link names it. */
+export const MY_DOCUMENTS = 'Mes documents';

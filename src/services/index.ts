@@ -42,6 +42,7 @@ import { staffFamilyFileService } from './family/staff-family-file-service.ts';
 import { weekChangeService } from './booking/week-change-service.ts';
 import { privateFileService } from './documents/private-file-service.ts';
 import { documentationService } from './documents/documentation-service.ts';
+import { familyFiles } from './files/family-files.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -110,6 +111,8 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
     privateFiles: privateFileService(repositories, clock),
+    /** The space a family's files take and its budget, for the pages where it sends files. */
+    familyStorage: familyFiles(repositories).storage,
     documentation: documentationService(repositories, clock),
     ...communicationServices(repositories, clock, mail, sendThrottle),
   };

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/stored-file.ts';
 import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/booking/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { familyStorageWords } from '../../../i18n/file-words.ts';
 import { sendStoredFile } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
@@ -53,7 +53,10 @@ export function absencesRouter(services: Services): Router {
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
     const memberId = idParam(req, 'memberId');
-    const form = await services.absences.form(res.locals.commune!, req.user!.familyId!, memberId);
+    const [form, storage] = await Promise.all([
+      services.absences.form(res.locals.commune!, req.user!.familyId!, memberId),
+      services.familyStorage(res.locals.commune!, req.user!.familyId!),
+    ]);
     const values = state.values ?? {};
     res.status(state.status ?? 200).render(VIEW, {
       childName: `${form.child.firstName} ${form.child.lastName}`,
@@ -61,6 +64,7 @@ export function absencesRouter(services: Services): Router {
       days: presentAbsenceDays(form.days),
       reasons: Object.entries(ABSENCE_REASONS).map(([value, label]) => ({ value, label })),
       chosen: listOf(values.jours),
+      storageWords: familyStorageWords(storage),
       errors: state.errors,
       values,
     });

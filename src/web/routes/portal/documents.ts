@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/stored-file.ts';
 import { MAX_FILES_PER_SENDING } from '../../../services/documents/document-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/stored-file.ts';
 import type { Services } from '../../../services/index.ts';
 import type { UploadInput } from '../../../services/files/file-checks.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';

@@ -28,14 +28,14 @@ describe('presentFamilyDocuments', () => {
     [{ code: 'expired', validUntil: '2026-08-31' }, true, 'Expiré le lundi 31 août 2026, à fournir de nouveau', 'tag--late'],
     [{ code: 'missing' }, false, 'Non transmis', 'tag--ended'],
   ] as [DocumentState, boolean, string, string][])('%o (asked: %s) reads « %s »', (state, asked, label, colour) => {
-    const [section] = presentFamilyDocuments({ today: '2026-11-23', groups: [{ member: lea, documents: [documentIn(state, asked)] }], ...space }).sections;
+    const [section] = presentFamilyDocuments({ today: '2026-11-23', groups: [{ member: lea, documents: [documentIn(state, asked)] }] }).sections;
     expect(section!.title).toBe('Documents de Léa Martin');
     expect(section!.documents[0]).toMatchObject({ statusLabel: label, statusClass: colour, formats: 'PDF ou JPEG, 5 Mo au plus par fichier' });
   });
 
   it('counts the mandatory documents still to send, and lists them for the dashboard', () => {
     const groups = [{ member: lea, documents: [documentIn({ code: 'missing' }), documentIn({ code: 'expired', validUntil: '2026-08-31' }), documentIn({ code: 'missing' }, false)] }];
-    const page = presentFamilyDocuments({ today: '2026-11-23', groups, ...space });
+    const page = presentFamilyDocuments({ today: '2026-11-23', groups }, space);
     expect(page.summary).toBe('2 documents obligatoires sont à fournir.');
     // Issue 18 item 7: the family's space and a sending's cap, in words where it sends files.
     expect(page.storageWords).toBe('Vous utilisez 12,5\u00a0Mo sur 200\u00a0Mo');

@@ -39,9 +39,11 @@ export interface FamilyDocuments {
   today: CalendarDay;
   /** The family's documents first, then each child's. */
   groups: { member: FamilyDocument['member']; documents: FamilyDocument[] }[];
-  /** The family's space across everything it sends (issue 18 item 7). */
+}
+
+/** What the « Envoyer » form says of the limits (issue 18 item 7): the family's space, and what one sending may hold. */
+export interface SendingSpace {
   storage: FamilyStorage;
-  /** What one sending of a document may hold. */
   sending: { maxPages: number; maxBytes: number };
 }
 
@@ -76,11 +78,10 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
    */
   async function overview(commune: Commune, familyId: number, known: Partial<FamilyReads> = {}): Promise<FamilyDocuments> {
     const today = parisDay(clock.now());
-    const [everyone, running, sendings, storage] = await Promise.all([
+    const [everyone, running, sendings] = await Promise.all([
       known.members ?? families.listMembers(commune.id, familyId),
       known.registrations ?? registrations.listForFamily(commune.id, familyId),
       documents.listForFamily(commune.id, familyId),
-      familyStore.storage(commune, familyId),
     ]);
     const children = everyone.filter((member) => member.role === 'child');
     const involved = known.activities ?? (await activities.listByIds(commune.id, [...new Set(running.map((registration) => registration.activityId))]));
@@ -112,11 +113,8 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     const byAsked = (a: FamilyDocument, b: FamilyDocument) => Number(b.asked) - Number(a.asked);
     const familyTypes = commune.settings.documentTypes.filter((type) => type.scope === 'family');
     const childTypes = commune.settings.documentTypes.filter((type) => type.scope === 'child');
-    const limits = limitsOf(commune);
     return {
       today,
-      storage,
-      sending: { maxPages: limits.sendingMaxPages, maxBytes: limits.sendingMaxMb * 1024 * 1024 },
       groups: [
         ...(familyTypes.length ? [{ member: null, documents: familyTypes.map((type) => documentFor(type, null)).sort(byAsked) }] : []),
         ...(childTypes.length
@@ -146,6 +144,12 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
 
   return {
     overview,
+
+    /** The family's space and a sending's caps, for « Mes documents » only (the dashboard does not read them). */
+    async space(commune: Commune, familyId: number): Promise<SendingSpace> {
+      const limits = limitsOf(commune);
+      return { storage: await familyStore.storage(commune, familyId), sending: { maxPages: limits.sendingMaxPages, maxBytes: limits.sendingMaxMb * 1024 * 1024 } };
+    },
 
     /** Today in Paris, for the staff's validity-end field. */
     today: (): CalendarDay => parisDay(clock.now()),

@@ -34,10 +34,13 @@ export function documentsRouter(services: Services): Router {
   router.use('/documents', requireParent);
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
-    const overview = await services.documents.overview(res.locals.commune!, req.user!.familyId!);
+    const [overview, space] = await Promise.all([
+      services.documents.overview(res.locals.commune!, req.user!.familyId!),
+      services.documents.space(res.locals.commune!, req.user!.familyId!),
+    ]);
     const chosen = typeof req.query.document === 'string' ? req.query.document : undefined;
     res.status(state.status ?? 200).render(VIEW, {
-      ...presentFamilyDocuments(overview),
+      ...presentFamilyDocuments(overview, space),
       maxFiles: MAX_FILES_PER_SENDING,
       errors: state.errors,
       values: state.values ?? (chosen ? { document: chosen } : {}),

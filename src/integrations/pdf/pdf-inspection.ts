@@ -45,6 +45,7 @@ const PARALLEL_INSPECTIONS = 2;
 const WORKER_HEAP_MB = 256;
 const WORKER_FILE = new URL('./pdf-inspection-worker.mjs', import.meta.url);
 
+// One queue per process, on purpose: what it shares is this process's cores, not a connection or a tenant.
 let running = 0;
 const waiting: (() => void)[] = [];
 

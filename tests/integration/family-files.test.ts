@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommuneLimits } from '../../src/config/commune-file.ts';
 import { demoAgent, freshFamily, withFeature, type FreshFamily } from '../support/fresh-family.ts';
-import { BENIGN_PDFS, HOSTILE_PDFS } from '../support/pdf-bytes.ts';
+import { BENIGN_PDFS, buildPdf, HOSTILE_PDFS } from '../support/pdf-bytes.ts';
 import { buildTestApp, csrfTokenFrom, html, type TestApp } from '../support/test-app.ts';
 
 // Villennes has the porte-documents and messages on, and asks for a « justificatif de domicile »
@@ -214,6 +214,24 @@ describe('issue 18 item 7: what one family may send', () => {
       // A PDF counts its pages as the reader does.
       expect((await sendDocument(agentOf(family), [{ content: BENIGN_PDFS[0]![1], name: 'page3.pdf' }])).status).toBe(303);
       expect(await t.runtime.db('stored_files').where({ family_id: family.familyId }).orderBy('id').pluck('pages')).toEqual([1, 1, 1]);
+    });
+  }, SLOW);
+
+  it('caps the pages of a single PDF on any form a family sends it with, as its reader counts them', async () => {
+    const family = await freshFamily(t, SLUG, { prefix: 'Epais' });
+    await withLimits({ sendingMaxPages: 2 }, async () => {
+      const kids = [3, 4, 5].map((n) => `${n} 0 R`).join(' ');
+      const threePages = buildPdf([
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        `<< /Type /Pages /Kids [${kids}] /Count 3 >>`,
+        ...[1, 2, 3].map(() => '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>'),
+      ]);
+      const before = await written(family);
+      const seen = refusal(await writeToService(agentOf(family), 'Le dossier complet.', { content: threePages, name: 'dossier.pdf' }), 'piece_jointe');
+      expect(seen.status).toBe(400);
+      expect(seen.field).toBe('Ce document compterait 3 pages : 2 pages au plus par document. Envoyez seulement les pages utiles');
+      expect(seen.$('#field-message').text()).toBe('Le dossier complet.');
+      expect(await written(family)).toEqual(before);
     });
   }, SLOW);
 

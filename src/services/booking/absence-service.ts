@@ -7,7 +7,7 @@ import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
-import { familyFiles } from '../files/family-files.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 /** How far back and ahead a parent can justify booked days. */
 export const ABSENCE_DAYS_BACK = 30;
@@ -98,7 +98,7 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', message: 'Précisez le motif de l’absence' });
       let file: CheckedUpload | undefined;
       if (input.file) {
-        const checked = await checkUpload(input.file, 'justificatif');
+        const checked = await checkUpload(input.file, 'justificatif', undefined, familyPdfLimits(commune));
         if ('error' in checked) errors.push(fieldErrorOf(checked.error));
         else file = checked.file;
       }

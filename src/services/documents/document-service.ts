@@ -17,7 +17,7 @@ import { documentDecisionMail } from './document-mails.ts';
 import { documentFormWords, documentLabelWords } from '../../i18n/document-words.ts';
 import { fileProblemOfNamedWords } from '../../i18n/file-words.ts';
 import { checkUpload, fileRefusal, FORMAT_TYPES, type CheckedUpload, type UploadInput, type UploadRules } from '../files/file-checks.ts';
-import { familyFiles, limitsOf } from '../files/family-files.ts';
+import { familyFiles, familyPdfLimits, limitsOf } from '../files/family-files.ts';
 
 /** One document the commune may ask of the family, or of one child, and where it stands. */
 export interface FamilyDocument {
@@ -179,7 +179,7 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
       if (!list.length) throw fileRefusal(FILE_FIELD, { code: 'missing', purpose: 'send' });
       const checked: CheckedUpload[] = [];
       for (const upload of list) {
-        const result = await checkUpload(upload, FILE_FIELD, rules);
+        const result = await checkUpload(upload, FILE_FIELD, rules, familyPdfLimits(commune));
         if ('error' in result) {
           if ('originalName' in upload && list.length > 1 && upload.originalName) {
             throw new ValidationError([{ field: FILE_FIELD, message: fileProblemOfNamedWords(result.error.problem, upload.originalName) }], 422);
@@ -247,7 +247,7 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
      */
     async transmit(commune: Commune, user: User, key: string, file: { content: Buffer; originalName: string }, formKey?: string): Promise<{ documentId: number; label: string }> {
       const { type, memberId } = await documentOfForm(commune, user.familyId!, key);
-      const checked = await checkUpload(file, FILE_FIELD, uploadRulesOf(type));
+      const checked = await checkUpload(file, FILE_FIELD, uploadRulesOf(type), familyPdfLimits(commune));
       if ('error' in checked) throw fileRefusal(FILE_FIELD, checked.error.problem);
       return this.submit(commune, user, { typeCode: type.code, memberId }, checked.file, formKey);
     },

@@ -8,7 +8,7 @@ import { DEFAULT_PRIVATE_FILE_LABEL, documentFormWords } from '../../i18n/docume
 import type { FamilyStorage } from '../../model/stored-file.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, fileRefusal, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
-import { familyFiles } from '../files/family-files.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 /** Issue 13 item 4: 50 Mo per account. */
 export const PRIVATE_STORAGE_QUOTA_BYTES = 50 * 1024 * 1024;
@@ -100,7 +100,7 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
       let file: CheckedUpload | undefined;
       if (!input.file) errors.push(fieldErrorOf({ field: 'fichier', problem: { code: 'missing', purpose: 'store' } }));
       else {
-        const checked = await checkUpload(input.file, 'fichier');
+        const checked = await checkUpload(input.file, 'fichier', undefined, familyPdfLimits(commune));
         if ('error' in checked) errors.push(fieldErrorOf(checked.error));
         else file = checked.file;
       }

@@ -14,7 +14,7 @@ import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
-import { familyFiles } from '../files/family-files.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 type FieldError = { field: string; message: string };
 
@@ -89,7 +89,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
   }
 
   /** Every check of a declaration, all problems at once; the parsed declaration otherwise. */
-  async function checkDeclaration(input: DeclarationInput, today: string) {
+  async function checkDeclaration(commune: Commune, input: DeclarationInput, today: string) {
     const errors: FieldError[] = [];
     const value = wholeEurosOf(input.value);
     if (!input.value.trim()) errors.push({ field: 'quotient', message: 'Indiquez votre quotient familial en euros, par exemple 620' });
@@ -119,7 +119,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
     let file: CheckedUpload | undefined;
     if (!input.file) errors.push({ field: 'attestation', message: 'Joignez votre attestation de quotient familial (PDF, JPEG ou PNG)' });
     else {
-      const checked = await checkUpload(input.file, 'attestation');
+      const checked = await checkUpload(input.file, 'attestation', undefined, familyPdfLimits(commune));
       if ('error' in checked) errors.push(fieldErrorOf(checked.error));
       else file = checked.file;
     }
@@ -165,7 +165,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
       const submission = submissionOf(commune, user, 'quotient_familial', formKey);
       const earlier = await forms.replay<number>(submission);
       if (earlier) return earlier.outcome;
-      const declaration = await checkDeclaration(input, parisDay(clock.now()));
+      const declaration = await checkDeclaration(commune, input, parisDay(clock.now()));
       return forms.transaction(submission, async (trx) => {
         // After the key: a repeated form answers its first request above, never this refusal.
         const waiting = (await requests.listForFamily(commune.id, familyId, undefined, trx)).find(

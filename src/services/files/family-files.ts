@@ -3,6 +3,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Executor, Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
+import { DEFAULT_PDF_INSPECTION_LIMITS, type PdfInspectionLimits } from '../../integrations/pdf/pdf-inspection.ts';
 import type { FamilyStorage } from '../../model/stored-file.ts';
 import { fileRefusal, sha256Of, storedNameOf, type CheckedUpload } from './file-checks.ts';
 
@@ -12,6 +13,9 @@ const MB = 1024 * 1024;
 export const limitsOf = (commune: Commune): CommuneLimits => ({ ...DEFAULT_LIMITS, ...commune.settings.limits });
 
 export const familyBudgetBytes = (commune: Commune) => limitsOf(commune).familyStorageMb * MB;
+
+/** How a family's PDF is read: no more pages than one sending may hold. */
+export const familyPdfLimits = (commune: Commune): PdfInspectionLimits => ({ ...DEFAULT_PDF_INSPECTION_LIMITS, maxPages: limitsOf(commune).sendingMaxPages });
 
 /**
  * The files of a family (issue 18 item 7, DESIGN §11): every file the family sends is written

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { ValidationError } from '../../domain/errors.ts';
 import { fileProblemWords } from '../../i18n/file-words.ts';
-import { inspectPdf, type PdfInspectionLimits } from '../../integrations/pdf/pdf-inspection.ts';
+import { DEFAULT_PDF_INSPECTION_LIMITS, inspectPdf, type PdfInspectionLimits } from '../../integrations/pdf/pdf-inspection.ts';
 import type { FileProblem, StoredFileType } from '../../model/stored-file.ts';
 
 /**
@@ -107,6 +107,7 @@ export async function checkUpload(
     case 'broken':
       return refuse({ code: 'broken_pdf' });
     case 'too_many_pages':
+      return refuse({ code: 'sending_too_many_pages', maxPages: (pdfLimits ?? DEFAULT_PDF_INSPECTION_LIMITS).maxPages, pages: read.pages });
     case 'too_complex':
       return refuse({ code: 'too_complex_pdf' });
   }

@@ -1,7 +1,7 @@
 import { messageReceivedMail, answerWaitingMail, familyWroteMail } from './message-mails.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
-import { familyFiles, limitsOf } from '../files/family-files.ts';
+import { familyFiles, familyPdfLimits, limitsOf } from '../files/family-files.ts';
 import { messageFormWords, type MessageFormProblem } from '../../i18n/message-words.ts';
 import type { SendThrottle } from '../../integrations/send-throttle.ts';
 import type { FamilyStorage } from '../../model/stored-file.ts';
@@ -126,13 +126,13 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
     return text;
   }
 
-  async function checkFile(file: UploadInput | undefined, errors: FieldError[]): Promise<CheckedUpload | undefined> {
+  async function checkFile(commune: Commune, file: UploadInput | undefined, errors: FieldError[]): Promise<CheckedUpload | undefined> {
     if (!file) return undefined;
     if ('content' in file && file.content.length === 0) {
       errors.push(refusal('piece_jointe', { code: 'attachment_empty' }));
       return undefined;
     }
-    const checked = await checkUpload(file, 'piece_jointe');
+    const checked = await checkUpload(file, 'piece_jointe', undefined, familyPdfLimits(commune));
     if ('error' in checked) {
       errors.push(fieldErrorOf(checked.error));
       return undefined;
@@ -261,7 +261,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
         else memberId = child.id;
       }
       const body = checkBody(input.body, errors);
-      const file = await checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
       await throttle(commune, user, 'thread');
       return forms.transaction(submission, async (trx) => {
@@ -289,7 +289,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       if (earlier) return earlier.outcome;
       const errors: FieldError[] = [];
       const body = checkBody(input.body, errors);
-      const file = await checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
       await throttle(commune, user, 'message');
       return forms.transaction(submission, async (trx) => {
@@ -387,7 +387,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       if (earlier) return earlier.outcome;
       const errors: FieldError[] = [];
       const body = checkBody(input.body, errors);
-      const file = await checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
       return forms.transaction(submission, async (trx) => {
         const now = clock.now();

@@ -29,6 +29,7 @@ import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_pri
 import * as messageThreads from './20261201_30_message_threads.ts';
 import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
 import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_include_commune.ts';
+import * as encryptMandateIbans from './20261208_40_encrypt_mandate_ibans.ts';
 import * as storedFilesSender from './20261208_45_stored_files_sender.ts';
 
 /**
@@ -66,6 +67,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_30_message_threads': messageThreads,
   '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
   '20261201_32_new_tenant_keys_include_commune': newTenantKeysIncludeCommune,
+  '20261208_40_encrypt_mandate_ibans': encryptMandateIbans,
   '20261208_45_stored_files_sender': storedFilesSender,
 };
 

@@ -1,6 +1,7 @@
 import type { SchoolHolidaysFile } from '../domain/calendar/school-holidays.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
+import type { DataCipher } from '../integrations/data-cipher.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { PaymentProvider } from '../integrations/payfip/index.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
@@ -31,6 +32,7 @@ import { passwordService } from './accounts/password-service.ts';
 import { quotientService } from './family/quotient-service.ts';
 import { mandateService } from './payment/mandate-service.ts';
 import { directDebitService } from './payment/direct-debit-service.ts';
+import { bankDetailsService } from './payment/bank-details-service.ts';
 import { documentService } from './documents/document-service.ts';
 import { recurringBookingService } from './booking/recurring-booking-service.ts';
 import { requestQueueService } from './family/request-queue-service.ts';
@@ -60,10 +62,12 @@ export interface ServiceDependencies {
   paymentProvider?: PaymentProvider;
   /** The portal's public address, for the provider's notification and return URLs. */
   publicUrl: string;
+  /** The key ring that encrypts bank details at rest (README « Bank details »). */
+  cipher: DataCipher;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, sendThrottle, schoolHolidays, paymentProvider, publicUrl }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, sendThrottle, schoolHolidays, paymentProvider, publicUrl, cipher }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookingGrid = bookingGridService(repositories, clock, calendars);
@@ -76,6 +80,7 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const quotients = quotientService(repositories, clock);
   const invoicing = invoicingService(repositories, clock, calendars, quotients);
   const payments = paymentService(repositories, clock);
+  const bankDetails = bankDetailsService(repositories, cipher);
   return {
     clock,
     communes: communeService(repositories),
@@ -97,8 +102,9 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     absences,
     documents: documentService(repositories, clock, mail),
     quotients,
-    mandates: mandateService(repositories, clock),
-    directDebits: directDebitService(repositories, clock, payments, mail),
+    mandates: mandateService(repositories, clock, bankDetails),
+    directDebits: directDebitService(repositories, clock, payments, mail, bankDetails),
+    bankDetails,
     invoicing,
     invoices: invoiceService(repositories, clock),
     payments,

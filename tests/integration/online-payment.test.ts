@@ -416,7 +416,7 @@ describe('paying online through PayFiP (the local simulator)', () => {
       familyId: billed.family.familyId,
       requestId: request!.id,
       holderName: `Anne ${billed.family.name}`,
-      iban: 'FR7630001000640000001234559',
+      ...t.runtime.services.bankDetails.seal(commune.id, billed.family.familyId, 'FR7630001000640000001234559'),
       bic: 'BDFEFRPPCCT',
       address: '1 rue des Écoles',
       postcode: '38130',

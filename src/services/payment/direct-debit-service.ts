@@ -9,7 +9,9 @@ import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
 import { formatMonth } from '../../i18n/format.ts';
 import type { MailRenderer } from '../../integrations/mail/mail-renderer.ts';
-import { buildPain008 } from '../../integrations/sepa/pain008.ts';
+import { buildPain008, unwritableDebtor, type DirectDebitLine } from '../../integrations/sepa/pain008.ts';
+import { unwritableDebtorsWords } from '../../i18n/mandate-words.ts';
+import type { BankDetailsService } from './bank-details-service.ts';
 import type { Invoice } from '../../model/invoice.ts';
 import type { DebitFileSummary, DebitRejectReason, InvoiceDebit } from '../../model/mandate.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
@@ -53,7 +55,7 @@ export interface FamilyDebits {
  * - `recordRejection`: staff record a debit the bank sent back; its payment is refused, the invoice
  *   is to be paid again (online too, though the family is on direct debit) and the family is told.
  */
-export function directDebitService(repositories: Repositories, clock: Clock, payments: PaymentService, mail: MailRenderer) {
+export function directDebitService(repositories: Repositories, clock: Clock, payments: PaymentService, mail: MailRenderer, bankDetails: BankDetailsService) {
   const { db, invoices, mandates, debitFiles, users, audit } = repositories;
   const queueMail = mailQueue(repositories.outbox, mail, clock);
   const forms = formSubmissions(repositories, clock);
@@ -101,19 +103,29 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
           file = (await debitFiles.findForMonth(commune.id, periodStart, trx))!;
         }
         const lines = await debitFiles.linesOf(commune.id, file.id, trx);
+        const debits: DirectDebitLine[] = lines.map((line) => ({
+          endToEndId: line.invoiceNumber,
+          amountCents: line.amountCents,
+          remittance: `Facture ${line.invoiceNumber} ${formatMonth(month)}`,
+          mandate: { reference: line.mandateReference, signedOn: line.signedOn, firstDebitDone: line.sequence === 'RCUR' },
+          // The IBAN is decrypted here, in memory, for the file only.
+          debtor: {
+            name: line.holderName,
+            iban: bankDetails.open(commune.id, line.familyId, line.ibanEncrypted),
+            bic: line.bic,
+            address: { street: line.address, postcode: line.postcode, city: line.city, country: 'FR' },
+          },
+        }));
+        // A debtor the bank cannot read makes it refuse the whole file: staff are told which, and nothing is written.
+        const unwritable = debits.filter((debit) => unwritableDebtor(debit.debtor)).map((debit) => debit.endToEndId);
+        if (unwritable.length) throw new ValidationError([{ field: 'mois', message: unwritableDebtorsWords(unwritable) }], 422);
         // Built inside the transaction: a file the library or our checks refuse leaves nothing written.
         const xml = buildPain008({
           messageId: file.messageId,
           createdAt: file.createdAt,
           collectionDate: file.collectionDate,
           creditor: { name: creditor.creditorName, creditorId: creditor.creditorId, iban: creditor.iban, bic: creditor.bic },
-          debits: lines.map((line) => ({
-            endToEndId: line.invoiceNumber,
-            amountCents: line.amountCents,
-            remittance: `Facture ${line.invoiceNumber} ${formatMonth(month)}`,
-            mandate: { reference: line.mandateReference, signedOn: line.signedOn, firstDebitDone: line.sequence === 'RCUR' },
-            debtor: { name: line.holderName, iban: line.iban, bic: line.bic },
-          })),
+          debits,
         });
         return { fileName: `prelevements-${month}.xml`, xml, debits: lines.length };
       });

@@ -31,6 +31,7 @@ import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_com
 import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_include_commune.ts';
 import * as createPaymentRefunds from './20261208_33_create_payment_refunds.ts';
 import * as encryptMandateIbans from './20261208_40_encrypt_mandate_ibans.ts';
+import * as storedFilesSender from './20261208_45_stored_files_sender.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -69,6 +70,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_32_new_tenant_keys_include_commune': newTenantKeysIncludeCommune,
   '20261208_33_create_payment_refunds': createPaymentRefunds,
   '20261208_40_encrypt_mandate_ibans': encryptMandateIbans,
+  '20261208_45_stored_files_sender': storedFilesSender,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

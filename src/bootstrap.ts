@@ -20,6 +20,7 @@ import { createPayfipProvider } from './integrations/payfip/index.ts';
 import { paymentReconciliation, type PaymentReconciliation } from './integrations/payfip/payment-reconciliation.ts';
 import { pollingJob } from './integrations/polling-job.ts';
 import { postgresMailThrottle } from './integrations/mail-throttle.ts';
+import { postgresSendThrottle } from './integrations/send-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
 import { argon2Hasher } from './services/accounts/password-hasher.ts';
@@ -111,6 +112,7 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     production: env.NODE_ENV === 'production',
     throttle: postgresSignInThrottle(sessionPool),
     mailThrottle: postgresMailThrottle(sessionPool),
+    sendThrottle: postgresSendThrottle(sessionPool),
     paymentProvider: env.PAYFIP_URL ? createPayfipProvider({ soapUrl: env.PAYFIP_URL }) : undefined,
     publicUrl: publicUrlOf(env),
     cipher,

@@ -1,19 +1,3 @@
-export type StoredFileType = 'application/pdf' | 'image/jpeg' | 'image/png';
-
-export interface StoredFileMeta {
-  id: number;
-  familyId: number;
-  size: number;
-  detectedType: StoredFileType;
-  sha256: string;
-  originalName: string;
-  createdAt: Date;
-}
-
-export interface StoredFile extends StoredFileMeta {
-  content: Buffer;
-}
-
 /** A child's mark on a day: staff attendance, or an absence justified by an accepted request. */
 export interface DayMark {
   activityId: number;

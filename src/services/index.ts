@@ -5,6 +5,7 @@ import type { DataCipher } from '../integrations/data-cipher.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { PaymentProvider } from '../integrations/payfip/index.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
+import type { SendThrottle } from '../integrations/send-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { activationService } from './accounts/activation-service.ts';
 import { emailChangeService } from './accounts/email-change-service.ts';
@@ -43,6 +44,7 @@ import { staffFamilyFileService } from './family/staff-family-file-service.ts';
 import { weekChangeService } from './booking/week-change-service.ts';
 import { privateFileService } from './documents/private-file-service.ts';
 import { documentationService } from './documents/documentation-service.ts';
+import { familyFiles } from './files/family-files.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -52,6 +54,8 @@ export interface ServiceDependencies {
   mail: MailRenderer;
   throttle: SignInThrottle;
   mailThrottle: MailThrottle;
+  /** Conversations and messages a parent account may send (issue 18 item 7). */
+  sendThrottle: SendThrottle;
   /** The school holidays by zone shipped in seeds/calendar. */
   schoolHolidays: SchoolHolidaysFile;
   /** The online payment provider (PayFiP, or the local simulator), undefined when none is configured. */
@@ -63,7 +67,7 @@ export interface ServiceDependencies {
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays, paymentProvider, publicUrl, cipher }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, sendThrottle, schoolHolidays, paymentProvider, publicUrl, cipher }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookingGrid = bookingGridService(repositories, clock, calendars);
@@ -113,8 +117,10 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
     privateFiles: privateFileService(repositories, clock),
+    /** The space a family's files take and its budget, for the pages where it sends files. */
+    familyStorage: familyFiles(repositories).storage,
     documentation: documentationService(repositories, clock),
-    ...communicationServices(repositories, clock, mail),
+    ...communicationServices(repositories, clock, mail, sendThrottle),
   };
 }
 

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { ValidationError } from '../domain/errors.ts';
 import { fieldTooLongWords, UNREADABLE_UPLOAD } from '../i18n/input-words.ts';
-import { CERTIFICATE_MAX_BYTES } from '../services/documents/uploads.ts';
+import { CERTIFICATE_MAX_BYTES } from '../services/files/file-checks.ts';
 
 /** Why a multipart body could not be read whole: the form shows it again (400) and nothing is done. */
 type UploadFailure = { code: 'unreadable'; field: string } | { code: 'field_too_long'; field: string; maxBytes: number };

@@ -15,7 +15,8 @@ import { dateRefusalWords } from '../../i18n/input-words.ts';
 import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, storedNameOf, storeUpload, type CheckedUpload, type UploadInput } from '../documents/uploads.ts';
+import { checkUpload, fieldErrorOf, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 type FieldError = { field: string; message: string };
 
@@ -59,6 +60,7 @@ export interface DeclarationPage {
 export function quotientService(repositories: Repositories, clock: Clock) {
   const { db, families, quotients, requests, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const files = familyFiles(repositories);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.quotientDeclaration) throw new NotFoundError(`quotient declaration is off in ${commune.slug}`);
@@ -89,7 +91,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
   }
 
   /** Every check of a declaration, all problems at once; the parsed declaration otherwise. */
-  function checkDeclaration(input: DeclarationInput, today: string) {
+  async function checkDeclaration(commune: Commune, input: DeclarationInput, today: string) {
     const errors: FieldError[] = [];
     const value = wholeEurosOf(input.value);
     if (!input.value.trim()) errors.push({ field: 'quotient', message: 'Indiquez votre quotient familial en euros, par exemple 620' });
@@ -120,8 +122,8 @@ export function quotientService(repositories: Repositories, clock: Clock) {
     let file: CheckedUpload | undefined;
     if (!input.file) errors.push({ field: 'attestation', message: 'Joignez votre attestation de quotient familial (PDF, JPEG ou PNG)' });
     else {
-      const checked = checkUpload(input.file, 'attestation');
-      if ('error' in checked) errors.push(checked.error);
+      const checked = await checkUpload(input.file, 'attestation', undefined, familyPdfLimits(commune));
+      if ('error' in checked) errors.push(fieldErrorOf(checked.error));
       else file = checked.file;
     }
     if (errors.length) throw new ValidationError(errors);
@@ -166,7 +168,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
       const submission = submissionOf(commune, user, 'quotient_familial', formKey);
       const earlier = await forms.replay<number>(submission);
       if (earlier) return earlier.outcome;
-      const declaration = checkDeclaration(input, parisDay(clock.now()));
+      const declaration = await checkDeclaration(commune, input, parisDay(clock.now()));
       return forms.transaction(submission, async (trx) => {
         // After the key: a repeated form answers its first request above, never this refusal.
         const waiting = (await requests.listForFamily(commune.id, familyId, undefined, trx)).find(
@@ -178,7 +180,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
             409,
           );
         }
-        const fileId = await storeUpload(repositories, commune.id, familyId, declaration.file, 'attestation-quotient-familial', clock.now(), trx);
+        const [fileId = 0] = await files.store(commune, familyId, [declaration.file], { defaultName: 'attestation-quotient-familial', createdAt: clock.now(), field: 'attestation' }, trx);
         return requests.insert(
           commune.id,
           {

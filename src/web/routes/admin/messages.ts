@@ -7,7 +7,8 @@ import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, parseForm, renderWithErrors, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
-import { attachmentOf, messageUpload, sendAttachment } from '../portal/messages.ts';
+import { sendStoredFile } from '../../file-download.ts';
+import { attachmentOf, messageUpload } from '../portal/messages.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 const THREAD_VIEW = 'pages/admin/message';
@@ -156,7 +157,7 @@ export function adminMessagesRouter(services: Services): Router {
   );
 
   router.get('/messages/:threadId/pieces-jointes/:messageId', async (req, res) => {
-    sendAttachment(res, await services.messages.staffAttachment(res.locals.commune!, idParam(req, 'threadId'), idParam(req, 'messageId')));
+    sendStoredFile(res, await services.messages.staffAttachment(res.locals.commune!, idParam(req, 'threadId'), idParam(req, 'messageId')));
   });
 
   return router;

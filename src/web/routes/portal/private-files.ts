@@ -108,7 +108,7 @@ export function privateFilesRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const file = await services.privateFiles.download(commune, req.user!, idParam(req, 'fileId'));
-        const upload = { content: file.content, originalName: file.label, type: file.detectedType };
+        const upload = { content: file.content, originalName: file.label };
         const { label } = await services.documents.transmit(commune, req.user!, form.document, upload, formKeyOf(req.body));
         setFlash(req, 'success', `« ${file.label} » est transmis au service pour le document « ${label} » : il le vérifiera et vous répondra par e-mail. Le fichier reste dans votre porte-documents.`);
         res.redirect(303, `/${commune.slug}/documents`);

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { familyStorageWords } from '../../../i18n/file-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
@@ -26,10 +27,14 @@ export function quotientRouter(services: Services): Router {
   router.use('/quotient-familial', requireParent);
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
-    const page = await services.quotients.declarationPage(res.locals.commune!, req.user!);
+    const [page, storage] = await Promise.all([
+      services.quotients.declarationPage(res.locals.commune!, req.user!),
+      services.familyStorage(res.locals.commune!, req.user!.familyId!),
+    ]);
     res.status(state.status ?? 200).render(VIEW, {
       ...presentDeclarationPage(page),
       pending: Boolean(page.pending),
+      storageWords: familyStorageWords(storage),
       errors: state.errors,
       values: state.values ?? {},
     });

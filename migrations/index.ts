@@ -28,6 +28,7 @@ import * as createFamilyDocuments from './20261201_28_create_family_documents.ts
 import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
 import * as messageThreads from './20261201_30_message_threads.ts';
 import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
+import * as dropMessageFormTokens from './20261208_60_drop_message_form_tokens.ts';
 import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_include_commune.ts';
 
 /**
@@ -65,6 +66,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_30_message_threads': messageThreads,
   '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
   '20261201_32_new_tenant_keys_include_commune': newTenantKeysIncludeCommune,
+  '20261208_60_drop_message_form_tokens': dropMessageFormTokens,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -104,13 +104,21 @@ export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
 
 const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A form that must act once posted without its key, or with a malformed one (a forged or hand-made POST): refused, nothing written. */
+export class BadFormKeyError extends Error {
+  /** The error handler answers a 4xx `status` with its « Demande incorrecte » page. */
+  readonly status = 400;
+}
+
 /**
- * The one-time key the `formKeyField` macro puts in a form (`idempotency_key`): services act once
- * per key. A form without one (an old page) acts as before; a malformed one is a bad request.
+ * The one-time key the `formKeyField` macro puts in a form (`idempotency_key`), which its service
+ * takes so the form acts once. Only the forms of `ACT_ONCE_FORMS` (`src/web/act-once-forms.ts`) read
+ * it, and each requires it: a POST without a key, or with a malformed one, is a bad request (400)
+ * refused before the service is called.
  */
-export function formKeyOf(body: unknown): string | undefined {
+export function formKeyOf(body: unknown): string {
   const value = (body as Record<string, unknown> | undefined)?.idempotency_key;
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !FORM_KEY.test(value)) throw Object.assign(new Error('malformed form key'), { status: 400 });
+  if (value === undefined || value === '') throw new BadFormKeyError('a form that acts once posted without its key');
+  if (typeof value !== 'string' || !FORM_KEY.test(value)) throw new BadFormKeyError('malformed form key');
   return value.toLowerCase();
 }

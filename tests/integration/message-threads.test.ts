@@ -328,7 +328,6 @@ describe('the staff inbox and answers', () => {
       familyId: answered.familyId,
       subject: unique('Rentrée'),
       body: 'Bonjour',
-      formToken: crypto.randomUUID(),
     });
     ids.answered = sent.threadId!;
   });

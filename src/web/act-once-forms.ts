@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+
 /**
  * Every form that creates something or pays — and the few that change or remove and must not act
  * twice either — with the POST that receives it, below `/:commune` (DESIGN §11 « Idempotent user
@@ -5,8 +7,9 @@
  *
  * - the page renders the form with the `formKeyField()` macro (`views/components/form-key.njk`), a
  *   new one-time key at each rendering;
- * - the route passes `formKeyOf(req.body)` (`src/web/forms.ts`) to its service: a POST without a key,
- *   or with a malformed one, is refused there with a 400 page, before the service writes anything;
+ * - `formPost` (`src/web/forms.ts`) refuses a POST of a route of this list that carries no key, or a
+ *   malformed one, with a 400 page before it reads the form (a route without `formPost` reads
+ *   `formKeyOf(req.body)` first); the route passes `formKeyOf(req.body)` to its service;
  * - the service runs its action through `forms.transaction` (`src/services/commune/form-submissions.ts`):
  *   the same key posted again — double click, refreshed POST, Back then resend, at the same moment
  *   or later — acts no more and answers the first outcome.
@@ -48,3 +51,11 @@ export const ACT_ONCE_FORMS = {
 } as const;
 
 export type ActOnceForm = keyof typeof ACT_ONCE_FORMS;
+
+const ROUTES = new Set<string>(Object.values(ACT_ONCE_FORMS));
+
+/** Whether a request is the POST of a form of the list, by its route below `/:commune`. */
+export function isActOnceForm(req: Request): boolean {
+  const belowCommune = req.baseUrl.replace(/^\/[^/]+/, '');
+  return req.method === 'POST' && typeof req.route?.path === 'string' && ROUTES.has(belowCommune + req.route.path);
+}

@@ -1,4 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
+import { isActOnceForm } from './act-once-forms.ts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 
@@ -64,13 +65,14 @@ interface FormPost<S extends z.ZodType> {
 }
 
 /**
- * The POST of a form, the one path from input to refusal: the body is parsed by the schema, then
- * the action runs; a ValidationError — the schema's or a service's — renders the form again with
- * each field's message next to it and in the summary, and what was typed. Any other error goes to
- * the error handler.
+ * The POST of a form, the one path from input to refusal: a form of `ACT_ONCE_FORMS` without its
+ * one-time key is refused first (400); the body is parsed by the schema, then the action runs; a
+ * ValidationError — the schema's or a service's — renders the form again with each field's message
+ * next to it and in the summary, and what was typed. Any other error goes to the error handler.
  */
 export function formPost<S extends z.ZodType>({ schema, act, render }: FormPost<S>): RequestHandler {
   return async (req, res) => {
+    if (isActOnceForm(req)) formKeyOf(req.body);
     try {
       const resolved = typeof schema === 'function' ? await (schema as (req: Request, res: Response) => S | Promise<S>)(req, res) : schema;
       await act(validate(resolved, req.body), req, res);

@@ -90,7 +90,7 @@ describe('GET /:commune/prelevement', () => {
     const dashboard = html((await agentOf(family).get('/echirolles/tableau-de-bord').expect(200)).text);
     expect(dashboard('.site-nav a[href="/echirolles/prelevement"]')).toHaveLength(0);
     const _csrf = await csrfTokenFrom(agentOf(family), '/echirolles/tableau-de-bord');
-    expect((await sign(agentOf(family), GOOD, { _csrf }, '/echirolles/prelevement')).status).toBe(404);
+    expect((await sign(agentOf(family), GOOD, { _csrf, idempotency_key: crypto.randomUUID() }, '/echirolles/prelevement')).status).toBe(404);
     expect(await written(family)).toEqual({ requests: 0, mandates: 0 });
 
     const mesnil = await freshFamily(t, MESNIL, { prefix: 'Prelevement' });

@@ -79,9 +79,10 @@ export async function postForm(agent: request.Agent, formPage: string, action: s
 async function formTokensOf(agent: request.Agent, formPage: string, action: string): Promise<Record<string, string>> {
   const page = await agent.get(formPage);
   const $ = cheerio.load(page.text);
-  const path = (href: string | undefined) => (href ?? '').split('?')[0];
-  const forms = $('form[method="post"]');
-  const form = forms.filter((_, element) => path($(element).attr('action')) === path(action)).first();
+  const path = (href: string) => href.split('?')[0];
+  const forms = $('main form[method="post"]');
+  // A form without an action posts to its own page.
+  const form = forms.filter((_, element) => path($(element).attr('action') || formPage) === path(action)).first();
   const chosen = form.length ? form : forms.first();
   const tokens: Record<string, string> = {};
   for (const name of ['_csrf', 'idempotency_key']) {

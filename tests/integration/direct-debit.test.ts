@@ -436,7 +436,7 @@ describe('following the debits of a file', () => {
     // Once more: refused, nothing changes, no second mail.
     const mails = await t.runtime.db('mail_outbox').where({ kind: 'debit_rejected' }).count<{ count: string }[]>('* as count');
     // (the page no longer offers the form: a form opened before, posted late)
-    const again = await reject(staff, number, 'AC04', { _csrf: await csrfTokenFrom(staff, EXPORT) });
+    const again = await reject(staff, number, 'AC04', { _csrf: await csrfTokenFrom(staff, EXPORT), idempotency_key: crypto.randomUUID() });
     expect(again.status).toBe(409);
     expect(html(again.text)('#error-motif').text()).toContain('déjà enregistré');
     expect((await t.runtime.db('debit_lines').where({ id: lineId }).first()).reject_reason).toBe('AM04');

@@ -10,7 +10,7 @@ import { hiddenFieldsOf } from '../support/repeated-forms.ts';
 import { smallPdf } from '../support/small-pdf.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
 
-// Monday 23 November 2026: week 2026-W49 can still be booked, October 2026 is over.
+// Monday 23 November 2026: week 2026-W49 can still be booked, September and October 2026 are over.
 const NOW = new Date('2026-11-23T09:00:00+01:00');
 const MESNIL = 'lemesnilsaintdenis';
 const VILLENNES = 'villennes';
@@ -79,12 +79,12 @@ beforeAll(async () => {
     lines: [{ memberId: family.childId, childName: 'Jade', days: ['2026-10-05', '2026-10-06'], unitPriceCents: 1_234 }],
   });
   const thread = await t.runtime.services.messages.send(commune!, staff.user, { familyId: family.familyId, subject: unique('Rentrée'), body: 'Bonjour' });
-  // A day of October booked and not invoiced: « Facturation » offers to invoice October.
+  // A day of September booked and not invoiced (its invoice is October's): « Facturation » offers to invoice September.
   const canteen = await t.runtime.repositories.activities.findByCode(commune!.id, 'restauration');
-  const october = daysOfMonth('2026-10-01').filter((day) => t.runtime.services.calendars.dayStatus(commune!, canteen!, day).open);
+  const september = daysOfMonth('2026-09-01').filter((day) => t.runtime.services.calendars.dayStatus(commune!, canteen!, day).open);
   await t.runtime.repositories.bookings.upsert(
     commune!.id,
-    { familyId: family.familyId, memberId: family.childId, activityId: canteen!.id, day: october[0]!, status: 'booked', waitingPosition: null, by: null, at: NOW },
+    { familyId: family.familyId, memberId: family.childId, activityId: canteen!.id, day: september[0]!, status: 'booked', waitingPosition: null, by: null, at: NOW },
     t.runtime.db,
   );
 
@@ -139,7 +139,16 @@ beforeAll(async () => {
   const file = await t.runtime.db('private_files').where({ user_id: storing.parents[0]!.user.id }).first('id');
 
   const news = await t.runtime.services.news.publish(commune!, staff.user, { title: unique('Menus'), body: 'Les menus.', publishedOn: '2026-11-23', endsOn: null });
-  const communeDocument = await t.runtime.db('commune_documents').where({ commune_id: commune!.id }).first('id');
+  const documentTitle = unique('Règlement');
+  let publication = staff.agent.post(`/${MESNIL}/admin/documentation`);
+  for (const [name, value] of Object.entries(await hiddenFieldsOf(staff.agent, `/${MESNIL}/admin/documentation`))) publication = publication.field(name, value);
+  await publication
+    .field('titre', documentTitle)
+    .field('description', '')
+    .field('type', '')
+    .attach('fichier', await smallPdf('Règlement intérieur.'), { filename: 'reglement.pdf', contentType: 'application/pdf' })
+    .expect(303);
+  const communeDocument = await t.runtime.db('commune_documents').where({ commune_id: commune!.id, title: documentTitle }).first('id');
 
   const parentAt = (page: string) => ({ agent: parent.agent, slug: MESNIL, page });
   const staffAt = (page: string) => ({ agent: staff.agent, slug: MESNIL, page });
@@ -162,7 +171,7 @@ beforeAll(async () => {
     counterPayment: staffAt(`/admin/familles/${family.familyId}/encaissement`),
     staffQuotient: staffAt(`/admin/familles/${family.familyId}`),
     debitRejection: staffAt(`/admin/prelevements/lignes/${debitLine.id}/rejet`),
-    invoicingRun: staffAt('/admin/facturation?mois=2026-10'),
+    invoicingRun: staffAt('/admin/facturation?mois=2026-09'),
     creditNote: staffAt(`/admin/facturation/factures/${invoiceId}`),
     newsPublish: staffAt('/admin/actualites'),
     newsUpdate: staffAt(`/admin/actualites/${news}/modifier`),
@@ -175,7 +184,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // October stays as the other suites expect it: nothing left to invoice.
+  // September stays as the other suites expect it: nothing left to invoice.
   await t?.runtime.db('bookings').where({ member_id: family?.childId }).delete();
   await simulator?.close();
   await t?.close();

@@ -1,9 +1,10 @@
 import type { MarkingRefusal, PeriodRefusal } from './attendance-sheet.ts';
+import { ValidationError } from './errors.ts';
 import type { PasswordProblem } from './password-policy.ts';
 
 /**
  * Why a service refused a form's field: a code and the facts its sentence needs, never the sentence
- * (« codes in, words out »). A service throws them in a `ValidationError`; the form layer
+ * (« codes in, words out »). A service throws them with `refused` (a `ValidationError`); the form layer
  * (`fieldErrorsOf` in `src/web/forms.ts`) has `src/i18n/refusal-words.ts` say each in French. That
  * table is exhaustive over the codes: a new code here, and the compiler asks for its words there.
  * Dates are calendar days (`YYYY-MM-DD`) or instants, amounts whole euros: the words format them.
@@ -74,8 +75,17 @@ export type Refusal =
 
 export type RefusalCode = Refusal['code'];
 
-/** A refused field: its name in the form, and why. */
+/** A field a service refuses, by a code. */
 export interface FieldRefusal {
   field: string;
   refusal: Refusal;
+  link?: { href: string; label: string };
+}
+
+/** What a service's checks collect: refusals by code, or (an area that still words its own) a message. */
+export type FieldCheck = FieldRefusal | { field: string; message: string; link?: { href: string; label: string } };
+
+/** The ValidationError a service throws, its codes checked by the compiler against `Refusal`. */
+export function refused(problems: FieldCheck[], status = 400): ValidationError {
+  return new ValidationError(problems, status);
 }

@@ -1,3 +1,4 @@
+import type { FieldProblem } from '../domain/errors.ts';
 import type { Refusal, RefusalCode } from '../domain/refusals.ts';
 import { markingRefusalWords, periodRefusalWords } from './attendance-words.ts';
 import { formatDate } from './format.ts';
@@ -82,6 +83,13 @@ const WORDS: Words = {
 };
 
 /** « Ce mois n’est pas terminé : … » — the sentence of a refusal, as the form shows it next to its field. */
-export function refusalWords(refusal: Refusal): string {
-  return (WORDS[refusal.code] as (refusal: Refusal) => string)(refusal);
+export function refusalWords(refusal: { readonly code: string }): string {
+  const words = (WORDS as Record<string, ((refusal: Refusal) => string) | undefined>)[refusal.code];
+  if (!words) throw new Error(`no words for the refusal ${refusal.code}`);
+  return words(refusal as Refusal);
+}
+
+/** A refused field's sentence: the schema's message as it is, a service's refusal in words. */
+export function fieldProblemWords(problem: FieldProblem): string {
+  return problem.refusal ? refusalWords(problem.refusal) : problem.message;
 }

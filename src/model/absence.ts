@@ -1,3 +1,6 @@
+/** Why a child is absent, as the « Justifier une absence » form sends it; `src/i18n/absence-words.ts` names each. */
+export type AbsenceReason = 'maladie' | 'rendez-vous-medical' | 'raison-familiale' | 'autre';
+
 export type StoredFileType = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 export interface StoredFileMeta {

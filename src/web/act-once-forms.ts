@@ -14,7 +14,7 @@ import type { Request } from 'express';
  *   the same key posted again — double click, refreshed POST, Back then resend, at the same moment
  *   or later — acts no more and answers the first outcome.
  *
- * A new such form gets its line here: `tests/integration/forms-act-once.test.ts` is typed by this
+ * A new such form gets its line here: `tests/integration/act-once-forms.test.ts` is typed by this
  * list, so the compiler asks for a page showing the form, then checks that the page carries the key
  * and that a POST without one is refused and writes nothing.
  */

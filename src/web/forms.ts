@@ -1,4 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
+import { fieldProblemWords } from '../i18n/refusal-words.ts';
 import { isActOnceForm } from './act-once-forms.ts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
@@ -78,7 +79,7 @@ export function formPost<S extends z.ZodType>({ schema, act, render }: FormPost<
       await act(validate(resolved, req.body), req, res);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await render(req, res, { status: error.status, errors: error.errors, values: keptValues(req.body) });
+      await render(req, res, { status: error.status, errors: fieldErrorsOf(error)!, values: keptValues(req.body) });
     }
   };
 }
@@ -99,9 +100,10 @@ export function setFlash(req: Request, kind: 'success' | 'info', message: string
   req.session.flash = { kind, message };
 }
 
-/** A ValidationError from a service: its field errors go back to the form like zod's. */
+/** A ValidationError's fields as the form shows them: a service's refusal codes said in French, like zod's messages. */
 export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
-  return error instanceof ValidationError ? error.errors : undefined;
+  if (!(error instanceof ValidationError)) return undefined;
+  return error.errors.map((problem) => ({ field: problem.field, message: fieldProblemWords(problem), ...(problem.link ? { link: problem.link } : {}) }));
 }
 
 const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backOfficeFamily, PARENT_PASSWORD, staffAgent, type BackOfficeFamily } from '../support/back-office-fixtures.ts';
+import { postForm } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 const NOW = new Date('2026-11-23T09:00:00+01:00');
@@ -16,8 +17,7 @@ const newAddress = () => `${unique('nouvelle').toLowerCase()}@example.org`;
 const mailCount = async () => Number((await t.runtime.db('mail_outbox').count<{ count: string }[]>('* as count'))[0]!.count);
 
 async function post(agent: request.Agent, path: string, fields: Record<string, string | string[]>) {
-  const _csrf = await csrfTokenFrom(agent, path);
-  return agent.post(path).type('form').send({ _csrf, ...fields });
+  return postForm(agent, path, path, fields);
 }
 
 /** Signs in on a fresh browser and answers the status (303 signed in, 401 refused). */
@@ -84,7 +84,7 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
     // Through the service too: the rule does not depend on the form.
     await expect(
       t.runtime.services.familyEdits.submitMemberChanges(family.commune, julie!.user, marc!.memberId, { email: attacker }),
-    ).rejects.toThrow(/seule cette personne/);
+    ).rejects.toThrow(/others_sign_in_address/);
     expect(await t.runtime.db('requests').where({ family_id: family.familyId })).toHaveLength(0);
   });
 

@@ -251,7 +251,7 @@ describe('the invoicing run of a month (January 2026)', () => {
     expect(page('#credit-notes-title').text()).toContain('(1)');
     // Fully credited: no second credit note.
     expect(page(`form[action$="/avoir"]`)).toHaveLength(0);
-    await expect(t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: 'all' })).rejects.toThrow(/entièrement annulée/);
+    await expect(t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: 'all' })).rejects.toThrow(/invoice_fully_credited/);
   });
 
   it('credits one line only: the invoice stays due, less the credit', async () => {
@@ -263,7 +263,7 @@ describe('the invoicing run of a month (January 2026)', () => {
     expect((await repos().invoices.balance(commune.id, row.family_id, '2026-11-23')).dueCents).toBe(row.total_cents - firstLine.amount_cents);
     await expect(
       t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: [firstLine.id] }),
-    ).rejects.toThrow(/déjà annulée/);
+    ).rejects.toThrow(/credit_note_line_unavailable/);
   });
 
   it('refuses, in the database, to change a line or an issued invoice', async () => {

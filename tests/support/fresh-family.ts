@@ -68,7 +68,7 @@ export async function demoAgent(t: TestApp, slug: string): Promise<{ agent: requ
 }
 
 /** Posts a form as a browser would: the CSRF token comes from the page that shows it. */
-export async function postForm(agent: request.Agent, formPage: string, action: string, fields: Record<string, string>) {
+export async function postForm(agent: request.Agent, formPage: string, action: string, fields: Record<string, string | string[]>) {
   return agent.post(action).type('form').send({ ...(await formTokensOf(agent, formPage, action)), ...fields });
 }
 

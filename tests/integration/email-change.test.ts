@@ -17,7 +17,8 @@ const newAddress = () => `${unique('nouvelle').toLowerCase()}@example.org`;
 const mailCount = async () => Number((await t.runtime.db('mail_outbox').count<{ count: string }[]>('* as count'))[0]!.count);
 
 async function post(agent: request.Agent, path: string, fields: Record<string, string | string[]>) {
-  return postForm(agent, path, path, fields);
+  const _csrf = await csrfTokenFrom(agent, path);
+  return agent.post(path).type('form').send({ _csrf, ...fields });
 }
 
 /** Signs in on a fresh browser and answers the status (303 signed in, 401 refused). */
@@ -67,7 +68,7 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
     const [julie, marc] = family.guardians;
     const attacker = newAddress();
     const mailsBefore = await mailCount();
-    const response = await post(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, { email: attacker, phone: '06 11 22 33 44' });
+    const response = await postForm(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, `/${slug}/famille/${marc!.memberId}`, { email: attacker, phone: '06 11 22 33 44' });
     expect(response.status).toBe(400);
     const $ = html(response.text);
     expect($('title').text()).toMatch(/^Erreur : /);
@@ -90,7 +91,7 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
 
   it('still lets the other guardian’s other fields go to the service as before', async () => {
     const [julie, marc] = family.guardians;
-    const response = await post(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, { birthName: 'Durand' });
+    const response = await postForm(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, `/${slug}/famille/${marc!.memberId}`, { birthName: 'Durand' });
     expect(response.status).toBe(303);
     const [row] = await t.runtime.db('requests').where({ family_id: family.familyId, member_id: marc!.memberId });
     expect(row.payload.changes.map((change: { field: string }) => change.field)).toEqual(['birthName']);
@@ -182,7 +183,7 @@ describe('a guardian changes their own address (Villennes: by request)', () => {
 
     const contact = html((await julie.agent!.get('/villennes/coordonnees').expect(200)).text);
     expect(contact('#hint-email').text()).toContain('un lien de confirmation est envoyé à la nouvelle adresse');
-    const sent = await post(julie.agent!, '/villennes/coordonnees', { email: fresh });
+    const sent = await postForm(julie.agent!, '/villennes/coordonnees', '/villennes/coordonnees', { email: fresh });
     expect(sent.status).toBe(303);
     const [row] = await t.runtime.db('requests').where({ family_id: family.familyId, type: 'contact_change' });
     expect(await countMailsTo(t, fresh)).toBe(0);
@@ -220,7 +221,7 @@ describe('where a commune lets a guardian change their address directly', () => 
       ]);
     await setMode('direct');
     try {
-      const response = await post(julie.agent!, `/lemesnilsaintdenis/famille/${julie.memberId}`, { email: fresh });
+      const response = await postForm(julie.agent!, `/lemesnilsaintdenis/famille/${julie.memberId}`, `/lemesnilsaintdenis/famille/${julie.memberId}`, { email: fresh });
       expect(response.status).toBe(303);
       const flash = html((await julie.agent!.get(response.headers.location!)).text)('[role="status"]').text();
       expect(flash).toContain(`un lien de confirmation est envoyé à ${fresh}`);

@@ -28,8 +28,11 @@ import * as createFamilyDocuments from './20261201_28_create_family_documents.ts
 import * as createPrivateFilesAndCommuneDocuments from './20261201_29_create_private_files_and_commune_documents.ts';
 import * as messageThreads from './20261201_30_message_threads.ts';
 import * as tenantKeysIncludeCommune from './20261201_31_tenant_keys_include_commune.ts';
-import * as dropMessageFormTokens from './20261208_60_drop_message_form_tokens.ts';
 import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_include_commune.ts';
+import * as createPaymentRefunds from './20261208_33_create_payment_refunds.ts';
+import * as encryptMandateIbans from './20261208_40_encrypt_mandate_ibans.ts';
+import * as storedFilesSender from './20261208_45_stored_files_sender.ts';
+import * as dropMessageFormTokens from './20261208_60_drop_message_form_tokens.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -66,6 +69,9 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_30_message_threads': messageThreads,
   '20261201_31_tenant_keys_include_commune': tenantKeysIncludeCommune,
   '20261201_32_new_tenant_keys_include_commune': newTenantKeysIncludeCommune,
+  '20261208_33_create_payment_refunds': createPaymentRefunds,
+  '20261208_40_encrypt_mandate_ibans': encryptMandateIbans,
+  '20261208_45_stored_files_sender': storedFilesSender,
   '20261208_60_drop_message_form_tokens': dropMessageFormTokens,
 };
 

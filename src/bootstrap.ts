@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
+import { decodeDataKey, splitOldKeys } from './config/data-keys.ts';
 import { developmentTools, type Env } from './config/env.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './data/embedded-postgres.ts';
 import { describeDatabaseUrl, explainStartupFailure, StartupError } from './startup-failure.ts';
@@ -14,14 +15,17 @@ import { createRepositories, type Repositories } from './data/index.ts';
 import { mailRenderer } from './integrations/mail/mail-renderer.ts';
 import { createMailTransport } from './integrations/mail/mail-transport.ts';
 import { mailWorker, type MailWorker } from './integrations/mail/mail-worker.ts';
+import { dataCipher, generateKeyText, type DataCipher } from './integrations/data-cipher.ts';
 import { createPayfipProvider } from './integrations/payfip/index.ts';
 import { paymentReconciliation, type PaymentReconciliation } from './integrations/payfip/payment-reconciliation.ts';
 import { pollingJob } from './integrations/polling-job.ts';
 import { postgresMailThrottle } from './integrations/mail-throttle.ts';
+import { postgresSendThrottle } from './integrations/send-throttle.ts';
 import { postgresSignInThrottle } from './integrations/sign-in-throttle.ts';
 import { createServices, type Services } from './services/index.ts';
 import { argon2Hasher } from './services/accounts/password-hasher.ts';
 import { loadCommuneFiles } from './services/commune/seed-service.ts';
+import { MissingKeyError } from './services/payment/bank-details-service.ts';
 
 export const COMMUNE_FILES_DIR = path.resolve(import.meta.dirname, '../seeds/communes');
 export const SCHOOL_HOLIDAYS_FILE = path.resolve(import.meta.dirname, '../seeds/calendar/school-holidays.json');
@@ -56,11 +60,41 @@ export function publicUrlOf(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>): string {
   return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
 }
 
+/**
+ * The data encryption key's text: DATA_ENCRYPTION_KEY, or outside production a random key kept in
+ * DATA_DIR (like the session secret), so a developer's restarts keep reading what they encrypted.
+ * Production without the key never gets here: parseEnv refuses it.
+ */
+export function dataEncryptionKeyOf(env: Pick<Env, 'NODE_ENV' | 'DATA_DIR' | 'DATA_ENCRYPTION_KEY'>): string {
+  if (env.DATA_ENCRYPTION_KEY) return env.DATA_ENCRYPTION_KEY;
+  if (env.NODE_ENV === 'production') throw new StartupError("DATA_ENCRYPTION_KEY n'est pas défini : il est obligatoire en production (voir README « Bank details »).");
+  const file = path.join(env.DATA_DIR, 'data-encryption-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(env.DATA_DIR, { recursive: true });
+    try {
+      // `wx`: two processes starting together keep the first one's key.
+      fs.writeFileSync(file, `${generateKeyText()}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const text = fs.readFileSync(file, 'utf8').trim();
+  if (!decodeDataKey(text)) throw new StartupError(`Le fichier ${path.resolve(file)} ne contient pas une clé de chiffrement valide : remettez la clé qu'il contenait (sans elle les IBAN enregistrés sont illisibles), ou, sur une base de développement sans mandat, supprimez-le.`);
+  return text;
+}
+
+/** The key ring of the bank details: the current key and the older ones it still reads. */
+export function dataCipherFor(env: Pick<Env, 'NODE_ENV' | 'DATA_DIR' | 'DATA_ENCRYPTION_KEY' | 'DATA_ENCRYPTION_OLD_KEYS'>): DataCipher {
+  const current = decodeDataKey(dataEncryptionKeyOf(env))!;
+  return dataCipher(current, splitOldKeys(env.DATA_ENCRYPTION_OLD_KEYS).map((text) => decodeDataKey(text)!));
+}
+
 /** How many direct debits one pass of the collection job settles at most. */
 const DEBIT_BATCH = 100;
 
 /** Opens the database and builds the services; the one composition root for server, CLI and tests. */
 export function createRuntime(connectionString: string, env: Env, clock: Clock = clockFor(env), logger: Logger = createLogger('silent')): Runtime {
+  const cipher = dataCipherFor(env);
   const db = createDatabase(connectionString);
   const sessionPool = new pg.Pool({ connectionString, max: 5 });
   const repositories = createRepositories(db);
@@ -78,8 +112,10 @@ export function createRuntime(connectionString: string, env: Env, clock: Clock =
     production: env.NODE_ENV === 'production',
     throttle: postgresSignInThrottle(sessionPool),
     mailThrottle: postgresMailThrottle(sessionPool),
+    sendThrottle: postgresSendThrottle(sessionPool),
     paymentProvider: env.PAYFIP_URL ? createPayfipProvider({ soapUrl: env.PAYFIP_URL }) : undefined,
     publicUrl: publicUrlOf(env),
+    cipher,
   });
   const worker = mailWorker({ db, outbox: repositories.outbox, transport, clock, logger, from: env.SMTP_FROM });
   const reconciliation = paymentReconciliation({ reconcile: services.onlinePayments.reconcile, logger });
@@ -148,6 +184,18 @@ export async function openDatabase(env: Env, logger: Logger): Promise<OpenedData
 export async function prepareDatabase(runtime: Runtime, env: Env, logger: Logger): Promise<void> {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  // IBANs written before they were encrypted (migration 40): encrypted now, before anything serves.
+  const encrypted = await runtime.services.bankDetails.encryptClearIbans();
+  if (encrypted) logger.info({ mandates: encrypted }, 'IBANs stored in clear encrypted');
+  try {
+    await runtime.services.bankDetails.checkKeys();
+  } catch (error) {
+    if (!(error instanceof MissingKeyError)) throw error;
+    const count = error.missing.reduce((sum, key) => sum + key.count, 0);
+    throw new StartupError(
+      `${count} IBAN de la base sont chiffrés avec une clé que ce portail n'a pas (identifiant${error.missing.length > 1 ? 's' : ''} ${error.missing.map((key) => key.keyId).join(', ')}) : remettez l'ancienne clé dans DATA_ENCRYPTION_OLD_KEYS (ou la bonne dans DATA_ENCRYPTION_KEY), puis relancez ; voir README « Bank details ».`,
+    );
+  }
   const files = loadCommuneFiles(COMMUNE_FILES_DIR);
   await runtime.services.seed.applyCommuneFiles(files);
   logger.info({ communes: files.map((file) => file.slug) }, 'commune files applied');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { COMMUNE_FILES_DIR, createRuntime, openDatabase, prepareDatabase, publicUrlOf, type Runtime } from './bootstrap.ts';
+import { COMMUNE_FILES_DIR, createRuntime, dataEncryptionKeyOf, openDatabase, prepareDatabase, publicUrlOf, type Runtime } from './bootstrap.ts';
 import { developmentTools, parseEnv, type Env } from './config/env.ts';
 import type { EmbeddedServer } from './data/embedded-postgres.ts';
 import { createLogger } from './logger.ts';
@@ -154,10 +154,11 @@ async function main(started: Started) {
   if (env.WEB_CONCURRENCY > 1) {
     // WEB_CONCURRENCY processes serve the port (node:cluster); this one keeps the database, the
     // mail worker and the reconciliation. They get what this process decided: the database (the
-    // embedded one's address), the session secret, the PayFiP address (the simulator's).
+    // embedded one's address), the session secret, the data key, the PayFiP address (the simulator's).
     const workerEnv = {
       DATABASE_URL: connectionString,
       SESSION_SECRET: sessionSecret,
+      DATA_ENCRYPTION_KEY: dataEncryptionKeyOf(env),
       ...(runtimeEnv.PAYFIP_URL ? { PAYFIP_URL: runtimeEnv.PAYFIP_URL } : {}),
     };
     await new Promise<void>((resolve, reject) => {

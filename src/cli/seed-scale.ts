@@ -1,10 +1,10 @@
-import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../bootstrap.ts';
+import { prepareDatabase, type Runtime } from '../bootstrap.ts';
 import { parseEnv } from '../config/env.ts';
-import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
 import { argon2Hasher } from '../services/accounts/password-hasher.ts';
 import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService } from '../services/commune/scale-seed-service.ts';
 import { runCommand } from './exit.ts';
+import { withRuntime } from './with-runtime.ts';
 import { parseScaleArguments } from './scale-arguments.ts';
 
 /*
@@ -27,12 +27,7 @@ async function main(): Promise<number> {
   }
   const env = parseEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
-  let embedded: EmbeddedServer | undefined;
-  let runtime: Runtime | undefined;
-  try {
-    const opened = await openDatabase(env, logger);
-    embedded = opened.embedded;
-    runtime = createRuntime(opened.connectionString, env, undefined, logger);
+  const seedWith = async (runtime: Runtime): Promise<number> => {
     await prepareDatabase(runtime, env, logger);
     const seeder = scaleSeedService({
       repositories: runtime.repositories,
@@ -58,15 +53,15 @@ async function main(): Promise<number> {
       ].join('\n'),
     );
     return 0;
+  };
+  try {
+    return await withRuntime(env, logger, seedWith);
   } catch (error) {
     if (error instanceof ScaleSeedRefusal) {
       console.error(error.message);
       return 2;
     }
     throw error;
-  } finally {
-    await runtime?.close();
-    await embedded?.stop().catch(() => {});
   }
 }
 

@@ -1,8 +1,8 @@
-import { createRuntime, openDatabase, prepareDatabase, type Runtime } from '../bootstrap.ts';
+import { prepareDatabase } from '../bootstrap.ts';
 import { developmentTools, parseEnv } from '../config/env.ts';
-import type { EmbeddedServer } from '../data/embedded-postgres.ts';
 import { createLogger } from '../logger.ts';
 import { runCommand } from './exit.ts';
+import { withRuntime } from './with-runtime.ts';
 
 /*
  * npm run seed — what `npm start` does to the database before it listens, and nothing else:
@@ -13,21 +13,13 @@ import { runCommand } from './exit.ts';
 async function main(): Promise<number> {
   const env = parseEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
-  let embedded: EmbeddedServer | undefined;
-  let runtime: Runtime | undefined;
-  try {
-    const opened = await openDatabase(env, logger);
-    embedded = opened.embedded;
-    runtime = createRuntime(opened.connectionString, env, undefined, logger);
+  return withRuntime(env, logger, async (runtime) => {
     await prepareDatabase(runtime, env, logger);
     const communes = await runtime.services.communes.listAll();
     console.log(`Communes à jour : ${communes.map((commune) => `${commune.name} (/${commune.slug})`).join(', ')}.`);
     if (developmentTools(env).demoData) console.log('Données de démonstration présentes (développement sur cette machine).');
     return 0;
-  } finally {
-    await runtime?.close();
-    await embedded?.stop().catch(() => {});
-  }
+  });
 }
 
 runCommand(main);

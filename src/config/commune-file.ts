@@ -258,6 +258,28 @@ export const DEFAULT_CONTACT_SUBJECTS = ['Inscriptions', 'Réservations et annul
  */
 const messagesSchema = z.object({ privateMails: z.boolean().default(true) }).strict();
 
+/**
+ * What one family may send (issue 18 item 7), with defaults that no real family reaches:
+ * - `threadsPerHour` / `messagesPerHour`: new conversations, and messages of any kind (new ones
+ *   and answers), a parent account may send in an hour; beyond, a French answer and the text kept;
+ * - `sendingMaxPages` / `sendingMaxMb`: one sending of a requested document, all its files (a PDF
+ *   counts its pages, an image one page), including the files joined to it while it waits;
+ * - `familyStorageMb`: everything the family keeps — requested documents, message attachments,
+ *   absence certificates, quotient attestations and its guardians' porte-documents.
+ */
+const limitsSchema = z
+  .object({
+    threadsPerHour: z.number().int().min(1).max(1000).default(5),
+    messagesPerHour: z.number().int().min(1).max(1000).default(20),
+    sendingMaxPages: z.number().int().min(1).max(200).default(20),
+    sendingMaxMb: z.number().int().min(1).max(200).default(25),
+    familyStorageMb: z.number().int().min(5).max(10_000).default(200),
+  })
+  .strict();
+
+export type CommuneLimits = z.infer<typeof limitsSchema>;
+export const DEFAULT_LIMITS: CommuneLimits = limitsSchema.parse({});
+
 const holidayCorrectionSchema = z
   .object({
     schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
@@ -299,6 +321,7 @@ export const communeFileSchema = z
       .refine((subjects) => new Set(subjects).size === subjects.length, 'objet en double')
       .default(DEFAULT_CONTACT_SUBJECTS),
     messages: messagesSchema.default({ privateMails: true }),
+    limits: limitsSchema.default(DEFAULT_LIMITS),
     holidayZone: z.enum(['A', 'B', 'C']),
     holidayCorrections: z.array(holidayCorrectionSchema).default([]),
     closureDays: z.array(z.object({ date: isoDate, reason: z.string().min(1) }).strict()).default([]),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StartupError } from '../startup-failure.ts';
+import { decodeDataKey, splitOldKeys } from './data-keys.ts';
 
 const booleanish = z
   .enum(['true', 'false', '1', '0'])
@@ -17,6 +18,16 @@ const envSchema = z
     DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères').optional(),
+    // The key that encrypts bank details at rest (README « Bank details »); required in production,
+    // kept in DATA_DIR/data-encryption-key otherwise. The older keys only decrypt, until `npm run rotate-key`.
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .refine((text) => decodeDataKey(text) !== undefined, '32 octets aléatoires, en base64 (44 caractères) ou en hexadécimal (64 caractères)')
+      .optional(),
+    DATA_ENCRYPTION_OLD_KEYS: z
+      .string()
+      .refine((text) => splitOldKeys(text).every((key) => decodeDataKey(key) !== undefined), 'des clés de 32 octets en base64 ou en hexadécimal, séparées par des virgules')
+      .optional(),
     PUBLIC_URL: z.string().url().optional(),
     FAKE_NOW: z.iso.datetime({ offset: true }).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -48,6 +59,9 @@ const envSchema = z
       if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
       if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required in production' });
       if (!env.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'required in production (links in e-mails)' });
+      if (!env.DATA_ENCRYPTION_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'required in production (it encrypts the families\' bank details; see README « Bank details »)' });
+      }
       if (env.PAYFIP_URL && !env.PAYFIP_URL.startsWith('https://')) {
         ctx.addIssue({ code: 'custom', path: ['PAYFIP_URL'], message: 'https only in production (payment results travel on it)' });
       }

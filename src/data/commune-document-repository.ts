@@ -1,5 +1,6 @@
 import type { Executor } from './database.ts';
-import type { StoredFileType } from '../model/absence.ts';
+import { fileContentColumns } from './stored-file-repository.ts';
+import type { StoredFileType } from '../model/stored-file.ts';
 import type { CommuneDocument, CommuneDocumentInput, CommuneDocumentMeta } from '../model/commune-document.ts';
 export type { CommuneDocument, CommuneDocumentInput, CommuneDocumentMeta } from '../model/commune-document.ts';
 
@@ -53,11 +54,7 @@ export function communeDocumentRepository(db: Executor) {
           description: document.description,
           to_return: document.toReturn,
           document_type_code: document.documentTypeCode,
-          content: document.content,
-          size: document.content.length,
-          detected_type: document.detectedType,
-          sha256: document.sha256,
-          original_name: document.originalName,
+          ...fileContentColumns(document),
           published_by: document.publishedBy,
           published_at: document.publishedAt,
         })

@@ -18,7 +18,12 @@ export interface DebitLineRow {
   mandateReference: string;
   signedOn: string;
   holderName: string;
-  iban: string;
+  address: string;
+  postcode: string;
+  city: string;
+  familyId: number;
+  /** Encrypted (src/integrations/data-cipher.ts): the service decrypts it, in memory only, to write the file. */
+  ibanEncrypted: string;
   bic: string;
 }
 
@@ -95,7 +100,7 @@ export function debitFileRepository(db: Executor) {
         })
         .where({ 'l.commune_id': communeId, 'l.debit_file_id': fileId })
         .orderBy('i.number')
-        .select('i.number', 'l.amount_cents', 'l.sequence', 'm.reference', 'm.signed_on', 'm.holder_name', 'm.iban', 'm.bic');
+        .select('i.number', 'l.amount_cents', 'l.sequence', 'm.reference', 'm.signed_on', 'm.holder_name', 'm.address', 'm.postcode', 'm.city', 'm.family_id', 'm.iban_encrypted', 'm.bic');
       return rows.map((row) => ({
         invoiceNumber: row.number,
         amountCents: row.amount_cents,
@@ -103,7 +108,11 @@ export function debitFileRepository(db: Executor) {
         mandateReference: row.reference,
         signedOn: row.signed_on,
         holderName: row.holder_name,
-        iban: row.iban,
+        address: row.address,
+        postcode: row.postcode,
+        city: row.city,
+        familyId: row.family_id,
+        ibanEncrypted: row.iban_encrypted,
         bic: row.bic,
       }));
     },

@@ -1,5 +1,6 @@
 import type { Executor } from './database.ts';
-import type { StoredFile, StoredFileMeta } from '../model/absence.ts';
+import type { StoredFile, StoredFileMeta } from '../model/stored-file.ts';
+import { storedFileColumns, toStoredFile, toStoredFileMeta, type StoredFileRow } from './stored-file-repository.ts';
 import type { DocumentSubmission, QueuedDocument } from '../model/document.ts';
 export type { DocumentSubmission, QueuedDocument } from '../model/document.ts';
 
@@ -17,28 +18,9 @@ interface DocumentRow {
   refusal_reason: string | null;
 }
 
-interface FileRow {
-  document_id: number;
-  id: number;
-  family_id: number;
-  size: number;
-  detected_type: StoredFileMeta['detectedType'];
-  sha256: string;
-  original_name: string;
-  created_at: Date;
-}
+type FileRow = StoredFileRow & { document_id: number };
 
-const FILE_COLUMNS = ['df.document_id', 'f.id', 'f.family_id', 'f.size', 'f.detected_type', 'f.sha256', 'f.original_name', 'f.created_at'];
-
-const toFile = (row: FileRow): StoredFileMeta => ({
-  id: row.id,
-  familyId: row.family_id,
-  size: row.size,
-  detectedType: row.detected_type,
-  sha256: row.sha256,
-  originalName: row.original_name,
-  createdAt: row.created_at,
-});
+const FILE_COLUMNS = ['df.document_id', ...storedFileColumns('f')];
 
 const toSubmission = (row: DocumentRow, files: StoredFileMeta[]): DocumentSubmission => ({
   id: row.id,
@@ -69,7 +51,7 @@ export function documentRepository(db: Executor) {
       .whereIn('df.document_id', documentIds)
       .orderBy('f.id')
       .select(FILE_COLUMNS)) as FileRow[];
-    for (const row of rows) byDocument.get(row.document_id)!.push(toFile(row));
+    for (const row of rows) byDocument.get(row.document_id)!.push(toStoredFileMeta(row));
     return byDocument;
   }
 
@@ -113,6 +95,17 @@ export function documentRepository(db: Executor) {
         if (row) return row.id;
       }
       throw new Error('no pending document after three attempts');
+    },
+
+    /** The pages and bytes of the files a sending holds already (its cap holds across the files joined to it). */
+    async sendingSize(communeId: number, documentId: number, executor: Executor): Promise<{ pages: number; bytes: number }> {
+      const [row] = await executor('family_document_files as df')
+        .join('stored_files as f', function joinFile() {
+          this.on('f.commune_id', 'df.commune_id').andOn('f.id', 'df.file_id');
+        })
+        .where({ 'df.commune_id': communeId, 'df.document_id': documentId })
+        .select(executor.raw('COALESCE(sum(f.pages), 0)::int AS pages'), executor.raw('COALESCE(sum(f.size), 0)::bigint AS bytes'));
+      return { pages: Number(row?.pages ?? 0), bytes: Number(row?.bytes ?? 0) };
     },
 
     async attachFile(communeId: number, documentId: number, fileId: number, executor: Executor): Promise<void> {
@@ -191,8 +184,8 @@ export function documentRepository(db: Executor) {
           else query.andWhere('d.id', scope.documentId);
         })
         .select([...FILE_COLUMNS, 'f.content'])
-        .first()) as (FileRow & { content: Buffer }) | undefined;
-      return row && { ...toFile(row), content: row.content };
+        .first()) as FileRow | undefined;
+      return row && toStoredFile(row);
     },
   };
 }

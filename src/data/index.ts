@@ -9,6 +9,7 @@ import { activityRepository } from './activity-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import { attendanceRepository } from './attendance-repository.ts';
 import { absenceRepository } from './absence-repository.ts';
+import { storedFileRepository } from './stored-file-repository.ts';
 import { bookingRepository } from './booking-repository.ts';
 import { counterRepository } from './counter-repository.ts';
 import { debitFileRepository } from './debit-file-repository.ts';
@@ -40,6 +41,7 @@ export function createRepositories(db: Database) {
     audit: auditRepository(db),
     attendance: attendanceRepository(db),
     absences: absenceRepository(db),
+    storedFiles: storedFileRepository(db),
     documents: documentRepository(db),
     activities: activityRepository(db),
     registrations: registrationRepository(db),

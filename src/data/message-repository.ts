@@ -1,5 +1,6 @@
 import type { Executor } from './database.ts';
-import type { StoredFile, StoredFileType } from '../model/absence.ts';
+import type { StoredFile, StoredFileType } from '../model/stored-file.ts';
+import { toStoredFile, type StoredFileRow } from './stored-file-repository.ts';
 import type {
   FamilyThread,
   Message,
@@ -335,7 +336,7 @@ export function messageRepository(db: Executor) {
       familyId?: number,
       executor: Executor = db,
     ): Promise<StoredFile | undefined> {
-      const row = await executor('messages as m')
+      const row = (await executor('messages as m')
         .join('stored_files as sf', function joinFile() {
           this.on('sf.commune_id', 'm.commune_id').andOn('sf.id', 'm.attachment_file_id').andOn('sf.family_id', 'm.family_id');
         })
@@ -344,18 +345,8 @@ export function messageRepository(db: Executor) {
           if (familyId !== undefined) query.andWhere('m.family_id', familyId);
         })
         .select('sf.*')
-        .first();
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        familyId: row.family_id,
-        size: row.size,
-        detectedType: row.detected_type,
-        sha256: row.sha256,
-        originalName: row.original_name,
-        createdAt: row.created_at,
-        content: row.content,
-      };
+        .first()) as StoredFileRow | undefined;
+      return row && toStoredFile(row);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { PaymentCandidate } from '../domain/payment-rules.ts';
-import type { CounterMeans, Payment, PaymentInvoice, PaymentMethod, PaymentStatus } from '../model/payment.ts';
+import type { CounterMeans, Payment, PaymentInvoice, PaymentMethod, PaymentRefund, PaymentStatus, RefundReason } from '../model/payment.ts';
 import type { Executor } from './database.ts';
 
 /** A payment to write, with the invoices it pays (amounts computed by the server). */
@@ -74,6 +74,50 @@ const PAYMENT_SELECT = `
                      FROM payment_invoices pi JOIN invoices i ON i.commune_id = pi.commune_id AND i.id = pi.invoice_id
                     WHERE pi.commune_id = p.commune_id AND pi.payment_id = p.id), '[]'::json) AS invoices
     FROM payments p JOIN families f ON f.commune_id = p.commune_id AND f.id = p.family_id`;
+
+interface RefundRow {
+  id: number;
+  payment_id: number;
+  family_id: number;
+  family_name: string;
+  family_reference: string;
+  method: PaymentMethod;
+  counter_means: CounterMeans | null;
+  payment_cents: number;
+  amount_cents: number;
+  reason: RefundReason;
+  created_at: Date;
+  refunded_at: Date | null;
+  refund_note: string | null;
+  invoice_numbers: string[];
+}
+
+const toRefund = (row: RefundRow): PaymentRefund => ({
+  id: row.id,
+  paymentId: row.payment_id,
+  familyId: row.family_id,
+  familyName: row.family_name,
+  familyReference: row.family_reference,
+  method: row.method,
+  counterMeans: row.counter_means,
+  paymentCents: row.payment_cents,
+  amountCents: row.amount_cents,
+  reason: row.reason,
+  createdAt: row.created_at,
+  refundedAt: row.refunded_at,
+  refundNote: row.refund_note,
+  invoiceNumbers: row.invoice_numbers,
+});
+
+const REFUND_SELECT = `
+  SELECT r.id, r.payment_id, r.family_id, f.name AS family_name, f.reference AS family_reference, p.method, p.counter_means,
+         p.amount_cents AS payment_cents, r.amount_cents, r.reason, r.created_at, r.refunded_at, r.refund_note,
+         coalesce((SELECT array_agg(i.number ORDER BY i.period_start, i.id)
+                     FROM payment_invoices pi JOIN invoices i ON i.commune_id = pi.commune_id AND i.id = pi.invoice_id
+                    WHERE pi.commune_id = p.commune_id AND pi.payment_id = p.id), '{}') AS invoice_numbers
+    FROM payment_refunds r
+    JOIN payments p ON p.commune_id = r.commune_id AND p.id = r.payment_id
+    JOIN families f ON f.commune_id = r.commune_id AND f.id = r.family_id`;
 
 /** The unique index that makes « one live payment per invoice » a database fact. */
 export const ONE_LIVE_PAYMENT_INDEX = 'payment_invoices_one_live_payment';
@@ -205,6 +249,109 @@ export function paymentRepository(db: Executor) {
         .update({ status: 'paid', paid_at: paidAt, receipt_number: receipt, provider_result: providerResult });
     },
 
+    /**
+     * The pending payment that holds an invoice, if any: its method, when an online one expires and
+     * when a direct debit is collected. Read under the invoice's row lock, it cannot change meanwhile.
+     */
+    async pendingHolder(
+      communeId: number,
+      invoiceId: number,
+      executor: Executor = db,
+    ): Promise<{ paymentId: number; method: PaymentMethod; expiresAt: Date | null; collectionDate: string | null } | undefined> {
+      const result = await executor.raw<{ rows: { id: number; method: PaymentMethod; expires_at: Date | null; collection_date: string | null }[] }>(
+        `SELECT p.id, p.method, p.expires_at,
+                (SELECT f.collection_date::text FROM debit_lines l
+                   JOIN debit_files f ON f.commune_id = l.commune_id AND f.id = l.debit_file_id
+                  WHERE l.commune_id = p.commune_id AND l.payment_id = p.id) AS collection_date
+           FROM payment_invoices pi JOIN payments p ON p.commune_id = pi.commune_id AND p.id = pi.payment_id
+          WHERE pi.commune_id = ? AND pi.invoice_id = ? AND pi.payment_status = 'pending'`,
+        [communeId, invoiceId],
+      );
+      const row = result.rows[0];
+      return row && { paymentId: row.id, method: row.method, expiresAt: row.expires_at, collectionDate: row.collection_date };
+    },
+
+    /** Keeps the provider's answer on a payment that stays closed (paid once closed: its money is owed back). */
+    async recordProviderResult(communeId: number, paymentId: number, providerResult: string, executor: Executor): Promise<void> {
+      await executor('payments').where({ commune_id: communeId, id: paymentId }).update({ provider_result: providerResult });
+    },
+
+    /**
+     * Forgets a pending online payment the provider never took (its call failed): the payment and
+     * its invoices' links, as if never opened. False when it is no longer such a payment.
+     */
+    async discardUnsent(communeId: number, paymentId: number, executor: Executor): Promise<boolean> {
+      const held = await executor('payments')
+        .where({ commune_id: communeId, id: paymentId, method: 'online', status: 'pending' })
+        .whereNull('provider_operation_id')
+        .forUpdate()
+        .first('id');
+      if (!held) return false;
+      await executor('payment_invoices').where({ commune_id: communeId, payment_id: paymentId }).delete();
+      await executor('payments').where({ commune_id: communeId, id: paymentId }).delete();
+      return true;
+    },
+
+    /**
+     * Records money owed back on a payment; whether it was written. Once per payment for a
+     * settlement (a second call changes nothing), once per credit note for `creditNoteId`.
+     */
+    async insertRefund(
+      communeId: number,
+      refund: { paymentId: number; familyId: number; amountCents: number; reason: RefundReason; createdAt: Date; creditNoteId?: number },
+      executor: Executor,
+    ): Promise<boolean> {
+      const target = refund.creditNoteId === undefined ? '(commune_id, payment_id) WHERE credit_note_id IS NULL' : '(commune_id, credit_note_id)';
+      const result = await executor.raw<{ rows: unknown[] }>(
+        `INSERT INTO payment_refunds (commune_id, payment_id, family_id, amount_cents, reason, credit_note_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ${target} DO NOTHING RETURNING id`,
+        [communeId, refund.paymentId, refund.familyId, refund.amountCents, refund.reason, refund.creditNoteId ?? null, refund.createdAt],
+      );
+      return result.rows.length === 1;
+    },
+
+    /** The paid payment of an invoice and what it paid for it, if any. */
+    async paidHolder(communeId: number, invoiceId: number, executor: Executor = db): Promise<{ paymentId: number; amountCents: number } | undefined> {
+      const row = (await executor('payment_invoices')
+        .where({ commune_id: communeId, invoice_id: invoiceId, payment_status: 'paid' })
+        .first('payment_id', 'amount_cents')) as { payment_id: number; amount_cents: number } | undefined;
+      return row && { paymentId: row.payment_id, amountCents: row.amount_cents };
+    },
+
+    /** The commune's money to refund: `open` those not refunded yet (oldest first), else the refunded ones (latest first). */
+    async listRefunds(communeId: number, { open, limit = 200 }: { open: boolean; limit?: number }, executor: Executor = db): Promise<PaymentRefund[]> {
+      const result = await executor.raw<{ rows: RefundRow[] }>(
+        `${REFUND_SELECT}
+          WHERE r.commune_id = ? AND (r.refunded_at IS NULL) = ?
+          ORDER BY ${open ? 'r.created_at, r.id' : 'r.refunded_at DESC, r.id DESC'}
+          LIMIT ?`,
+        [communeId, open, limit],
+      );
+      return result.rows.map(toRefund);
+    },
+
+    /** What is owed back on one payment (refunded or not), oldest first. */
+    async refundsOfPayment(communeId: number, paymentId: number, executor: Executor = db): Promise<PaymentRefund[]> {
+      const result = await executor.raw<{ rows: RefundRow[] }>(`${REFUND_SELECT} WHERE r.commune_id = ? AND r.payment_id = ? ORDER BY r.created_at, r.id`, [communeId, paymentId]);
+      return result.rows.map(toRefund);
+    },
+
+    /** One refund of the commune, undefined when not this commune's. */
+    async findRefund(communeId: number, refundId: number, executor: Executor = db): Promise<PaymentRefund | undefined> {
+      const result = await executor.raw<{ rows: RefundRow[] }>(`${REFUND_SELECT} WHERE r.commune_id = ? AND r.id = ?`, [communeId, refundId]);
+      const row = result.rows[0];
+      return row && toRefund(row);
+    },
+
+    /** Records a refund done; false when it was recorded already (or is not this commune's). */
+    async markRefunded(communeId: number, refundId: number, done: { at: Date; by: number; note: string | null }, executor: Executor): Promise<boolean> {
+      const count = await executor('payment_refunds')
+        .where({ commune_id: communeId, id: refundId })
+        .whereNull('refunded_at')
+        .update({ refunded_at: done.at, refunded_by: done.by, refund_note: done.note });
+      return count > 0;
+    },
+
     /** Closes a pending payment as refused, cancelled or expired: its invoices are free again. False when it was not pending. */
     async close(
       communeId: number,
@@ -213,10 +360,13 @@ export function paymentRepository(db: Executor) {
       at: Date,
       providerResult: string | null,
       executor: Executor = db,
+      /** Close it only if its provider operation is still this one (null: none recorded yet). */
+      operationId?: string | null,
     ): Promise<boolean> {
-      const count = await executor('payments')
-        .where({ commune_id: communeId, id: paymentId, status: 'pending' })
-        .update({ status, closed_at: at, provider_result: providerResult });
+      const query = executor('payments').where({ commune_id: communeId, id: paymentId, status: 'pending' });
+      if (operationId === null) query.whereNull('provider_operation_id');
+      else if (operationId !== undefined) query.andWhere({ provider_operation_id: operationId });
+      const count = await query.update({ status, closed_at: at, provider_result: providerResult });
       return count > 0;
     },
 

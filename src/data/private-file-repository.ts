@@ -1,5 +1,6 @@
 import type { Executor } from './database.ts';
-import type { StoredFileType } from '../model/absence.ts';
+import { fileContentColumns } from './stored-file-repository.ts';
+import type { StoredFileType } from '../model/stored-file.ts';
 import type { PrivateFile, PrivateFileMeta } from '../model/private-file.ts';
 export type { PrivateFile, PrivateFileMeta } from '../model/private-file.ts';
 
@@ -63,11 +64,7 @@ export function privateFileRepository(db: Executor) {
           commune_id: communeId,
           user_id: file.ownerId,
           label: file.label,
-          content: file.content,
-          size: file.content.length,
-          detected_type: file.detectedType,
-          sha256: file.sha256,
-          original_name: file.originalName,
+          ...fileContentColumns(file),
           created_at: file.createdAt,
         })
         .returning<{ id: number }[]>('id');

@@ -1,7 +1,7 @@
 import { changeWindow, type BookingHorizon, type BookingRule, type WindowOptions, type WindowState } from './booking-window.ts';
 import { addDays, isoWeekdayOf, isoWeekParts, mondayOfIsoWeek, type CalendarDay, type FrenchWeekday } from './calendar/calendar-day.ts';
 import type { ClosedDay, DayStatus } from './calendar/closed-days.ts';
-import { parseCalendarDay } from './contact-formats.ts';
+import { CALENDAR_YEARS, parseWeekInput } from './date-input.ts';
 
 /**
  * The weekly booking grid (DESIGN §7 Weekly grid): which ISO week, which days, and the state of
@@ -23,14 +23,9 @@ export function isoWeekOf(day: CalendarDay): IsoWeek {
 
 /** A week written '2026-W48' (or '2026W48', '2026-w5'); undefined when it is not a real week. */
 export function parseIsoWeek(input: string): IsoWeek | undefined {
-  const match = WEEK_PATTERN.exec(input.trim());
-  if (!match) return undefined;
-  const weekYear = Number(match[1]);
-  const weekNumber = Number(match[2]);
-  if (weekNumber < 1 || weekNumber > 53) return undefined;
-  // Week 53 exists only in long years: its Monday must still be in that week-year.
-  const week = `${weekYear}-W${String(weekNumber).padStart(2, '0')}`;
-  return isoWeekOf(mondayOfIsoWeek(weekYear, weekNumber)) === week ? week : undefined;
+  if (!WEEK_PATTERN.test(input.trim())) return undefined;
+  const week = parseWeekInput(input, CALENDAR_YEARS);
+  return week.ok ? week.value : undefined;
 }
 
 /**
@@ -38,10 +33,8 @@ export function parseIsoWeek(input: string): IsoWeek | undefined {
  * day otherwise ('2026-11-26' from `<input type="date">`, or '26/11/2026' typed by hand).
  */
 export function weekFromInput(input: string): IsoWeek | undefined {
-  const week = parseIsoWeek(input);
-  if (week) return week;
-  const day = parseCalendarDay(input);
-  return day ? isoWeekOf(day) : undefined;
+  const week = parseWeekInput(input, CALENDAR_YEARS);
+  return week.ok ? week.value : undefined;
 }
 
 export function mondayOf(week: IsoWeek): CalendarDay {

@@ -1,4 +1,5 @@
 import type { MarkingRefusal, PeriodRefusal } from './attendance-sheet.ts';
+import type { DateRefusal } from './date-input.ts';
 import { ValidationError } from './errors.ts';
 import type { PasswordProblem } from './password-policy.ts';
 
@@ -36,6 +37,7 @@ export type Refusal =
   | { code: 'income_too_high'; maxEuros: number }
   | { code: 'attestation_start_missing' }
   | { code: 'date_invalid' }
+  | { code: 'date_refused'; refusal: DateRefusal }
   | { code: 'attestation_expired'; validUntil: string }
   | { code: 'attestation_start_too_late'; latestYear: number }
   | { code: 'attestation_file_missing' }

@@ -76,6 +76,42 @@ export function creditorIdCheckDigits(nationalId: string): string {
   return String(98 - mod97(`${nationalId.toUpperCase()}FR00`)).padStart(2, '0');
 }
 
+/** Letters the Unicode decomposition does not fold, written as the banks' Latin set spells them. */
+const LIGATURES: Record<string, string> = { Œ: 'OE', œ: 'oe', Æ: 'AE', æ: 'ae', ß: 'ss', Ø: 'O', ø: 'o', Ł: 'L', ł: 'l', Đ: 'D', đ: 'd' };
+
+/**
+ * Names and statement text in the SEPA (Latin) character set that every bank accepts: accents
+ * folded (« Hélène » → « Helene », « Œ » → « OE »), anything else outside the set becomes a space,
+ * cut to `max`. What is left may be empty (a name of emoji): see `checkSepaText`.
+ */
+export function sepaText(text: string, max: number): string {
+  return text
+    .replace(/[ŒœÆæßØøŁłĐđ]/g, (letter) => LIGATURES[letter]!)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9/?:().,'+ -]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max)
+    .trim();
+}
+
+/** Why a name or an address line cannot go into a debit file. */
+export type SepaTextProblem = 'empty' | 'too_long' | 'no_sepa_characters';
+
+/**
+ * A name or an address line a debit file will carry (at most `max` characters): spaces tidied, and
+ * something readable left once put in the SEPA character set — a bank refuses a whole file for
+ * one empty debtor name. The value is the text as typed (accents kept); the file folds them.
+ */
+export function checkSepaText(raw: string, max: number): Checked<SepaTextProblem> {
+  const text = raw.trim().replace(/\s+/g, ' ');
+  if (text === '') return { ok: false, problem: 'empty' };
+  if (text.length > max) return { ok: false, problem: 'too_long' };
+  if (!/[A-Za-z0-9]/.test(sepaText(text, max))) return { ok: false, problem: 'no_sepa_characters' };
+  return { ok: true, value: text };
+}
+
 /** The longest mandate reference the scheme accepts (MndtId, Max35Text). */
 export const MANDATE_REFERENCE_MAX = 35;
 

@@ -61,3 +61,54 @@ export function acceptedFormatsWords(formats: readonly ('pdf' | 'jpeg' | 'png')[
   const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} ou ${words.at(-1)}` : words[0]!;
   return `${list}, ${maxSizeMb} Mo au plus par fichier`;
 }
+
+/** What the documents' forms refuse, as codes the services give (requested documents, porte-documents, documentation). */
+export type DocumentFormProblem =
+  | { code: 'document_unknown' }
+  | { code: 'valid_until_missing' }
+  | { code: 'refusal_reason_missing' }
+  | { code: 'label_missing' }
+  | { code: 'label_too_long'; max: number }
+  | { code: 'title_missing' }
+  | { code: 'title_too_long'; max: number }
+  | { code: 'description_too_long'; max: number }
+  | { code: 'type_unknown' }
+  | { code: 'type_for_return_missing' }
+  | { code: 'publication_file_missing' };
+
+/** The sentence next to the field for each refusal of a documents' form. */
+export function documentFormWords(problem: DocumentFormProblem): string {
+  switch (problem.code) {
+    case 'document_unknown':
+      return 'Choisissez un document de la liste';
+    case 'valid_until_missing':
+      return "Indiquez la fin de validité du document, une date postérieure à aujourd'hui";
+    case 'refusal_reason_missing':
+      return 'Indiquez le motif du refus : la famille le recevra par e-mail';
+    case 'label_missing':
+      return 'Saisissez le nouveau nom du document';
+    case 'label_too_long':
+      return `Le nom du document ne peut pas dépasser ${problem.max} caractères`;
+    case 'title_missing':
+      return 'Saisissez le titre du document';
+    case 'title_too_long':
+      return `Le titre ne peut pas dépasser ${problem.max} caractères`;
+    case 'description_too_long':
+      return `La description ne peut pas dépasser ${problem.max} caractères`;
+    case 'type_unknown':
+      return 'Choisissez un type de document de la liste';
+    case 'type_for_return_missing':
+      return 'Choisissez le document demandé sous lequel la famille renverra ce formulaire';
+    case 'publication_file_missing':
+      return 'Choisissez le fichier à publier (PDF, JPEG ou PNG)';
+  }
+}
+
+/** « Attestation d'assurance de Léa »: a sending as the decision mail and the flash name it. */
+export const documentLabelWords = (typeName: string, childFirstName: string | null) => (childFirstName ? `${typeName} de ${childFirstName}` : typeName);
+
+/** The name a porte-documents file takes when neither the parent nor the file gave one. */
+export const DEFAULT_PRIVATE_FILE_LABEL = 'Document';
+
+/** The page where a family sends its documents, as a link names it. */
+export const MY_DOCUMENTS = 'Mes documents';

@@ -2,6 +2,7 @@ import type { FieldProblem } from '../domain/errors.ts';
 import type { Refusal, RefusalCode } from '../domain/refusals.ts';
 import { markingRefusalWords, periodRefusalWords } from './attendance-words.ts';
 import { formatDate } from './format.ts';
+import { dateRefusalWords } from './input-words.ts';
 import { passwordProblemWords } from './password-words.ts';
 import { formatWholeEuros } from './quotient-words.ts';
 
@@ -40,6 +41,7 @@ const WORDS: Words = {
   income_too_high: ({ maxEuros }) => `Le revenu annuel ne peut pas dépasser ${formatWholeEuros(maxEuros)} : vérifiez le montant`,
   attestation_start_missing: () => "Indiquez la date de début de validité de l'attestation, par exemple 01/01/2026",
   date_invalid: () => 'Saisissez une date valide, par exemple 01/01/2026',
+  date_refused: ({ refusal }) => dateRefusalWords(refusal),
   attestation_expired: ({ validUntil }) =>
     `Cette attestation n'est valable que jusqu'au ${formatDate(validUntil)} : elle ne s'appliquerait à aucun mois à venir. Joignez une attestation plus récente`,
   attestation_start_too_late: ({ latestYear }) => `La date de début ne peut pas dépasser le 31 décembre ${latestYear}`,

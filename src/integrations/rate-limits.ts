@@ -44,12 +44,12 @@ export type Consumed = { allowed: true; counts: number[] } | { allowed: false; r
  * Takes one point from each counter, each in one atomic statement (INSERT … ON CONFLICT DO UPDATE …
  * RETURNING), so requests racing in parallel each get their own rank and at most `limit` of them
  * pass. Reading the counters first and counting afterwards would let every parallel request through.
- * Refused when any counter is over its limit; the point is then given back to the others, so that
+ * `limit`, when given, replaces the counter's own (a limit each commune sets). Refused when any counter is over its limit; the point is then given back to the others, so that
  * requests refused by one counter (a locked source, say) use up nobody else's allowance.
  */
-export async function consumeTogether(entries: { counter: Counter; key: string }[]): Promise<Consumed> {
+export async function consumeTogether(entries: { counter: Counter; key: string; limit?: number }[]): Promise<Consumed> {
   const results = await Promise.all(entries.map(({ counter, key }) => counter.limiter.penalty(key, 1)));
-  const over = results.map((res, i) => res.consumedPoints > entries[i]!.counter.limit);
+  const over = results.map((res, i) => res.consumedPoints > (entries[i]!.limit ?? entries[i]!.counter.limit));
   if (!over.includes(true)) return { allowed: true, counts: results.map((res) => res.consumedPoints) };
   await Promise.all(entries.filter((_, i) => !over[i]).map(({ counter, key }) => counter.limiter.reward(key, 1)));
   return { allowed: false, retryAfterSeconds: Math.max(...results.filter((_, i) => over[i]).map(retryAfterSeconds)) };

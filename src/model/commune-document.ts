@@ -1,4 +1,4 @@
-import type { StoredFileType } from './absence.ts';
+import type { StoredFileType } from './stored-file.ts';
 
 /** A document the commune publishes for its families (règlement intérieur, menus, forms). */
 export interface CommuneDocumentMeta {

@@ -1,5 +1,5 @@
 import type { CommuneFile } from '../config/commune-file.ts';
-import type { StoredFileMeta } from './absence.ts';
+import type { StoredFileMeta } from './stored-file.ts';
 
 /** A document type of the commune file (`documentTypes`): family-wide or per child. */
 export type DocumentType = CommuneFile['documentTypes'][number];

@@ -1,3 +1,5 @@
+import type { BicProblem, IbanProblem, SepaTextProblem } from '../domain/sepa.ts';
+
 /** A SEPA direct-debit mandate (migration 26): pending with its request, active once staff accept it. */
 export type MandateStatus = 'pending' | 'active' | 'refused';
 
@@ -6,8 +8,11 @@ export interface Mandate {
   familyId: number;
   requestId: number;
   holderName: string;
-  /** Whole, electronic format: shown only masked (src/domain/sepa.ts `maskIban`), never logged. */
-  iban: string;
+  /**
+   * The IBAN as every page shows it (src/domain/sepa.ts `maskIban`). The whole IBAN is stored only
+   * encrypted, and decrypted only to write the debit file (README « Bank details »).
+   */
+  ibanMasked: string;
   bic: string;
   address: string;
   postcode: string;
@@ -21,7 +26,27 @@ export interface Mandate {
   createdAt: Date;
 }
 
-export type NewMandate = Pick<Mandate, 'familyId' | 'requestId' | 'holderName' | 'iban' | 'bic' | 'address' | 'postcode' | 'city' | 'createdAt'>;
+export type NewMandate = Pick<Mandate, 'familyId' | 'requestId' | 'holderName' | 'ibanMasked' | 'bic' | 'address' | 'postcode' | 'city' | 'createdAt'> & {
+  /** The IBAN encrypted with the data key (src/integrations/data-cipher.ts), never in clear. */
+  ibanEncrypted: string;
+};
+
+/** The context an IBAN is encrypted in: its ciphertext decrypts only on a mandate of this family. */
+export const ibanContext = (communeId: number, familyId: number) => `sepa_mandates.iban:${communeId}:${familyId}`;
+
+/** A mandate's names and address lines: what one line of the debit file holds (Max70Text). */
+export const MANDATE_TEXT_MAX = 70;
+
+/**
+ * What is wrong with one field of the mandate form (by the form's field names): a code the
+ * mandate service gives, said by src/i18n/mandate-words.ts.
+ */
+export type MandateProblem =
+  | { field: 'titulaire' | 'adresse' | 'ville'; problem: SepaTextProblem }
+  | { field: 'iban'; problem: IbanProblem }
+  | { field: 'bic'; problem: BicProblem }
+  | { field: 'code_postal'; problem: 'format' }
+  | { field: 'autorisation'; problem: 'missing' };
 
 /**
  * Why a bank sent a debit back (ISO 20022 reason codes, the ones a French creditor most often

@@ -1,4 +1,4 @@
-import type { StoredFileType } from './absence.ts';
+import type { StoredFileType } from './stored-file.ts';
 
 /** Who wrote a message: the service (any staff member) or the family (either guardian). */
 export type MessageAuthorRole = 'staff' | 'parent';

@@ -43,3 +43,25 @@ export interface Payment {
   chequeBank: string | null;
   invoices: PaymentInvoice[];
 }
+
+/** Why money received is owed back (issue 18): what its invoices owed changed, it was paid once closed and its invoices taken since, or a credit note came on an invoice it paid. */
+export type RefundReason = 'invoice_changed' | 'paid_after_close' | 'credit_after_payment';
+
+/** Money received that nothing is owed for any more: staff's « à rembourser » list. */
+export interface PaymentRefund {
+  id: number;
+  paymentId: number;
+  familyId: number;
+  familyName: string;
+  familyReference: string;
+  method: PaymentMethod;
+  counterMeans: CounterMeans | null;
+  /** What the payment received, and what of it is owed back. */
+  paymentCents: number;
+  amountCents: number;
+  reason: RefundReason;
+  createdAt: Date;
+  refundedAt: Date | null;
+  refundNote: string | null;
+  invoiceNumbers: string[];
+}

@@ -1,4 +1,4 @@
-import type { StoredFileType } from './absence.ts';
+import type { StoredFileType } from './stored-file.ts';
 
 /** A file of a parent's porte-documents: private to the account that stored it (`ownerId`). */
 export interface PrivateFileMeta {

@@ -1,9 +1,11 @@
 import type { SchoolHolidaysFile } from '../domain/calendar/school-holidays.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Repositories } from '../data/index.ts';
+import type { DataCipher } from '../integrations/data-cipher.ts';
 import type { MailRenderer } from '../integrations/mail/mail-renderer.ts';
 import type { PaymentProvider } from '../integrations/payfip/index.ts';
 import type { MailThrottle } from '../integrations/mail-throttle.ts';
+import type { SendThrottle } from '../integrations/send-throttle.ts';
 import type { SignInThrottle } from '../integrations/sign-in-throttle.ts';
 import { activationService } from './accounts/activation-service.ts';
 import { emailChangeService } from './accounts/email-change-service.ts';
@@ -30,6 +32,7 @@ import { passwordService } from './accounts/password-service.ts';
 import { quotientService } from './family/quotient-service.ts';
 import { mandateService } from './payment/mandate-service.ts';
 import { directDebitService } from './payment/direct-debit-service.ts';
+import { bankDetailsService } from './payment/bank-details-service.ts';
 import { documentService } from './documents/document-service.ts';
 import { recurringBookingService } from './booking/recurring-booking-service.ts';
 import { requestQueueService } from './family/request-queue-service.ts';
@@ -41,6 +44,7 @@ import { staffFamilyFileService } from './family/staff-family-file-service.ts';
 import { weekChangeService } from './booking/week-change-service.ts';
 import { privateFileService } from './documents/private-file-service.ts';
 import { documentationService } from './documents/documentation-service.ts';
+import { familyFiles } from './files/family-files.ts';
 
 export interface ServiceDependencies {
   repositories: Repositories;
@@ -50,16 +54,20 @@ export interface ServiceDependencies {
   mail: MailRenderer;
   throttle: SignInThrottle;
   mailThrottle: MailThrottle;
+  /** Conversations and messages a parent account may send (issue 18 item 7). */
+  sendThrottle: SendThrottle;
   /** The school holidays by zone shipped in seeds/calendar. */
   schoolHolidays: SchoolHolidaysFile;
   /** The online payment provider (PayFiP, or the local simulator), undefined when none is configured. */
   paymentProvider?: PaymentProvider;
   /** The portal's public address, for the provider's notification and return URLs. */
   publicUrl: string;
+  /** The key ring that encrypts bank details at rest (README « Bank details »). */
+  cipher: DataCipher;
 }
 
 /** Composition root of the use cases; `createApp` receives what this returns. */
-export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, schoolHolidays, paymentProvider, publicUrl }: ServiceDependencies) {
+export function createServices({ repositories, clock, hasher, production, mail, throttle, mailThrottle, sendThrottle, schoolHolidays, paymentProvider, publicUrl, cipher }: ServiceDependencies) {
   const calendars = calendarService(schoolHolidays, clock);
   const registrations = registrationService(repositories, clock, calendars);
   const bookingGrid = bookingGridService(repositories, clock, calendars);
@@ -70,8 +78,9 @@ export function createServices({ repositories, clock, hasher, production, mail, 
   const emailChanges = emailChangeService(repositories, clock, mail, activation);
   const requestTypes = requestTypeRegistry({ repositories, clock, emailChanges });
   const quotients = quotientService(repositories, clock);
-  const invoicing = invoicingService(repositories, clock, calendars, quotients);
-  const payments = paymentService(repositories, clock);
+  const payments = paymentService(repositories, clock, mail);
+  const invoicing = invoicingService(repositories, clock, calendars, quotients, { creditNoteIssued: payments.creditNoteIssued });
+  const bankDetails = bankDetailsService(repositories, cipher);
   return {
     clock,
     communes: communeService(repositories),
@@ -93,8 +102,9 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     absences,
     documents: documentService(repositories, clock, mail),
     quotients,
-    mandates: mandateService(repositories, clock),
-    directDebits: directDebitService(repositories, clock, payments, mail),
+    mandates: mandateService(repositories, clock, bankDetails),
+    directDebits: directDebitService(repositories, clock, payments, mail, bankDetails),
+    bankDetails,
     invoicing,
     invoices: invoiceService(repositories, clock),
     payments,
@@ -107,8 +117,10 @@ export function createServices({ repositories, clock, hasher, production, mail, 
     outbox: repositories.outbox,
     seed: seedService(repositories, hasher, { production }, calendars, clock, bookingGrid, weekChanges, invoicing, payments),
     privateFiles: privateFileService(repositories, clock),
+    /** The space a family's files take and its budget, for the pages where it sends files. */
+    familyStorage: familyFiles(repositories).storage,
     documentation: documentationService(repositories, clock),
-    ...communicationServices(repositories, clock, mail),
+    ...communicationServices(repositories, clock, mail, sendThrottle),
   };
 }
 

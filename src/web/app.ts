@@ -24,9 +24,9 @@ import { dashboardRouter } from './routes/portal/dashboard.ts';
 import { familyRouter } from './routes/portal/family.ts';
 import { registrationsRouter } from './routes/portal/registrations.ts';
 import { bookingsRouter } from './routes/portal/bookings.ts';
-import { absenceUploadParser, absencesRouter } from './routes/portal/absences.ts';
-import { quotientRouter, quotientUploadParser } from './routes/portal/quotient.ts';
-import { documentUploadParser, documentsRouter } from './routes/portal/documents.ts';
+import { absencesRouter } from './routes/portal/absences.ts';
+import { quotientRouter } from './routes/portal/quotient.ts';
+import { documentsRouter } from './routes/portal/documents.ts';
 import { directDebitRouter } from './routes/portal/direct-debit.ts';
 import { recurringBookingRouter } from './routes/portal/recurring-booking.ts';
 import { historyRouter } from './routes/portal/history.ts';
@@ -34,11 +34,10 @@ import { invoicesRouter } from './routes/portal/invoices.ts';
 import { paymentsRouter } from './routes/portal/payments.ts';
 import { onlinePaymentNotificationRouter, onlinePaymentRouter } from './routes/portal/online-payment.ts';
 import { homeRouter } from './routes/portal/home.ts';
-import { messageUploadParser, messagesRouter } from './routes/portal/messages.ts';
+import { messagesRouter } from './routes/portal/messages.ts';
 import { simulatorRouter } from './routes/portal/simulator.ts';
-import { privateFilesRouter, privateFileUploadParser } from './routes/portal/private-files.ts';
+import { privateFilesRouter } from './routes/portal/private-files.ts';
 import { documentationRouter } from './routes/portal/documentation.ts';
-import { documentationUploadParser } from './routes/admin/documentation.ts';
 import { failureInfo, signInContext, signInRouter } from './routes/portal/sign-in.ts';
 import { publicRouter } from './routes/public.ts';
 import { configureViews } from './views.ts';
@@ -171,15 +170,10 @@ export function createApp({ services, logger, sessionPool, sessionSecret, produc
 
   const commune = Router({ mergeParams: true });
   commune.use(resolveTenant(services));
-  // The absence form is multipart: its body is read here so the CSRF check below can see its token.
-  commune.use(absenceUploadParser());
-  commune.use(quotientUploadParser());
-  commune.use(privateFileUploadParser());
-  commune.use(documentationUploadParser());
-  commune.use(documentUploadParser());
-  commune.use(...messageUploadParser());
   // PayFiP's notification is a server-to-server POST with no CSRF token: it is answered before the check.
   commune.use(onlinePaymentNotificationRouter(services, logger));
+  // Every POST below, multipart included (its token is read from the body's start); a route that
+  // takes a file declares its parser with itself (src/web/uploads.ts).
   commune.use(...csrfProtection());
   commune.use(messageCounts(services));
   commune.use(homeRouter(services));

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import type { StoredFileType } from '../model/absence.ts';
-import { EXTENSIONS } from '../services/documents/uploads.ts';
+import type { StoredFile, StoredFileType } from '../model/stored-file.ts';
+import { EXTENSIONS } from '../services/files/file-checks.ts';
 
 /**
  * A stored file as a download, never shown inline (DESIGN §11 Files): `attachment`, the type
@@ -17,4 +17,9 @@ export function sendFileDownload(res: Response, baseName: string, type: StoredFi
   res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(content);
+}
+
+/** A file a family sent (`stored_files`), as a download under `name` (by default the name it was sent with). */
+export function sendStoredFile(res: Response, file: StoredFile, name: string = file.originalName) {
+  sendFileDownload(res, name, file.detectedType, file.content);
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isFrenchPostcode, normaliseFrenchPhone, parseCalendarDay } from '../domain/contact-formats.ts';
+import { parseDayInput, parseMonthInput, parseWeekInput, type DateInput, type YearSpan } from '../domain/date-input.ts';
 import { wholeEurosOf } from '../domain/quotient.ts';
+import { dateRefusalWords } from '../i18n/input-words.ts';
 
 /** zod pieces shared by the forms, with their French messages. Empty optional fields become null. */
 
@@ -84,3 +86,25 @@ export const requiredDay = (message: string) =>
 
 /** A calendar day, or null when left empty. */
 export const optionalDay = (message: string) => z.preprocess(emptyToNull, requiredDay(message).nullable().optional());
+
+/**
+ * A day, a month or a week as a person types it or a URL carries it, read by the one reader
+ * (`src/domain/date-input.ts`) within `span` (`schoolYears(today)` for the portal's pages,
+ * `birthYears(today)` for a birth date); its refusal said in French by `src/i18n/input-words.ts`.
+ */
+function dateIn<T>(parse: (input: unknown, span: YearSpan) => DateInput<T>, span: YearSpan) {
+  return z.unknown().transform((value, ctx) => {
+    const parsed = parse(value, span);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: dateRefusalWords(parsed.refusal) });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+}
+
+export const dayIn = (span: YearSpan) => dateIn(parseDayInput, span);
+/** 'YYYY-MM'. */
+export const monthIn = (span: YearSpan) => dateIn(parseMonthInput, span);
+/** 'YYYY-Www', from a week or a day of it. */
+export const weekIn = (span: YearSpan) => dateIn(parseWeekInput, span);

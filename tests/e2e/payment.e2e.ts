@@ -65,4 +65,49 @@ describe('paying online at 360×740', () => {
     expect(await history.count()).toBe(1);
     expect(await history.textContent()).toContain(numbers[1]!);
   });
+
+  /*
+   * Issue 18: at Le Mesnil-Saint-Denis, the demo Martin family's unpaid invoice. The parent starts
+   * paying, presses Back on the payment site, comes back to « Factures »: the page says the payment
+   * is unfinished and offers « Reprendre le paiement », which takes them to the same PayFiP
+   * operation (never a second one) where they pay.
+   */
+  test('a parent leaves the payment site, comes back, resumes the same payment and pays', async ({ page }) => {
+    await goto(page, '/lemesnilsaintdenis/connexion');
+    await signIn(page, 'martin-claire', 'demo-parent-2026');
+    await goto(page, '/lemesnilsaintdenis/factures');
+    const invoice = page.locator('main input[type="checkbox"][name="factures"]').first();
+    const number = /FAC-\d{4}-\d{6}/.exec((await page.locator(`label[for="${await invoice.getAttribute('id')}"]`).textContent()) ?? '')![0];
+    await invoice.check();
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /^Payer en ligne/ }).click()]);
+    const paymentSite = page.url();
+    expect(await page.locator('h1').textContent()).toContain('Paiement de votre facture');
+
+    // Back, then « Factures » again: what happened, and the way on.
+    await page.goBack();
+    await follow(page, page.getByRole('navigation').getByRole('link', { name: 'Factures' }));
+    const notice = page.getByRole('region', { name: 'Paiement en ligne non terminé' });
+    const said = ((await notice.textContent()) ?? '').replace(/[\s\u00a0\u202f]+/g, ' ');
+    expect(said).toContain(`de la facture ${number}, sans le terminer : aucune somme n’a été débitée`);
+    expect(said).toMatch(/Vous pouvez le reprendre là où vous l’aviez laissé jusqu’à \d{2}h\d{2}/);
+    expect(await notice.getByRole('button', { name: 'Annuler ce paiement' }).count()).toBe(0);
+    expect(await page.locator('main input[type="checkbox"][name="factures"]').count()).toBe(0);
+
+    await Promise.all([page.waitForEvent('load'), notice.getByRole('button', { name: 'Reprendre le paiement' }).click()]);
+    expect(page.url()).toBe(paymentSite);
+    const mail = page.locator('#mel');
+    if (!(await mail.inputValue())) await mail.fill('parent@lemesnilsaintdenis.example.org');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continuer' }).click()]);
+    await page.locator('#cardType').check();
+    await page.locator('#cardNumber').fill('1111 2222 3333 4444');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /^Payer / }).click()]);
+    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Retourner sur le site de la commune' }).click()]);
+
+    expect(pathOf(page)).toBe('/lemesnilsaintdenis/paiement/retour');
+    await checkPage(page);
+    expect(await page.locator('h1').textContent()).toBe('Paiement accepté');
+    expect(await page.getByRole('main').textContent()).toContain(number);
+    await follow(page, page.getByRole('navigation').getByRole('link', { name: 'Factures' }));
+    expect(await page.getByRole('region', { name: 'Paiement en ligne non terminé' }).count()).toBe(0);
+  });
 });

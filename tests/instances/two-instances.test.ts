@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
 import { FRESH_PASSWORD } from '../support/fresh-family.ts';
 import { buildTestApp, csrfTokenFrom, DEFAULT_NOW, DEMO, html, signIn, type TestApp } from '../support/test-app.ts';
+import { TEST_DATA_KEY } from '../support/test-env.ts';
 
 /*
  * Two app processes (`tsx src/server.ts`, as `npm start` runs it) behind a real HAProxy, round
@@ -98,6 +99,7 @@ beforeAll(async () => {
     NODE_ENV: 'development',
     DATABASE_URL: inject('databaseUrl'),
     SESSION_SECRET,
+    DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
     FAKE_NOW: DEFAULT_NOW.toISOString(),
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     MAIL_POLL_MS: '200',

@@ -1,16 +1,26 @@
-import request from 'supertest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as cheerio from 'cheerio';
+import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
-import { ValidationError } from '../../src/domain/errors.ts';
+import { PaymentRefusedError } from '../../src/domain/payment-rules.ts';
+import { paymentRefusalSentence } from '../../src/i18n/payment-words.ts';
 import { createPayfipProvider } from '../../src/integrations/payfip/index.ts';
-import { startPayfipSimulator, TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
+import { TEST_CARDS, type PayfipSimulator } from '../../src/integrations/payfip/payfip-simulator.ts';
 import { onlinePaymentService } from '../../src/services/payment/online-payment-service.ts';
-import { addChild, communeOf, freshFamily, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
-import { insertCreditNote, insertInvoice } from '../support/invoice-rows.ts';
-import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
+import { communeOf, withFeatureOff } from '../support/fresh-family.ts';
+import { insertCreditNote } from '../support/invoice-rows.ts';
+import {
+  billedFamily as billed,
+  notify as notifyPortal,
+  pay as payWith,
+  payForm as payFormOf,
+  payOnSimulator as payOn,
+  putOnDirectDebit,
+  startPaymentPortal,
+  type PaymentPortal,
+} from '../support/online-payment-fixtures.ts';
+import { html, unique, type TestApp } from '../support/test-app.ts';
 
 /**
  * Paying online against the local PayFiP simulator over real HTTP and SOAP (issue 12): the portal
@@ -24,24 +34,15 @@ const SLUG = 'echirolles';
 let t: TestApp;
 let commune: Commune;
 let simulator: PayfipSimulator;
-let portal: http.Server;
 let portalUrl: string;
+let portal: PaymentPortal;
 
 beforeAll(async () => {
-  portal = http.createServer();
-  await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', () => resolve()));
-  portalUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
-  simulator = await startPayfipSimulator();
-  t = buildTestApp(NOW, { PAYFIP_URL: simulator.soapUrl, PUBLIC_URL: portalUrl });
-  portal.on('request', t.app);
+  portal = await startPaymentPortal(NOW);
+  ({ t, simulator, portalUrl } = portal);
   commune = await communeOf(t, SLUG);
 });
-afterAll(async () => {
-  await simulator?.close();
-  portal?.closeAllConnections();
-  await new Promise<void>((resolve) => portal?.close(() => resolve()));
-  await t?.close();
-});
+afterAll(() => portal?.close());
 beforeEach(() => {
   t.clock.set(NOW);
   simulator.setNotification({ kind: 'send' });
@@ -49,94 +50,14 @@ beforeEach(() => {
 
 const db = () => t.runtime.db;
 
-interface Billed {
-  family: FreshFamily;
-  agent: request.Agent;
-  october: number;
-  november: number;
-  numbers: { october: string; november: string };
-}
-
-async function billedFamily(): Promise<Billed> {
-  const family = await freshFamily(t, SLUG, { prefix: 'EnLigne' });
-  const childId = await addChild(t, family, 'Jade');
-  const childName = `Jade ${family.name}`;
-  const tag = unique('L').slice(2);
-  const numbers = { october: `FAC-2026-O${tag}`, november: `FAC-2026-N${tag}` };
-  const october = await insertInvoice(t, family, {
-    month: '2026-10',
-    number: numbers.october,
-    issuedAt: new Date('2026-11-02T08:00:00Z'),
-    dueOn: '2026-11-15',
-    lines: [{ memberId: childId, childName, days: ['01', '02', '05', '06', '08', '09', '12', '13', '15', '16'].map((day) => `2026-10-${day}`), unitPriceCents: 425 }],
-  });
-  const november = await insertInvoice(t, family, {
-    month: '2026-11',
-    number: numbers.november,
-    issuedAt: new Date('2026-11-20T08:00:00Z'),
-    dueOn: '2026-12-15',
-    lines: [{ memberId: childId, childName, days: ['2026-11-02', '2026-11-03'], unitPriceCents: 425 }],
-  });
-  return { family, agent: family.parents[0]!.agent, october, november, numbers };
-}
-
 const paymentsOf = (familyId: number) => db()('payments').where({ commune_id: commune.id, family_id: familyId }).orderBy('id');
 const settledAt = async (invoiceId: number) => ((await db()('invoices').where({ id: invoiceId }).first('settled_at')) as { settled_at: Date | null }).settled_at;
 
-/** The « Payer en ligne » form of `/factures` as the parent sees it: its CSRF token and one-time key. */
-async function payForm(agent: request.Agent) {
-  const page = await agent.get(`/${SLUG}/factures`).expect(200);
-  const $ = html(page.text);
-  const form = $('form[data-pay-form]');
-  return {
-    $,
-    _csrf: form.find('input[name="_csrf"]').val() as string,
-    idempotency_key: form.find('input[name="idempotency_key"]').val() as string,
-  };
-}
-
-async function pay(agent: request.Agent, invoiceIds: number[], keys?: { _csrf: string; idempotency_key: string }) {
-  const form = keys ?? (await payForm(agent));
-  return agent
-    .post(`/${SLUG}/paiement`)
-    .type('form')
-    .send({ _csrf: form._csrf, idempotency_key: form.idempotency_key, factures: invoiceIds.map(String) });
-}
-
-/** PayFiP's three steps, with plain HTTP as a browser would: e-mail, card, ticket. The portal page the browser is sent back to. */
-async function payOnSimulator(paymentPage: string, card: string): Promise<string> {
-  expect(paymentPage.startsWith(simulator.url)).toBe(true);
-  const idop = new URL(paymentPage).searchParams.get('idop')!;
-  const first = await fetch(paymentPage);
-  expect(first.status).toBe(200);
-  const stepOne = cheerio.load(await first.text());
-  expect(stepOne('#mel').val()).toContain('@example.org');
-  expect(stepOne('body').text().replace(/[\u00a0\u202f]/g, ' ')).toMatch(/Montant\s*\d+,\d{2} €/);
-  const afterMail = await post(`${simulator.url}/tpa/paiementws.web`, { idop, mel: stepOne('#mel').val() as string });
-  expect(afterMail.status).toBe(303);
-  const cardPage = await fetch(new URL(afterMail.headers.get('location')!, simulator.url));
-  expect(cardPage.status).toBe(200);
-  const afterCard = await post(`${simulator.url}/tpa/carte`, { idop, cardType: 'CB', cardNumber: card });
-  expect(afterCard.status).toBe(303);
-  const next = new URL(afterCard.headers.get('location')!, simulator.url);
-  if (next.origin === portalUrl) return next.pathname + next.search;
-  // The ticket, then « Retourner sur le site »: back to the portal.
-  const ticket = await fetch(next);
-  expect(ticket.status).toBe(200);
-  const back = await fetch(new URL(`/tpa/retour?idop=${idop}`, simulator.url), { redirect: 'manual' });
-  const home = new URL(back.headers.get('location')!);
-  expect(home.origin).toBe(portalUrl);
-  return home.pathname + home.search;
-}
-
-function post(url: string, fields: Record<string, string>) {
-  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
-}
-
-/** PayFiP's notification: a server-to-server POST of the operation id, to the portal's real port. */
-function notify(idop: string) {
-  return fetch(`${portalUrl}/${SLUG}/paiement/notification`, { method: 'POST', body: new URLSearchParams({ idop }) });
-}
+const billedFamily = () => billed(t, SLUG);
+const payForm = (agent: request.Agent) => payFormOf(agent, SLUG);
+const pay = (agent: request.Agent, invoiceIds: number[], keys?: { _csrf: string; idempotency_key: string }) => payWith(agent, SLUG, invoiceIds, keys);
+const payOnSimulator = (paymentPage: string, card: string) => payOn(simulator, portalUrl, paymentPage, card);
+const notify = (idop: string) => notifyPortal(portalUrl, SLUG, idop);
 
 describe('paying online through PayFiP (the local simulator)', () => {
   it('pays two ticked invoices: three steps, notification, both « soldée », one receipt, the return page in words', async () => {
@@ -390,9 +311,10 @@ describe('paying online through PayFiP (the local simulator)', () => {
       portalUrl,
     );
     const refusal = await unreachable.start(commune, billed.family.parents[0]!.user, [billed.october]).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(ValidationError);
-    expect((refusal as ValidationError).status).toBe(503);
-    expect((refusal as ValidationError).errors[0]!.message).toContain('aucune somme n’a été débitée');
+    expect(refusal).toBeInstanceOf(PaymentRefusedError);
+    expect((refusal as PaymentRefusedError).status).toBe(503);
+    expect((refusal as PaymentRefusedError).refusal).toEqual({ code: 'provider_unavailable' });
+    expect(paymentRefusalSentence((refusal as PaymentRefusedError).refusal)).toContain('aucune somme n’a été débitée');
     expect(await paymentsOf(billed.family.familyId)).toHaveLength(0);
     expect((await pay(billed.agent, [billed.october])).status).toBe(303);
   });
@@ -401,29 +323,7 @@ describe('paying online through PayFiP (the local simulator)', () => {
     const billed = await billedFamily();
     const form = await payForm(billed.agent);
     // Its mandate is accepted meanwhile (as staff do in the request queue).
-    const [request] = await db()('requests')
-      .insert({
-        commune_id: commune.id,
-        family_id: billed.family.familyId,
-        type: 'sepa_mandate',
-        member_id: null,
-        submitted_by: billed.family.parents[0]!.user.id,
-        submitted_at: new Date('2026-11-20T08:00:00Z'),
-        payload: JSON.stringify({ kind: 'sepa_mandate' }),
-      })
-      .returning<{ id: number }[]>('id');
-    const mandateId = await t.runtime.repositories.mandates.insert(commune.id, {
-      familyId: billed.family.familyId,
-      requestId: request!.id,
-      holderName: `Anne ${billed.family.name}`,
-      iban: 'FR7630001000640000001234559',
-      bic: 'BDFEFRPPCCT',
-      address: '1 rue des Écoles',
-      postcode: '38130',
-      city: 'Échirolles',
-      createdAt: new Date('2026-11-20T08:00:00Z'),
-    });
-    await t.runtime.db.transaction((trx) => t.runtime.repositories.mandates.activate(commune.id, mandateId, `ECH-${billed.family.familyId}-1`, '2026-11-20', trx));
+    await putOnDirectDebit(t, billed, `ECH-${billed.family.familyId}-1`);
 
     const refused = await pay(billed.agent, [billed.october], form);
     expect(refused.status).toBe(409);

@@ -3,10 +3,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import type { User } from '../../src/data/user-repository.ts';
-import { NotFoundError, ValidationError } from '../../src/domain/errors.ts';
-import { PaymentClosedError } from '../../src/services/payment/payment-service.ts';
-import { addChild, communeOf, demoAgent, freshFamily, type FreshFamily } from '../support/fresh-family.ts';
+import { NotFoundError } from '../../src/domain/errors.ts';
+import { PaymentRefusedError } from '../../src/domain/payment-rules.ts';
+import { paymentRefusalSentence } from '../../src/i18n/payment-words.ts';
+import { addChild, communeOf, demoAgent, freshFamily } from '../support/fresh-family.ts';
 import { insertInvoice } from '../support/invoice-rows.ts';
+import { billedFamily as billed } from '../support/online-payment-fixtures.ts';
 import { buildTestApp, csrfTokenFrom, html, unique, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026: October's invoices (due 15 November) are late, November's are due.
@@ -26,37 +28,8 @@ afterAll(() => t.close());
 const db = () => t.runtime.db;
 const payments = () => t.runtime.services.payments;
 
-interface Billed {
-  family: FreshFamily;
-  october: number;
-  november: number;
-  numbers: { october: string; november: string };
-}
-
 /** A family with October (10 × 4,25 € = 42,50 €, late) and November (2 × 4,25 € = 8,50 €, due) to pay. */
-async function billedFamily(): Promise<Billed> {
-  const family = await freshFamily(t, SLUG, { prefix: 'Paiement' });
-  const childId = await addChild(t, family, 'Jade');
-  const childName = `Jade ${family.name}`;
-  const tag = unique('P').slice(2);
-  const numbers = { october: `FAC-2026-O${tag}`, november: `FAC-2026-N${tag}` };
-  const octoberDays = ['01', '02', '05', '06', '08', '09', '12', '13', '15', '16'].map((day) => `2026-10-${day}`);
-  const october = await insertInvoice(t, family, {
-    month: '2026-10',
-    number: numbers.october,
-    issuedAt: new Date('2026-11-02T08:00:00Z'),
-    dueOn: '2026-11-15',
-    lines: [{ memberId: childId, childName, days: octoberDays, unitPriceCents: 425 }],
-  });
-  const november = await insertInvoice(t, family, {
-    month: '2026-11',
-    number: numbers.november,
-    issuedAt: new Date('2026-11-20T08:00:00Z'),
-    dueOn: '2026-12-15',
-    lines: [{ memberId: childId, childName, days: ['2026-11-02', '2026-11-03'], unitPriceCents: 425 }],
-  });
-  return { family, october, november, numbers };
-}
+const billedFamily = () => billed(t, SLUG, 'Paiement');
 
 const paymentsOf = (familyId: number) => db()('payments').where({ commune_id: commune.id, family_id: familyId }).orderBy('id');
 const settledAt = async (invoiceId: number) => ((await db()('invoices').where({ id: invoiceId }).first('settled_at')) as { settled_at: Date | null }).settled_at;
@@ -234,8 +207,8 @@ describe('one invoice, paid once', () => {
     const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toBeInstanceOf(ValidationError);
-    expect((rejected[0]!.reason as ValidationError).status).toBe(409);
+    expect(rejected[0]!.reason).toBeInstanceOf(PaymentRefusedError);
+    expect((rejected[0]!.reason as PaymentRefusedError).status).toBe(409);
     expect(await paymentsOf(billed.family.familyId)).toHaveLength(1);
     const live = await db()('payment_invoices').where({ invoice_id: billed.november }).whereIn('payment_status', ['pending', 'paid']);
     expect(live).toHaveLength(1);
@@ -250,7 +223,7 @@ describe('one invoice, paid once', () => {
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')!;
-    expect(rejected.reason).toBeInstanceOf(ValidationError);
+    expect(rejected.reason).toBeInstanceOf(PaymentRefusedError);
     expect(await paymentsOf(billed.family.familyId)).toHaveLength(1);
   });
 
@@ -277,7 +250,8 @@ describe('one invoice, paid once', () => {
     expect(pending.amountCents).toBe(4250);
     const list = await parent.agent.get(`/${SLUG}/factures`).expect(200);
     expect(html(list.text)('table tbody tr').text()).toContain('En cours de paiement');
-    await expect(payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.october], 'cash')).rejects.toThrow(/déjà dans un paiement en cours/);
+    const held = await payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.october], 'cash').catch((error: PaymentRefusedError) => error);
+    expect(paymentRefusalSentence((held as PaymentRefusedError).refusal)).toMatch(/déjà dans un paiement en cours/);
     const form = html((await staff.agent.get(`/${SLUG}/admin/familles/${billed.family.familyId}/encaissement`).expect(200)).text);
     expect(form(`#field-factures-${billed.october}`).attr('disabled')).toBeDefined();
     expect(form(`#field-factures-${billed.november}`).attr('disabled')).toBeUndefined();
@@ -296,7 +270,8 @@ describe('one invoice, paid once', () => {
       dueOn: '2026-11-15',
       lines: [{ memberId: childId, childName: 'Jade', days: ['2026-10-01'], unitPriceCents: 90 }],
     });
-    await expect(payments().openOnline(commune, family.parents[0]!.user, family.familyId, [small], NOW)).rejects.toThrow(/au moins 1,00/);
+    const refusal = await payments().openOnline(commune, family.parents[0]!.user, family.familyId, [small], NOW).catch((error: PaymentRefusedError) => error);
+    expect(paymentRefusalSentence((refusal as PaymentRefusedError).refusal)).toMatch(/au moins 1,00/);
     expect(await paymentsOf(family.familyId)).toEqual([]);
   });
 });
@@ -321,7 +296,7 @@ describe('settle', () => {
     expect(await settledAt(billed.november)).toEqual(first.paidAt);
   });
 
-  it('settles an expired payment whose money came late while its invoices are free; refuses it once another payment took them', async () => {
+  it('settles an expired payment whose money came late while its invoices are free; owes its money back once another payment took them', async () => {
     const billed = await billedFamily();
     const parent = billed.family.parents[0]!.user;
     const expiresAt = new Date(NOW.getTime() + 20 * 60_000);
@@ -333,8 +308,10 @@ describe('settle', () => {
     const taken = await payments().openOnline(commune, parent, billed.family.familyId, [billed.november], expiresAt);
     await payments().close(commune, taken.paymentId, 'expired');
     await payments().recordCounterPayment(commune, staff.user, billed.family.familyId, [billed.november], 'cash');
-    await expect(payments().settle(commune, taken.paymentId, 'P')).rejects.toBeInstanceOf(PaymentClosedError);
-    expect(await db()('payments').where({ id: taken.paymentId }).first()).toMatchObject({ status: 'expired', receipt_number: null });
+    expect(await payments().settle(commune, taken.paymentId, 'P')).toMatchObject({ changed: true, receiptNumber: null, refundCents: 850 });
+    expect(await payments().settle(commune, taken.paymentId, 'P')).toMatchObject({ changed: false, refundCents: 850 });
+    expect(await db()('payments').where({ id: taken.paymentId }).first()).toMatchObject({ status: 'expired', receipt_number: null, provider_result: 'P' });
+    expect(await db()('payment_refunds').where({ payment_id: taken.paymentId })).toMatchObject([{ amount_cents: 850, reason: 'paid_after_close' }]);
   });
 
   it('refuses to settle a refused payment, and an unknown one', async () => {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRuntime, prepareDatabase, type Runtime } from '../../src/bootstrap.ts';
@@ -11,6 +10,7 @@ import { argon2Hasher } from '../../src/services/accounts/password-hasher.ts';
 import { SCALE_PASSWORD, ScaleSeedRefusal, scaleSeedService, type ScaleSeedOutcome } from '../../src/services/commune/scale-seed-service.ts';
 import { createApp } from '../../src/web/app.ts';
 import { DEFAULT_NOW, html, signIn } from '../support/test-app.ts';
+import { adminSql } from '../support/admin-sql.ts';
 import { testEnv } from '../support/test-env.ts';
 
 /*
@@ -38,18 +38,8 @@ function seeder(production = false) {
   });
 }
 
-async function withAdmin(sql: string) {
-  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
 beforeAll(async () => {
-  await withAdmin(`CREATE DATABASE ${databaseName}`);
+  await adminSql(`CREATE DATABASE ${databaseName}`);
   const url = new URL(inject('databaseUrl'));
   url.pathname = `/${databaseName}`;
   const env = testEnv({ SEED_DEMO_DATA: 'false' });
@@ -62,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.close();
-  await withAdmin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 });
 
 const count = async (sql: string, bindings: unknown[] = []) =>

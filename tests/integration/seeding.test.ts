@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMUNE_FILES_DIR, createRuntime } from '../../src/bootstrap.ts';
+import { COMMUNE_FILES_DIR, createRuntime, prepareDatabase } from '../../src/bootstrap.ts';
+import { fixedClock } from '../../src/integrations/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { adminSql } from '../support/admin-sql.ts';
+import { DEFAULT_NOW } from '../support/test-clock.ts';
 import { ProductionRefusedError } from '../../src/domain/errors.ts';
 import { loadCommuneFiles } from '../../src/services/commune/seed-service.ts';
 import { inject } from 'vitest';
@@ -122,4 +127,31 @@ describe('demo data', () => {
       expect(await invoices.listForFamily(commune.id, await family(2), { settled: false, today })).toEqual([]);
     }
   });
+});
+
+describe('a database that never had the demo', () => {
+  const databaseName = `espace_famille_nodemo_${randomBytes(4).toString('hex')}`;
+  afterAll(() => adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
+
+  it('is not taken for the demo once staff open its first family, whose reference is the demo family\'s (LEM-00001)', async () => {
+    await adminSql(`CREATE DATABASE ${databaseName}`);
+    const address = new URL(inject('databaseUrl'));
+    address.pathname = `/${databaseName}`;
+    const env = testEnv({ SEED_DEMO_DATA: 'false' });
+    const runtime = createRuntime(address.toString(), env, fixedClock(DEFAULT_NOW));
+    try {
+      await prepareDatabase(runtime, env, createLogger('silent'));
+      const commune = (await runtime.services.communes.findBySlug('lemesnilsaintdenis'))!;
+      const { familyId } = await runtime.services.familyCreation.createFamilyWithGuardians(commune, {
+        name: 'Durand',
+        guardians: [{ civility: 'madame', firstName: 'Anne', lastName: 'Durand', email: 'anne.durand@example.org' }],
+      });
+      expect((await runtime.db('families').where({ id: familyId }).first()).reference).toBe('LEM-00001');
+      expect(await runtime.services.seed.demoDataPresent()).toBe(false);
+      await runtime.services.seed.applyDemoData();
+      expect(await runtime.services.seed.demoDataPresent()).toBe(true);
+    } finally {
+      await runtime.close();
+    }
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { SHARED_ROOT, startEmbeddedPostgres } from '../../src/data/embedded-postgres.ts';
+import { TEST_DATA_KEY } from '../support/test-env.ts';
 
 /*
  * The real start path (`npm start`, src/server.ts) in a child process, as a newcomer or town IT
@@ -131,6 +132,7 @@ describe('npm start when something is wrong', () => {
         PORT: String(await getPort()),
         DATABASE_URL: inject('databaseUrl'),
         SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+        DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
         SMTP_URL: 'smtp://127.0.0.1:2525',
         PUBLIC_URL: 'https://famille.example.fr',
         PAYFIP_URL: 'https://www.payfip.gouv.fr/tpa/services/securite',
@@ -147,12 +149,30 @@ describe('npm start when something is wrong', () => {
         PORT: String(await getPort()),
         DATABASE_URL: inject('databaseUrl'),
         SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+        DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
         SMTP_URL: 'smtp://127.0.0.1:2525',
         PUBLIC_URL: 'https://famille.example.fr',
       }),
     );
     expect(code).not.toBe(0);
     expect(output).toContain("Le paiement en ligne est activé pour echirolles, lemesnilsaintdenis, villennes mais PAYFIP_URL n'est pas défini");
+    expectOneSentence(output);
+  });
+
+  it('refuses to start a deployment without the key that encrypts bank details, before touching the database', async () => {
+    const { code, output } = await runUntilExit(
+      shellEnv({
+        PORT: String(await getPort()),
+        DATABASE_URL: inject('databaseUrl'),
+        SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        PUBLIC_URL: 'https://famille.example.fr',
+        PAYFIP_URL: 'https://www.payfip.gouv.fr/tpa/services/securite',
+      }),
+    );
+    expect(code).not.toBe(0);
+    expect(output).toContain('DATA_ENCRYPTION_KEY: required in production');
+    expect(output).not.toContain('DATABASE_URL: required');
     expectOneSentence(output);
   });
 

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import getPort from 'get-port';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csrfTokenFrom, formBody, sessionCookieFrom } from '../../bench/pages.ts';
 import { DEFAULT_NOW } from '../support/test-clock.ts';
+import { adminSql } from '../support/admin-sql.ts';
 
 /*
  * WEB_CONCURRENCY=2 npm start: two HTTP processes (node:cluster) on one port, the first process
@@ -19,22 +19,12 @@ let server: ChildProcess;
 let output = '';
 let base: string;
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A request on a connection of its own, so the port's two processes share the requests. */
 const fresh = (pathname: string, init: RequestInit = {}) =>
   fetch(`${base}${pathname}`, { redirect: 'manual', ...init, headers: { connection: 'close', ...(init.headers as Record<string, string>) } });
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${databaseName}`);
+  await adminSql(`CREATE DATABASE ${databaseName}`);
   const url = new URL(inject('databaseUrl'));
   url.pathname = `/${databaseName}`;
   const port = await getPort();
@@ -76,7 +66,7 @@ afterAll(async () => {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
   }
-  await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 });
 
 describe('WEB_CONCURRENCY=2', () => {

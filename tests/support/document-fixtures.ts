@@ -1,5 +1,5 @@
 import { demoPdf } from '../../src/services/commune/demo-documents.ts';
-import { storeUpload } from '../../src/services/documents/uploads.ts';
+import { sha256Of } from '../../src/services/files/file-checks.ts';
 import type { FreshFamily } from './fresh-family.ts';
 import type { TestApp } from './test-app.ts';
 
@@ -24,7 +24,12 @@ export async function acceptedDocument(
       { familyId: family.familyId, memberId, typeCode, submittedBy: family.parents[0]!.user.id, submittedAt: now },
       trx,
     );
-    const fileId = await storeUpload(repositories, communeId, family.familyId, { content: demoPdf(typeCode), originalName: `${typeCode}.pdf`, type: 'application/pdf' }, typeCode, now, trx);
+    const content = demoPdf(typeCode);
+    const fileId = await repositories.storedFiles.insert(
+      communeId,
+      { familyId: family.familyId, content, detectedType: 'application/pdf', sha256: sha256Of(content), originalName: `${typeCode}.pdf`, createdAt: now, sentByStaff: false, pages: 1 },
+      trx,
+    );
     await repositories.documents.attachFile(communeId, documentId, fileId, trx);
     await repositories.documents.recordDecision(communeId, documentId, { status: 'accepted', validUntil, decidedBy: agent!.id, decidedAt: now }, trx);
     return documentId;

@@ -159,3 +159,21 @@ describe('contactSubjects and messages (« Écrire au service », issue 13)', ()
     expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), messages: { privateMails: 'oui' } })).toThrow(/messages/);
   });
 });
+
+describe('limits (issue 18 item 7)', () => {
+  it('default to what no real family reaches, and may be set key by key', () => {
+    expect(parseCommuneFile('echirolles.json', echirolles()).limits).toEqual({
+      threadsPerHour: 5,
+      messagesPerHour: 20,
+      sendingMaxPages: 20,
+      sendingMaxMb: 25,
+      familyStorageMb: 200,
+    });
+    expect(parseCommuneFile('echirolles.json', { ...echirolles(), limits: { familyStorageMb: 500 } }).limits).toMatchObject({ familyStorageMb: 500, threadsPerHour: 5 });
+  });
+
+  it('refuses a limit out of bounds or an unknown key, naming the file and the field', () => {
+    expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), limits: { threadsPerHour: 0 } })).toThrow(/echirolles\.json: limits\.threadsPerHour/);
+    expect(() => parseCommuneFile('echirolles.json', { ...echirolles(), limits: { filesPerDay: 3 } })).toThrow(/echirolles\.json: limits/);
+  });
+});

@@ -17,6 +17,8 @@ const documentIn = (state: DocumentState, asked = true): FamilyDocument => ({
 });
 
 describe('presentFamilyDocuments', () => {
+  const space = { storage: { usedBytes: 13_107_200, budgetBytes: 200 * 1024 * 1024 }, sending: { maxPages: 20, maxBytes: 25 * 1024 * 1024 } };
+
   // Words always, the colour only repeats them (never colour alone).
   it.each([
     [{ code: 'missing' }, true, 'À fournir', 'tag--due'],
@@ -33,7 +35,11 @@ describe('presentFamilyDocuments', () => {
 
   it('counts the mandatory documents still to send, and lists them for the dashboard', () => {
     const groups = [{ member: lea, documents: [documentIn({ code: 'missing' }), documentIn({ code: 'expired', validUntil: '2026-08-31' }), documentIn({ code: 'missing' }, false)] }];
-    expect(presentFamilyDocuments({ today: '2026-11-23', groups }).summary).toBe('2 documents obligatoires sont à fournir.');
+    const page = presentFamilyDocuments({ today: '2026-11-23', groups }, space);
+    expect(page.summary).toBe('2 documents obligatoires sont à fournir.');
+    // Issue 18 item 7: the family's space and a sending's cap, in words where it sends files.
+    expect(page.storageWords).toBe('Vous utilisez 12,5\u00a0Mo sur 200\u00a0Mo');
+    expect(page.sendingWords).toBe('20 pages et 25\u00a0Mo au plus par document');
     expect(presentDocumentsToSend([documentIn({ code: 'missing' })])).toEqual([
       { key: 'attestation-assurance.3', label: "Attestation d'assurance de Léa", statusLabel: 'À fournir', statusClass: 'tag--due' },
     ]);

@@ -12,6 +12,19 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/);
   });
 
+  it('requires the data encryption key in production, and refuses a key that is not 32 bytes', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/DATA_ENCRYPTION_KEY: required in production/);
+    expect(() => parseEnv({ NODE_ENV: 'development', DATA_ENCRYPTION_KEY: 'change-me' })).toThrow(/DATA_ENCRYPTION_KEY: 32 octets/);
+    expect(() => parseEnv({ NODE_ENV: 'development', DATA_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)},short` })).toThrow(/DATA_ENCRYPTION_OLD_KEYS/);
+    expect(parseEnv({ NODE_ENV: 'development', DATA_ENCRYPTION_OLD_KEYS: `${'ab'.repeat(32)}, ${'cd'.repeat(32)}` }).DATA_ENCRYPTION_OLD_KEYS).toBeDefined();
+    expect(parseEnv({ NODE_ENV: 'development' }).DATA_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('never repeats a refused key in its message', () => {
+    const secretLooking = 'tooshort-secret-value-1234';
+    expect(() => parseEnv({ NODE_ENV: 'development', DATA_ENCRYPTION_KEY: secretLooking })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secretLooking) }));
+  });
+
   it('refuses argon2 parameters weaker than the OWASP minimum', () => {
     expect(() => parseEnv({ ARGON2_MEMORY_KIB: '8192' })).toThrow(/ARGON2_MEMORY_KIB/);
     expect(() => parseEnv({ ARGON2_TIME_COST: '1' })).toThrow(/ARGON2_TIME_COST/);
@@ -26,6 +39,7 @@ describe('parseEnv', () => {
     expect(() => parseEnv({})).toThrow(/SESSION_SECRET: required in production/);
     const deployment = parseEnv({
       SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
       DATABASE_URL: 'postgres://u:p@db:5432/espace_famille',
       SMTP_URL: 'smtp://mail:1025',
       PUBLIC_URL: 'https://famille.example.fr',
@@ -49,6 +63,7 @@ describe('PAYFIP_URL', () => {
   const production = {
     NODE_ENV: 'production',
     SESSION_SECRET: 'a-production-secret-of-at-least-32-characters',
+    DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
     DATABASE_URL: 'postgres://u:p@db:5432/espace_famille',
     SMTP_URL: 'smtp://mail:1025',
     PUBLIC_URL: 'https://famille.example.fr',

@@ -31,9 +31,11 @@ const payment = (overrides: Partial<Payment> = {}): Payment => ({
   ...overrides,
 });
 
+const NOW = new Date('2026-11-23T09:30:00+01:00');
+
 describe('the outcome of an online payment, in words', () => {
   it('says a paid payment with its invoices soldées and its receipt', () => {
-    const view = presentPaymentOutcome(payment());
+    const view = presentPaymentOutcome({ payment: payment() }, NOW);
     expect(view.title).toBe('Paiement accepté');
     expect(view.sentences[0]).toBe('Paiement accepté : factures FAC-2026-000010, FAC-2026-000020 soldées, reçu n° REC-2026-000045.');
     expect(nbsp(view.sentences[1]!)).toBe('Montant payé : 51,00 €, le lundi 23 novembre 2026 à 09h05.');
@@ -41,7 +43,7 @@ describe('the outcome of an online payment, in words', () => {
   });
 
   it('speaks of one invoice in the singular', () => {
-    const view = presentPaymentOutcome(payment({ invoices: [payment().invoices[0]!], amountCents: 4250 }));
+    const view = presentPaymentOutcome({ payment: payment({ invoices: [payment().invoices[0]!], amountCents: 4250 }) }, NOW);
     expect(view.sentences[0]).toBe('Paiement accepté : facture FAC-2026-000010 soldée, reçu n° REC-2026-000045.');
   });
 
@@ -50,7 +52,7 @@ describe('the outcome of an online payment, in words', () => {
     ['cancelled', 'Paiement abandonné'],
     ['expired', 'Paiement non abouti'],
   ] as const)('says a %s payment debited nothing and its invoices are still to pay', (status, title) => {
-    const view = presentPaymentOutcome(payment({ status, paidAt: null, receiptNumber: null }));
+    const view = presentPaymentOutcome({ payment: payment({ status, paidAt: null, receiptNumber: null }) }, NOW);
     expect(view.title).toBe(title);
     expect(view.sentences.join(' ')).toContain('aucune somme n’a été débitée');
     expect(view.sentences.join(' ')).toContain('Les factures FAC-2026-000010, FAC-2026-000020 restent à payer.');
@@ -58,10 +60,17 @@ describe('the outcome of an online payment, in words', () => {
     expect(view.retry).toBe(true);
   });
 
-  it('asks to wait, not to pay again, while the payment is being confirmed', () => {
-    const view = presentPaymentOutcome(payment({ status: 'pending', paidAt: null, receiptNumber: null }));
-    expect(view.title).toBe('Paiement en cours de confirmation');
-    expect(view.sentences.join(' ')).toContain('Ne payez pas une seconde fois');
+  it('says a payment left unfinished, offers « Reprendre » while PayFiP can take it, and « Annuler » once it cannot', () => {
+    const left = payment({ status: 'pending', paidAt: null, receiptNumber: null, createdAt: new Date('2026-11-23T09:00:00+01:00'), providerOperationId: 'op1' });
+    const early = presentPaymentOutcome({ payment: left, resumableUntil: new Date('2026-11-23T09:15:00+01:00'), cancellableFrom: new Date('2026-11-23T09:16:00+01:00'), cancellable: false }, new Date('2026-11-23T09:05:00+01:00'));
+    expect(early.title).toBe('Paiement non terminé');
+    expect(nbsp(early.sentences.join(' '))).toContain('un paiement en ligne de 51,00 € des factures FAC-2026-000010, FAC-2026-000020, sans le terminer');
+    expect(early.sentences.join(' ')).toContain('jusqu’à 09h15');
+    expect(early.sentences.join(' ')).toContain('ne peuvent pas être payées deux fois');
+    expect(early.actions).toEqual({ resumePath: '/paiement/12/reprendre' });
+    const late = presentPaymentOutcome({ payment: left, resumableUntil: null, cancellableFrom: new Date('2026-11-23T09:16:00+01:00'), cancellable: true }, new Date('2026-11-23T09:17:00+01:00'));
+    expect(late.actions).toEqual({ cancelPath: '/paiement/12/annuler' });
+    expect(late.sentences.join(' ')).toContain('annulez-le pour payer à nouveau ces factures');
   });
 });
 

@@ -7,6 +7,7 @@ import {
   centsToDecimal,
   DebitFileError,
   sepaText,
+  unwritableDebtor,
   sequenceOf,
   type DebitFileInput,
   type DirectDebitLine,
@@ -30,6 +31,8 @@ const CREDITOR = {
   bic: 'BDFEFRPPCCT',
 };
 
+const ADDRESS = { street: '12 rue des Tilleuls', postcode: '78320', city: 'Le Mesnil-Saint-Denis', country: 'FR' };
+
 function debit(overrides: Partial<DirectDebitLine> & { firstDebitDone?: boolean } = {}): DirectDebitLine {
   const { firstDebitDone = false, ...rest } = overrides;
   return {
@@ -37,7 +40,7 @@ function debit(overrides: Partial<DirectDebitLine> & { firstDebitDone?: boolean 
     amountCents: 4_250,
     remittance: 'Facture F-2026-00001 novembre 2026',
     mandate: { reference: 'MSD-F00042-1', signedOn: '2026-10-15', firstDebitDone },
-    debtor: { name: 'Claire Martin', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP882' },
+    debtor: { name: 'Claire Martin', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP882', address: ADDRESS },
     ...rest,
   };
 }
@@ -86,7 +89,9 @@ describe('sequenceOf', () => {
 describe('sepaText', () => {
   it.each([
     ['Hélène Lefèvre-Müller', 70, 'Helene Lefevre-Muller'],
-    ['Œuvre & Cie_2 « x »', 70, 'uvre Cie 2 x'],
+    ['Œuvre & Cie_2 « x »', 70, 'OEuvre Cie 2 x'],
+    ['Straße Łódź Ørsted', 70, 'Strasse Lodz Orsted'],
+    ['😀😀', 70, ''],
     ['Facture F-2026-00012 : décembre', 140, 'Facture F-2026-00012 : decembre'],
     ['A'.repeat(80), 70, 'A'.repeat(70)],
   ])('puts %s in the SEPA character set', (text, max, expected) => {
@@ -104,7 +109,7 @@ describe('buildPain008', () => {
           amountCents: 1_234_567_89,
           firstDebitDone: true,
           mandate: { reference: 'MSD-F00007-1', signedOn: '2025-09-01', firstDebitDone: true },
-          debtor: { name: 'Sophie Bernard-Héloïse', iban: 'DE89370400440532013000', bic: null },
+          debtor: { name: 'Sophie Bernard-Héloïse', iban: 'DE89370400440532013000', bic: null, address: ADDRESS },
         }),
       ]),
     );
@@ -197,7 +202,7 @@ describe('buildPain008', () => {
   });
 
   it('names no bank for a debtor without BIC, as the schema allows', () => {
-    const $ = read(buildPain008(file([debit({ debtor: { name: 'Claire Martin', iban: 'FR7630006000011234567890189', bic: null } })])));
+    const $ = read(buildPain008(file([debit({ debtor: { name: 'Claire Martin', iban: 'FR7630006000011234567890189', bic: null, address: ADDRESS } })])));
     expect($('DbtrAgt Othr Id').text()).toBe('NOTPROVIDED');
   });
 
@@ -205,18 +210,44 @@ describe('buildPain008', () => {
     ['no debit', file([])],
     ['a zero amount', file([debit({ amountCents: 0 })])],
     ['a fractional amount', file([debit({ amountCents: 10.5 })])],
-    ['a wrong debtor IBAN', file([debit({ debtor: { name: 'X', iban: 'FR7630006000011234567890188', bic: null } })])],
+    ['a wrong debtor IBAN', file([debit({ debtor: { name: 'X', iban: 'FR7630006000011234567890188', bic: null, address: ADDRESS } })])],
     ['a wrong creditor identifier', file([debit()], { creditor: { ...CREDITOR, creditorId: 'FR82ZZZ5A7B3C' } })],
     ['a mandate reference outside the SEPA set', file([debit({ mandate: { reference: 'MSD_É', signedOn: '2026-01-01', firstDebitDone: false } })])],
     ['the same end-to-end id twice', file([debit(), debit()])],
+    ['a debtor name left empty in the SEPA set', file([debit({ debtor: { name: '😀😀', iban: 'FR7630006000011234567890189', bic: null, address: ADDRESS } })])],
+    ['a debtor street left empty in the SEPA set', file([debit({ debtor: { name: 'Anne', iban: 'FR7630006000011234567890189', bic: null, address: { ...ADDRESS, street: '★ ☎' } } })])],
+    ['a debtor town left empty in the SEPA set', file([debit({ debtor: { name: 'Anne', iban: 'FR7630006000011234567890189', bic: null, address: { ...ADDRESS, postcode: '', city: '🏠' } } })])],
+    ['a creditor name left empty in the SEPA set', file([debit()], { creditor: { ...CREDITOR, name: '✉✉' } })],
     ['a message id too long to number its debits', file([debit()], { messageId: 'M'.repeat(25) })],
   ])('refuses %s', (_, input) => {
     expect(() => buildPain008(input)).toThrow(DebitFileError);
   });
 
+  it('says which debit has a debtor the bank could not read, and what of it', () => {
+    const unreadable = debit({ endToEndId: 'F-2026-00002', debtor: { name: '💶', iban: 'FR7630006000011234567890189', bic: null, address: ADDRESS } });
+    const error = (() => {
+      try {
+        buildPain008(file([debit(), unreadable]));
+      } catch (caught) {
+        return caught as DebitFileError;
+      }
+    })();
+    expect(error).toBeInstanceOf(DebitFileError);
+    expect([error!.debit, error!.field]).toEqual([2, 'debtor_name']);
+    expect(unwritableDebtor({ name: 'Anne', address: { ...ADDRESS, street: '🏠' } })).toBe('debtor_address');
+    expect(unwritableDebtor({ name: 'Hélène Œuf', address: ADDRESS })).toBeUndefined();
+  });
+
+  it("writes the debtor's name with its accents folded, and its address on two lines", () => {
+    const $ = read(buildPain008(file([debit({ debtor: { name: 'Hélène Lefèvre', iban: 'FR7630006000011234567890189', bic: null, address: { ...ADDRESS, street: '3 allée des Érables' } } })])));
+    expect($('Dbtr Nm').text()).toBe('Helene Lefevre');
+    expect($('Dbtr PstlAdr Ctry').text()).toBe('FR');
+    expect($('Dbtr PstlAdr AdrLine').map((_, line) => $(line).text()).get()).toEqual(['3 allee des Erables', '78320 Le Mesnil-Saint-Denis']);
+  });
+
   it('never puts an IBAN in its error messages', () => {
     try {
-      buildPain008(file([debit({ debtor: { name: 'X', iban: 'FR7630006000011234567890188', bic: null } })]));
+      buildPain008(file([debit({ debtor: { name: 'X', iban: 'FR7630006000011234567890188', bic: null, address: ADDRESS } })]));
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).not.toMatch(/FR76/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPayment, receiptNumber, type PaymentCandidate } from '../../src/domain/payment-rules.ts';
+import { checkPayment, pendingOnlineChoices, receiptNumber, settlementOf, type PaymentCandidate } from '../../src/domain/payment-rules.ts';
 
 const FAMILY = 7;
 const candidate = (id: number, overrides: Partial<PaymentCandidate> = {}): PaymentCandidate => ({
@@ -46,5 +46,45 @@ describe('receiptNumber', () => {
   it('is REC-year-six digits', () => {
     expect(receiptNumber(2026, 1)).toBe('REC-2026-000001');
     expect(receiptNumber(2027, 123456)).toBe('REC-2027-123456');
+  });
+});
+
+describe('settlementOf: what settling a payment does, from what its invoices owe now', () => {
+  const paid = [
+    { invoiceId: 1, amountCents: 4250 },
+    { invoiceId: 2, amountCents: 850 },
+  ];
+  const now = (overrides: Partial<Record<1 | 2, Partial<PaymentCandidate>>> = {}): PaymentCandidate[] =>
+    ([1, 2] as const).map((id) => ({ id, number: `FAC-${id}`, familyId: 7, kind: 'invoice', settledAt: null, leftToPayCents: id === 1 ? 4250 : 850, inLivePayment: true, ...overrides[id] }));
+
+  it.each([
+    ['nothing changed', now(), true, { kind: 'settle', invoiceIds: [1, 2], refundCents: 0 }],
+    ['a credit note lowered one invoice', now({ 1: { leftToPayCents: 3400 } }), true, { kind: 'settle', invoiceIds: [1, 2], refundCents: 850 }],
+    ['a credit note settled one invoice in full', now({ 2: { leftToPayCents: 0, settledAt: new Date() } }), true, { kind: 'settle', invoiceIds: [1], refundCents: 850 }],
+    ['closed, its invoices still free', now({ 1: { inLivePayment: false }, 2: { inLivePayment: false } }), false, { kind: 'settle', invoiceIds: [1, 2], refundCents: 0 }],
+    ['closed, another payment took one invoice since', now({ 1: { inLivePayment: false }, 2: { inLivePayment: true } }), false, { kind: 'refund_all', refundCents: 5100 }],
+  ] as const)('%s', (_case, current, live, expected) => {
+    expect(settlementOf(paid, current, live)).toEqual(expected);
+  });
+
+  it('refuses an invoice owing more than was paid for it (invoices never grow)', () => {
+    expect(() => settlementOf(paid, now({ 1: { leftToPayCents: 5000 } }), true)).toThrow(RangeError);
+  });
+});
+
+describe('pendingOnlineChoices: « Reprendre » while PayFiP can take the operation, « Annuler » once it cannot', () => {
+  const createdAt = new Date('2026-11-23T09:00:00+01:00');
+  const at = (minutes: number) => new Date(createdAt.getTime() + minutes * 60_000);
+
+  it.each([
+    [0, 'op', at(15), false],
+    [14.9, 'op', at(15), false],
+    [15.5, 'op', null, false],
+    [16, 'op', null, true],
+    [0, null, null, true],
+  ] as const)('%s minutes after it began, operation %s', (minutes, operation, resumableUntil, cancellable) => {
+    const choices = pendingOnlineChoices({ createdAt, providerOperationId: operation }, at(minutes));
+    expect(choices.resumableUntil).toEqual(resumableUntil);
+    expect(choices.cancellable).toBe(cancellable);
   });
 });

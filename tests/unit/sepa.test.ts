@@ -5,6 +5,7 @@ import {
   checkCreditorId,
   checkIban,
   checkMandateReference,
+  checkSepaText,
   creditorIdCheckDigits,
   mandateReference,
   maskIban,
@@ -141,6 +142,32 @@ describe('mandateReference', () => {
     ['a prefix that leaves no room', 'P'.repeat(33), 'F1', 1],
   ])('refuses %s', (_, prefix, family, sequence) => {
     expect(() => mandateReference(prefix, family, sequence)).toThrow(RangeError);
+  });
+});
+
+describe('checkSepaText (a holder, a street, a town for the debit file)', () => {
+  it.each([
+    ['Hélène Lefèvre-Müller', 'Hélène Lefèvre-Müller'],
+    ['  Anne   Martin ', 'Anne Martin'],
+    ['Œdipe Ørsted', 'Œdipe Ørsted'],
+    ["L'Haÿ-les-Roses", "L'Haÿ-les-Roses"],
+    ['12 rue des Tilleuls', '12 rue des Tilleuls'],
+    ['Anne 😀', 'Anne 😀'],
+  ])('accepts %s (kept as typed, folded only in the file)', (raw, value) => {
+    expect(checkSepaText(raw, 70)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['A'.repeat(71), 'too_long'],
+    ['😀😀', 'no_sepa_characters'],
+    ['★ ☎ ✉', 'no_sepa_characters'],
+    ['« — »', 'no_sepa_characters'],
+    ['...', 'no_sepa_characters'],
+    ['Анна', 'no_sepa_characters'],
+  ])('refuses %s: %s', (raw, problem) => {
+    expect(checkSepaText(raw, 70)).toEqual({ ok: false, problem });
   });
 });
 

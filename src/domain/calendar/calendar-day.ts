@@ -14,6 +14,13 @@ export type FrenchWeekday = (typeof FRENCH_WEEKDAYS)[number];
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** `Date.UTC` reads years 0–99 as 1900–1999: the time of a day of any four-digit year, without that trap. */
+function utcTime(year: number, monthIndex: number, date: number): number {
+  const time = new Date(0);
+  time.setUTCFullYear(year, monthIndex, date);
+  return time.getTime();
+}
+
 /**
  * A calendar day has no time zone: its arithmetic (adding days, the weekday, the ISO week) is done
  * on the UTC calendar, which is the same proleptic Gregorian calendar, without luxon's zone work.
@@ -25,7 +32,7 @@ export function dayNumber(day: CalendarDay): number {
   const match = DAY_PATTERN.exec(day);
   if (match) {
     const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const time = Date.UTC(year, month - 1, date);
+    const time = utcTime(year, month - 1, date);
     const check = new Date(time);
     if (check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === date) return time / DAY_MS;
   }
@@ -63,13 +70,13 @@ export function isoWeekParts(day: CalendarDay): { weekYear: number; weekNumber: 
   // The ISO week belongs to the year of its Thursday.
   const thursday = number - isoWeekdayOf(day) + 4;
   const weekYear = new Date(thursday * DAY_MS).getUTCFullYear();
-  const firstOfYear = Date.UTC(weekYear, 0, 1) / DAY_MS;
+  const firstOfYear = utcTime(weekYear, 0, 1) / DAY_MS;
   return { weekYear, weekNumber: Math.floor((thursday - firstOfYear) / 7) + 1 };
 }
 
 /** Monday of ISO week `weekNumber` of `weekYear` (week 1 holds 4 January). */
 export function mondayOfIsoWeek(weekYear: number, weekNumber: number): CalendarDay {
-  const fourthOfJanuary = Date.UTC(weekYear, 0, 4) / DAY_MS;
+  const fourthOfJanuary = utcTime(weekYear, 0, 4) / DAY_MS;
   const weekday = ((((fourthOfJanuary + 3) % 7) + 7) % 7) + 1;
   return dayOfNumber(fourthOfJanuary - (weekday - 1) + 7 * (weekNumber - 1));
 }

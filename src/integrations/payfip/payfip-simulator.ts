@@ -58,6 +58,8 @@ export interface PayfipSimulator {
   /** The SOAP endpoint to give the adapter (PAYFIP_URL). */
   soapUrl: string;
   setNotification(mode: NotificationMode): void;
+  /** Makes every SOAP answer wait this long (0: answer at once): a slow PayFiP, for tests. */
+  setSoapDelay(ms: number): void;
   /** Resolves when every notification started so far has been delivered (or has failed). */
   notificationsSettled(): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +103,22 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   let notification: NotificationMode = options.notification ?? { kind: 'send' };
+  let soapDelayMs = 0;
+  /** Answers `answer()` (its value or its fault) after the SOAP delay: node-soap takes a promise. */
+  const slowed = <T>(answer: () => T): T | Promise<T> => {
+    if (soapDelayMs <= 0) return answer();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        try {
+          resolve(answer());
+        } catch (fault) {
+          reject(fault);
+        }
+      }, soapDelayMs);
+      timers.add(timer);
+    });
+  };
 
   const fault = (code: string, libelle: string) => ({
     Fault: {
@@ -115,6 +133,16 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
     [SERVICE_NAME]: {
       [PORT_NAME]: {
         creerPaiementSecurise(args: { arg0?: Fields }) {
+          return slowed(() => createOperation(args));
+        },
+        recupererDetailPaiementSecurise(args: { arg0?: Fields }) {
+          return slowed(() => detailOf(args));
+        },
+      },
+    },
+  };
+
+  function createOperation(args: { arg0?: Fields }) {
           const request = args.arg0 ?? {};
           const problem = creerPaiementProblem(request);
           // PayFiP's own codes for malformed requests are not published where we could read them:
@@ -137,8 +165,9 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
           });
           log(`payfip-simulator: operation ${idOp} created for refdet ${request.refdet}`);
           return { return: { idOp } };
-        },
-        recupererDetailPaiementSecurise(args: { arg0?: Fields }) {
+  }
+
+  function detailOf(args: { arg0?: Fields }) {
           const operation = operations.get(args.arg0?.idOp ?? '');
           if (!operation) throw fault(CODE_UNKNOWN_OPERATION, 'Opération inconnue');
           if (!operation.outcome) throw fault(CODE_RESULT_NOT_KNOWN_YET, 'Résultat de la transaction non connu');
@@ -159,10 +188,7 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
               saisie: operation.saisie,
             },
           };
-        },
-      },
-    },
-  };
+  }
 
   const notify = (operation: Operation): void => {
     const mode = notification;
@@ -327,6 +353,9 @@ export async function startPayfipSimulator(options: PayfipSimulatorOptions = {})
     soapUrl: `${origin}${SOAP_PATH}`,
     setNotification(mode) {
       notification = mode;
+    },
+    setSoapDelay(ms) {
+      soapDelayMs = ms;
     },
     async notificationsSettled() {
       while (pendingNotifications.size > 0) await Promise.allSettled([...pendingNotifications]);

@@ -2,7 +2,9 @@ import { DateTime } from 'luxon';
 import { Document } from 'sepa';
 import { dayNumber, type CalendarDay } from '../../domain/calendar/calendar-day.ts';
 import { PARIS_ZONE } from '../../domain/calendar/paris-time.ts';
-import { checkBic, checkCreditorId, checkIban, checkMandateReference } from '../../domain/sepa.ts';
+import { checkBic, checkCreditorId, checkIban, checkMandateReference, sepaText } from '../../domain/sepa.ts';
+
+export { sepaText };
 
 /**
  * The monthly direct-debit file (issue 12 item 6): a SEPA Core direct debit initiation,
@@ -41,8 +43,20 @@ export interface DirectDebitLine {
   /** What the family reads on its bank statement. */
   remittance: string;
   mandate: DirectDebitMandate;
-  debtor: { name: string; iban: string; bic: string | null };
+  debtor: { name: string; iban: string; bic: string | null; address: DebtorAddress };
 }
+
+/** The debtor's postal address, as the mandate gives it: written in the file, as banks outside the EEA require. */
+export interface DebtorAddress {
+  street: string;
+  postcode: string;
+  city: string;
+  /** ISO 3166 country code (the mandate form takes French addresses: FR). */
+  country: string;
+}
+
+/** Names and address lines in the file: 70 characters of the SEPA set (Max70Text). */
+const NAME_MAX = 70;
 
 export interface DebitFileInput {
   /** Unique per file for the creditor (MsgId); its payment blocks and debits are numbered from it. */
@@ -58,7 +72,35 @@ export const MESSAGE_ID_MAX = 24;
 /** The most debits one payment block may number within 35 characters (and far more than a commune has). */
 export const DEBITS_PER_FILE_MAX = 99_999;
 
-export class DebitFileError extends Error {}
+/**
+ * A file that must not be written. `debit` (from 1, in the input's order) and `field` say which
+ * debit and what of it, when one debit is the cause; never the IBAN itself.
+ */
+export class DebitFileError extends Error {
+  constructor(
+    message: string,
+    readonly debit?: number,
+    readonly field?: 'debtor_name' | 'debtor_address',
+  ) {
+    super(message);
+    this.name = 'DebitFileError';
+  }
+}
+
+/** What the file writes of a debtor's address: the street line, then postcode and town. */
+function addressLines(address: DebtorAddress): [string, string] {
+  return [sepaText(address.street, NAME_MAX), sepaText(`${address.postcode} ${address.city}`, NAME_MAX)];
+}
+
+/**
+ * Which part of a debtor the bank could not read once put in the SEPA character set (an empty
+ * name, an address line left empty), if any: such a debit makes the bank refuse the whole file.
+ */
+export function unwritableDebtor(debtor: Pick<DirectDebitLine['debtor'], 'name' | 'address'>): DebitFileError['field'] {
+  if (!/[A-Za-z0-9]/.test(sepaText(debtor.name, NAME_MAX))) return 'debtor_name';
+  if (addressLines(debtor.address).some((line) => !/[A-Za-z0-9]/.test(line)) || !/^[A-Z]{2}$/.test(debtor.address.country)) return 'debtor_address';
+  return undefined;
+}
 
 export function sequenceOf(mandate: Pick<DirectDebitMandate, 'firstDebitDone'>): SequenceType {
   return mandate.firstDebitDone ? 'RCUR' : 'FRST';
@@ -70,21 +112,6 @@ export function centsToDecimal(cents: number): string {
   const euros = Math.trunc(cents / 100);
   const rest = cents - euros * 100;
   return `${euros}.${String(rest).padStart(2, '0')}`;
-}
-
-/**
- * Names and statement text in the SEPA (Latin) character set that every bank accepts: accents
- * folded (« Hélène » → « Helene »), anything else outside the set becomes a space, cut to `max`.
- */
-export function sepaText(text: string, max: number): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^A-Za-z0-9/?:().,'+ -]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, max)
-    .trim();
 }
 
 /** A Date whose local fields read the given Paris wall time: the library formats dates with local getters. */
@@ -107,11 +134,14 @@ function checkInput(input: DebitFileInput): void {
   if (!checkCreditorId(input.creditor.creditorId).ok) throw new DebitFileError('creditor identifier');
   if (!checkIban(input.creditor.iban).ok) throw new DebitFileError('creditor IBAN');
   if (!checkBic(input.creditor.bic).ok) throw new DebitFileError('creditor BIC');
+  if (!/[A-Za-z0-9]/.test(sepaText(input.creditor.name, NAME_MAX))) throw new DebitFileError('creditor name');
   const endToEndIds = new Set<string>();
   input.debits.forEach((debit, index) => {
     // Never the IBAN itself in a message: it could reach a log.
     if (!checkIban(debit.debtor.iban).ok) throw new DebitFileError(`debit ${index + 1}: debtor IBAN`);
     if (debit.debtor.bic !== null && !checkBic(debit.debtor.bic).ok) throw new DebitFileError(`debit ${index + 1}: debtor BIC`);
+    const unwritable = unwritableDebtor(debit.debtor);
+    if (unwritable) throw new DebitFileError(`debit ${index + 1}: ${unwritable.replace('_', ' ')} empty in the SEPA character set`, index + 1, unwritable);
     if (!checkMandateReference(debit.mandate.reference).ok) throw new DebitFileError(`debit ${index + 1}: mandate reference`);
     if (!checkMandateReference(debit.endToEndId).ok) throw new DebitFileError(`debit ${index + 1}: end-to-end id`);
     if (endToEndIds.has(debit.endToEndId)) throw new DebitFileError(`debit ${index + 1}: end-to-end id twice`);
@@ -133,7 +163,7 @@ export function buildPain008(input: DebitFileInput): string {
   const document = new Document(PAIN_008_FORMAT);
   document.grpHdr.id = input.messageId;
   document.grpHdr.created = localFieldsOf(DateTime.fromJSDate(input.createdAt, { zone: PARIS_ZONE }));
-  document.grpHdr.initiatorName = sepaText(input.creditor.name, 70);
+  document.grpHdr.initiatorName = sepaText(input.creditor.name, NAME_MAX);
 
   // The amounts the file must show, in document order: the file's control sum, then per block its
   // control sum followed by its debits.
@@ -147,7 +177,7 @@ export function buildPain008(input: DebitFileInput): string {
     block.sequenceType = sequence;
     block.localInstrumentation = 'CORE';
     block.collectionDate = dayForLibrary(input.collectionDate);
-    block.creditorName = sepaText(input.creditor.name, 70);
+    block.creditorName = sepaText(input.creditor.name, NAME_MAX);
     block.creditorIBAN = creditorIban;
     block.creditorBIC = creditorBic;
     block.creditorId = creditorId;
@@ -163,7 +193,9 @@ export function buildPain008(input: DebitFileInput): string {
       transaction.currency = 'EUR';
       transaction.mandateId = debit.mandate.reference;
       transaction.mandateSignatureDate = dayForLibrary(debit.mandate.signedOn);
-      transaction.debtorName = sepaText(debit.debtor.name, 70);
+      transaction.debtorName = sepaText(debit.debtor.name, NAME_MAX);
+      [transaction.debtorStreet, transaction.debtorCity] = addressLines(debit.debtor.address);
+      transaction.debtorCountry = debit.debtor.address.country;
       transaction.debtorIBAN = (checkIban(debit.debtor.iban) as { value: string }).value;
       transaction.debtorBIC = debit.debtor.bic === null ? '' : (checkBic(debit.debtor.bic) as { value: string }).value;
       transaction.remittanceInfo = sepaText(debit.remittance, 140);

@@ -1,6 +1,7 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { PaymentRefusedError } from '../../domain/payment-rules.ts';
 import { refused } from '../../domain/refusals.ts';
 import {
   dueOn,
@@ -97,6 +98,11 @@ export interface InvoicingPage {
 export interface InvoicingHooks {
   /** Called in the run's transaction after each family's invoice is written (1-based count). */
   afterFamily?: (done: number, total: number) => void | Promise<void>;
+  /**
+   * Called in a credit note's transaction, under the invoice's lock: the payment area owes back
+   * what a credit note takes off an invoice already paid (issue 18).
+   */
+  creditNoteIssued?: (commune: Commune, creditNote: { id: number; invoiceId: number; totalCents: number }, trx: Transaction) => Promise<void>;
 }
 
 /** How often the run writes its progress: about fifty times a run, every family for a small one. */
@@ -376,6 +382,17 @@ export function invoicingService(
         await invoices.lock(commune.id, invoiceId, trx);
         const invoice = await requireInvoice(commune, invoiceId, trx);
         if (invoice.kind !== 'invoice') throw new NotFoundError(`${invoice.number} is a credit note`);
+        // A payment under way holds the invoice: crediting it now would let the payment be counted in
+        // full against an invoice that owes less (issue 18). Read under the invoice's lock, which
+        // opening a payment also takes: the two cannot cross.
+        const holder = await repositories.payments.pendingHolder(commune.id, invoice.id, trx);
+        if (holder) {
+          throw new PaymentRefusedError(
+            { code: 'credit_note_held', invoiceNumber: invoice.number, method: holder.method, until: holder.expiresAt, collectionDate: holder.collectionDate },
+            'motif',
+            409,
+          );
+        }
         const credited = await invoices.creditedLineIds(commune.id, invoice.id, trx);
         const open = invoice.lines.filter((line) => !credited.has(line.id));
         const wanted = input.lineIds === 'all' ? open : open.filter((line) => (input.lineIds as number[]).includes(line.id));
@@ -430,6 +447,7 @@ export function invoicingService(
           trx,
         );
         if (invoice.settledAt === null && wanted.length === open.length) await invoices.settle(commune.id, invoice.id, issuedAt, trx);
+        await hooks.creditNoteIssued?.(commune, { id: creditNoteId, invoiceId: invoice.id, totalCents }, trx);
         const outcome: CreditNoteOutcome = { creditNoteId, number, totalCents, invoiceId: invoice.id, invoiceNumber: invoice.number };
         await audit.record(
           commune.id,

@@ -9,7 +9,8 @@ import type { User } from '../../data/user-repository.ts';
 import { ABSENCE_REASON_LABELS } from '../../i18n/absence-words.ts';
 import type { AbsenceReason } from '../../model/absence.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, storeUpload, type CheckedUpload, type UploadInput } from '../documents/uploads.ts';
+import { checkUpload, fieldErrorOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 /** How far back and ahead a parent can justify booked days. */
 export const ABSENCE_DAYS_BACK = 30;
@@ -38,6 +39,7 @@ export interface AbsenceInput {
 export function absenceService(repositories: Repositories, clock: Clock) {
   const { families, bookings, activities, requests, absences } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const files = familyFiles(repositories);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.absenceJustification) throw new NotFoundError(`absences are off in ${commune.slug}`);
@@ -93,14 +95,14 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', refusal: { code: 'absence_details_missing' } });
       let file: CheckedUpload | undefined;
       if (input.file) {
-        const checked = checkUpload(input.file, 'justificatif');
-        if ('error' in checked) errors.push(checked.error);
+        const checked = await checkUpload(input.file, 'justificatif', undefined, familyPdfLimits(commune));
+        if ('error' in checked) errors.push(fieldErrorOf(checked.error));
         else file = checked.file;
       }
       if (errors.length) return forms.refuse<number>(submission, refused(errors));
       const days = chosen as BookedDay[];
       return forms.transaction(submission, async (trx) => {
-        const fileId = file ? await storeUpload(repositories, commune.id, familyId, file, 'justificatif', clock.now(), trx) : null;
+        const [fileId = null] = file ? await files.store(commune, familyId, [file], { defaultName: 'justificatif', createdAt: clock.now(), field: 'justificatif' }, trx) : [];
         const requestId = await requests.insert(
           commune.id,
           {
@@ -132,7 +134,7 @@ export function absenceService(repositories: Repositories, clock: Clock) {
      * parent: another family's request is unknown, 404).
      */
     async certificateOfRequest(commune: Commune, requestId: number, familyId?: number) {
-      const file = await absences.findFileOfRequest(commune.id, requestId, familyId);
+      const file = await repositories.storedFiles.findOfRequest(commune.id, requestId, familyId);
       if (!file) throw new NotFoundError(`no certificate for request ${requestId}`);
       return file;
     },

@@ -2,7 +2,7 @@ import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
-import { storeUpload } from '../documents/uploads.ts';
+import { familyFiles } from '../files/family-files.ts';
 
 /** A one-page PDF saying `text`, with its cross-reference table: what a scanner or the CAF's site sends. */
 export function demoPdf(text: string): Buffer {
@@ -51,8 +51,14 @@ export async function ensureDemoDocuments(repositories: Repositories, clock: Clo
       trx,
     );
     const content = demoPdf(`Attestation d'assurance extrascolaire - Lea Martin - ${year - 1}-${year}`);
-    const fileId = await storeUpload(repositories, commune.id, family.id, { content, originalName: 'attestation-assurance-lea.pdf', type: 'application/pdf' }, type.code, now, trx);
-    await repositories.documents.attachFile(commune.id, documentId, fileId, trx);
+    const [fileId] = await familyFiles(repositories).store(
+      commune,
+      family.id,
+      [{ content, originalName: 'attestation-assurance-lea.pdf', type: 'application/pdf', pages: 1 }],
+      { defaultName: type.code, createdAt: now, field: 'fichiers' },
+      trx,
+    );
+    await repositories.documents.attachFile(commune.id, documentId, fileId!, trx);
     await repositories.documents.recordDecision(commune.id, documentId, { status: 'accepted', validUntil: `${year}-08-31`, decidedBy: agent.id, decidedAt: now }, trx);
   });
 }

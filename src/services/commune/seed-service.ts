@@ -59,6 +59,11 @@ function demoFamilyReference(slug: string, number: number): string {
   return `${slug.slice(0, 3).toUpperCase()}-${String(number).padStart(5, '0')}`;
 }
 
+/** The sign-in addresses of the demo accounts of a commune (DESIGN §10), the published passwords' accounts. */
+function demoAccountAddresses(slug: string): string[] {
+  return ['parent', 'parent2', 'voisin', 'agent', 'admin'].map((name) => `${name}@${slug}.example.org`);
+}
+
 const child = (firstName: string, lastName: string, birthDate: string, school: string, level: string): NewMember => ({
   role: 'child',
   civility: null,
@@ -256,11 +261,18 @@ export function seedService(
       });
     },
 
-    /** Whether any commune holds the demo families (and so the demo accounts and their passwords). */
+    /**
+     * Whether any commune holds one of the demo accounts, whose passwords are published. Asked by
+     * account, not by family: the first family staff create gets the demo family's reference
+     * (`LEM-00001`) in a commune that never had the demo.
+     */
     async demoDataPresent(): Promise<boolean> {
       for (const { slug } of await repositories.communes.listAll()) {
         const commune = await repositories.communes.findBySlug(slug);
-        if (commune && (await repositories.families.findByReference(commune.id, demoFamilyReference(slug, 1)))) return true;
+        if (!commune) continue;
+        for (const address of demoAccountAddresses(slug)) {
+          if (await repositories.users.findByEmail(commune.id, address)) return true;
+        }
       }
       return false;
     },

@@ -8,7 +8,7 @@ import type { Executor } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { Member } from '../../data/family-repository.ts';
 import type { DocumentType } from '../../model/document.ts';
-import { documentOf, missingDocumentSentence, type DocumentPurpose } from '../../i18n/document-words.ts';
+import { documentOf, missingDocumentSentence, type DocumentPurpose, MY_DOCUMENTS } from '../../i18n/document-words.ts';
 
 export interface UnmetDocument {
   type: DocumentType;
@@ -59,7 +59,7 @@ export function documentRequirements(repositories: Repositories, clock: Clock) {
         unmet.map(({ type, state }) => ({
           field: 'activite',
           message: missingDocumentSentence(state, documentOf(type.name, type.scope === 'child' ? child.firstName : null), activity.name, purpose),
-          link: { href: `/${commune.slug}/documents`, label: 'Mes documents' },
+          link: { href: `/${commune.slug}/documents`, label: MY_DOCUMENTS },
         })),
         422,
       );

@@ -3,7 +3,7 @@ import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { askedDocuments, documentKey, documentState, parseDocumentKey, type DocumentState } from '../../domain/document-status.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import type { StoredFile, StoredFileMeta } from '../../data/absence-repository.ts';
+import type { FamilyStorage, StoredFile, StoredFileMeta } from '../../model/stored-file.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { Member } from '../../data/family-repository.ts';
@@ -14,7 +14,10 @@ import type { DocumentType, QueuedDocument } from '../../model/document.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { mailQueue } from '../mail.ts';
 import { documentDecisionMail } from './document-mails.ts';
-import { checkUpload, FORMAT_TYPES, storeUpload, type CheckedUpload, type UploadInput, type UploadRules } from './uploads.ts';
+import { documentFormWords, documentLabelWords } from '../../i18n/document-words.ts';
+import { fileProblemOfNamedWords } from '../../i18n/file-words.ts';
+import { checkUpload, fileRefusal, FORMAT_TYPES, type CheckedUpload, type UploadInput, type UploadRules } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits, limitsOf } from '../files/family-files.ts';
 
 /** One document the commune may ask of the family, or of one child, and where it stands. */
 export interface FamilyDocument {
@@ -38,6 +41,12 @@ export interface FamilyDocuments {
   groups: { member: FamilyDocument['member']; documents: FamilyDocument[] }[];
 }
 
+/** What the « Envoyer » form says of the limits (issue 18 item 7): the family's space, and what one sending may hold. */
+export interface SendingSpace {
+  storage: FamilyStorage;
+  sending: { maxPages: number; maxBytes: number };
+}
+
 /** The pages a family may send at once for one document. */
 export const MAX_FILES_PER_SENDING = 10;
 
@@ -58,6 +67,7 @@ export type DocumentDecision = { accept: true; validUntil: string } | { accept: 
 export function documentService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
   const { db, documents, families, registrations, activities, users, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const familyStore = familyFiles(repositories);
   const queueMail = mailQueue(repositories.outbox, mail, clock);
 
   const typeOf = (commune: Commune, code: string) => commune.settings.documentTypes.find((type) => type.code === code);
@@ -121,7 +131,7 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
   async function documentOfForm(commune: Commune, familyId: number, key: string): Promise<{ type: DocumentType; memberId: number | null }> {
     const parsed = parseDocumentKey(key);
     const type = parsed && typeOf(commune, parsed.code);
-    const refuse = () => new ValidationError([{ field: DOCUMENT_FIELD, message: 'Choisissez un document de la liste' }], 422);
+    const refuse = () => new ValidationError([{ field: DOCUMENT_FIELD, message: documentFormWords({ code: 'document_unknown' }) }], 422);
     if (!parsed || !type || (type.scope === 'child') !== (parsed.memberId !== null)) throw refuse();
     if (parsed.memberId !== null) {
       const member = await families.findMember(commune.id, familyId, parsed.memberId);
@@ -130,10 +140,16 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     return { type, memberId: parsed.memberId };
   }
 
-  const labelOf = (type: DocumentType, memberName: string | null) => (memberName ? `${type.name} de ${memberName}` : type.name);
+  const labelOf = (type: DocumentType, memberName: string | null) => documentLabelWords(type.name, memberName);
 
   return {
     overview,
+
+    /** The family's space and a sending's caps, for « Mes documents » only (the dashboard does not read them). */
+    async space(commune: Commune, familyId: number): Promise<SendingSpace> {
+      const limits = limitsOf(commune);
+      return { storage: await familyStore.storage(commune, familyId), sending: { maxPages: limits.sendingMaxPages, maxBytes: limits.sendingMaxMb * 1024 * 1024 } };
+    },
 
     /** Today in Paris, for the staff's validity-end field. */
     today: (): CalendarDay => parisDay(clock.now()),
@@ -158,17 +174,17 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     ): Promise<{ documentId: number; label: string }> {
       const { type, memberId } = await documentOfForm(commune, user.familyId!, key);
       const rules = uploadRulesOf(type);
-      if ('tooMany' in uploads) {
-        throw new ValidationError([{ field: FILE_FIELD, message: `Envoyez ${MAX_FILES_PER_SENDING} fichiers au plus à la fois` }], 422);
-      }
+      if ('tooMany' in uploads) throw fileRefusal(FILE_FIELD, { code: 'too_many_files', maxFiles: MAX_FILES_PER_SENDING });
       const list: readonly UploadInput[] = 'tooLarge' in uploads ? [uploads] : uploads;
-      if (!list.length) throw new ValidationError([{ field: FILE_FIELD, message: 'Choisissez le fichier à envoyer (un PDF, ou une photo JPEG ou PNG)' }], 422);
+      if (!list.length) throw fileRefusal(FILE_FIELD, { code: 'missing', purpose: 'send' });
       const checked: CheckedUpload[] = [];
       for (const upload of list) {
-        const result = checkUpload(upload, FILE_FIELD, rules);
+        const result = await checkUpload(upload, FILE_FIELD, rules, familyPdfLimits(commune));
         if ('error' in result) {
-          const name = 'originalName' in upload && list.length > 1 && upload.originalName ? ` (${upload.originalName})` : '';
-          throw new ValidationError([{ field: FILE_FIELD, message: `${result.error.message}${name}` }], 422);
+          if ('originalName' in upload && list.length > 1 && upload.originalName) {
+            throw new ValidationError([{ field: FILE_FIELD, message: fileProblemOfNamedWords(result.error.problem, upload.originalName) }], 422);
+          }
+          throw fileRefusal(FILE_FIELD, result.error.problem);
         }
         checked.push(result.file);
       }
@@ -197,19 +213,27 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
       if (!familyId) throw new NotFoundError('only a parent sends documents');
       const { type, memberId } = await documentOfForm(commune, familyId, documentKey(document.typeCode, document.memberId));
       const list = Array.isArray(files) ? (files as readonly CheckedUpload[]) : [files as CheckedUpload];
-      if (!list.length) throw new ValidationError([{ field: FILE_FIELD, message: 'Choisissez le fichier à envoyer (un PDF, ou une photo JPEG ou PNG)' }], 422);
+      if (!list.length) throw fileRefusal(FILE_FIELD, { code: 'missing', purpose: 'send' });
       const rules = uploadRulesOf(type);
       for (const file of list) {
-        const again = checkUpload({ content: file.content, originalName: file.originalName }, FILE_FIELD, rules);
-        if ('error' in again) throw new ValidationError([again.error], 422);
+        if (file.content.length > rules.maxBytes) throw fileRefusal(FILE_FIELD, { code: 'too_large', maxBytes: rules.maxBytes });
+        if (!rules.types.includes(file.type)) throw fileRefusal(FILE_FIELD, { code: 'type_not_allowed', types: rules.types });
       }
+      const limits = limitsOf(commune);
+      const maxBytes = limits.sendingMaxMb * 1024 * 1024;
       const member = memberId === null ? null : await families.findMember(commune.id, familyId, memberId);
       const label = labelOf(type, member ? member.firstName : null);
       return forms.transaction(submissionOf(commune, user, 'document', formKey), async (trx) => {
         const now = clock.now();
+        // The family is locked and its budget checked first, then the sending's row (every writer locks in this order).
+        const bytes = list.reduce((sum, file) => sum + file.content.length, 0);
+        await familyStore.reserve(commune, familyId, bytes, FILE_FIELD, trx);
         const documentId = await documents.pendingFor(commune.id, { familyId, memberId, typeCode: type.code, submittedBy: user.id, submittedAt: now }, trx);
-        for (const file of list) {
-          const fileId = await storeUpload(repositories, commune.id, familyId, file, type.code, now, trx);
+        const held = await documents.sendingSize(commune.id, documentId, trx);
+        const pages = held.pages + list.reduce((sum, file) => sum + file.pages, 0);
+        if (pages > limits.sendingMaxPages) throw fileRefusal(FILE_FIELD, { code: 'sending_too_many_pages', maxPages: limits.sendingMaxPages, pages });
+        if (held.bytes + bytes > maxBytes) throw fileRefusal(FILE_FIELD, { code: 'sending_too_large', maxBytes, bytes: held.bytes + bytes });
+        for (const fileId of await familyStore.storeReserved(commune, familyId, list, { defaultName: type.code, createdAt: now }, trx)) {
           await documents.attachFile(commune.id, documentId, fileId, trx);
         }
         return { documentId, label };
@@ -218,11 +242,14 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
 
     /**
      * The porte-documents' « Transmettre »: a copy of a file the parent stored (read back by its
-     * owner, with its detected type) sent to the document `key` of the family, as `submit` does.
+     * owner) sent to the document `key` of the family, checked again against the document's type
+     * (and read again by the PDF reader, which counts its pages), then sent as `submit` does.
      */
-    async transmit(commune: Commune, user: User, key: string, file: CheckedUpload, formKey?: string): Promise<{ documentId: number; label: string }> {
+    async transmit(commune: Commune, user: User, key: string, file: { content: Buffer; originalName: string }, formKey?: string): Promise<{ documentId: number; label: string }> {
       const { type, memberId } = await documentOfForm(commune, user.familyId!, key);
-      return this.submit(commune, user, { typeCode: type.code, memberId }, file, formKey);
+      const checked = await checkUpload(file, FILE_FIELD, uploadRulesOf(type), familyPdfLimits(commune));
+      if ('error' in checked) throw fileRefusal(FILE_FIELD, checked.error.problem);
+      return this.submit(commune, user, { typeCode: type.code, memberId }, checked.file, formKey);
     },
 
     /** A page the family sent; any other file (another family's, a certificate…) is unknown here. */
@@ -252,10 +279,10 @@ export function documentService(repositories: Repositories, clock: Clock, mail: 
     async decide(commune: Commune, staff: User, documentId: number, decision: DocumentDecision): Promise<{ outcome: 'decided' | 'already_decided'; label: string | null }> {
       const today = parisDay(clock.now());
       if (decision.accept && !(/^\d{4}-\d{2}-\d{2}$/.test(decision.validUntil) && decision.validUntil > today)) {
-        throw new ValidationError([{ field: 'validiteFin', message: "Indiquez la fin de validité du document, une date postérieure à aujourd'hui" }]);
+        throw new ValidationError([{ field: 'validiteFin', message: documentFormWords({ code: 'valid_until_missing' }) }]);
       }
       if (!decision.accept && !decision.reason.trim()) {
-        throw new ValidationError([{ field: 'motif', message: 'Indiquez le motif du refus : la famille le recevra par e-mail' }]);
+        throw new ValidationError([{ field: 'motif', message: documentFormWords({ code: 'refusal_reason_missing' }) }]);
       }
       return db.transaction(async (trx) => {
         const document = await documents.lockPending(commune.id, documentId, trx);

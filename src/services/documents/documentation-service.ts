@@ -5,7 +5,8 @@ import type { CommuneDocument, CommuneDocumentMeta } from '../../data/commune-do
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
+import { documentFormWords, type DocumentFormProblem } from '../../i18n/document-words.ts';
+import { checkUpload, fieldErrorOf, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
 
 export const DOCUMENT_TITLE_MAX = 150;
 export const DOCUMENT_DESCRIPTION_MAX = 500;
@@ -22,6 +23,8 @@ export interface PublicationInput {
 
 type FieldError = { field: string; message: string };
 
+const refusal = (field: string, problem: DocumentFormProblem): FieldError => ({ field, message: documentFormWords(problem) });
+
 /**
  * « Documentation structure » (DESIGN §6, issue 13 item 5): documents the commune publishes for its
  * families — règlement intérieur, menus, forms. Staff publish and remove them (audited); signed-in
@@ -36,26 +39,26 @@ export function documentationService(repositories: Repositories, clock: Clock) {
     if (user.communeId !== commune.id) throw new NotFoundError(`user ${user.id} is not of commune ${commune.id}`);
   }
 
-  function check(commune: Commune, input: PublicationInput) {
+  async function check(commune: Commune, input: PublicationInput) {
     const errors: FieldError[] = [];
     const title = input.title.trim().replace(/\s+/g, ' ');
     const description = input.description.trim();
-    if (!title) errors.push({ field: 'titre', message: 'Saisissez le titre du document' });
-    else if (title.length > DOCUMENT_TITLE_MAX) errors.push({ field: 'titre', message: `Le titre ne peut pas dépasser ${DOCUMENT_TITLE_MAX} caractères` });
+    if (!title) errors.push(refusal('titre', { code: 'title_missing' }));
+    else if (title.length > DOCUMENT_TITLE_MAX) errors.push(refusal('titre', { code: 'title_too_long', max: DOCUMENT_TITLE_MAX }));
     if (description.length > DOCUMENT_DESCRIPTION_MAX) {
-      errors.push({ field: 'description', message: `La description ne peut pas dépasser ${DOCUMENT_DESCRIPTION_MAX} caractères` });
+      errors.push(refusal('description', { code: 'description_too_long', max: DOCUMENT_DESCRIPTION_MAX }));
     }
     const code = input.documentTypeCode.trim();
     const known = commune.settings.documentTypes.some((type) => type.code === code);
-    if (code && !known) errors.push({ field: 'type', message: 'Choisissez un type de document de la liste' });
+    if (code && !known) errors.push(refusal('type', { code: 'type_unknown' }));
     else if (input.toReturn && !code) {
-      errors.push({ field: 'type', message: 'Choisissez le document demandé sous lequel la famille renverra ce formulaire' });
+      errors.push(refusal('type', { code: 'type_for_return_missing' }));
     }
     let file: CheckedUpload | undefined;
-    if (!input.file) errors.push({ field: 'fichier', message: 'Choisissez le fichier à publier (PDF, JPEG ou PNG)' });
+    if (!input.file) errors.push(refusal('fichier', { code: 'publication_file_missing' }));
     else {
-      const checked = checkUpload(input.file, 'fichier');
-      if ('error' in checked) errors.push(checked.error);
+      const checked = await checkUpload(input.file, 'fichier');
+      if ('error' in checked) errors.push(fieldErrorOf(checked.error));
       else file = checked.file;
     }
     if (errors.length) throw new ValidationError(errors);
@@ -86,7 +89,7 @@ export function documentationService(repositories: Repositories, clock: Clock) {
     /** Staff publish a document; audited. The same form posted twice (`formKey`) publishes once. */
     async publish(commune: Commune, staff: User, input: PublicationInput, formKey?: string): Promise<number> {
       requireMember(commune, staff);
-      const publication = check(commune, input);
+      const publication = await check(commune, input);
       return forms.transaction(submissionOf(commune, staff, 'commune_document_publish', formKey), async (trx) => {
         const now = clock.now();
         const id = await communeDocuments.insert(

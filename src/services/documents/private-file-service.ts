@@ -4,9 +4,11 @@ import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { PrivateFile, PrivateFileMeta } from '../../data/private-file-repository.ts';
 import type { User } from '../../data/user-repository.ts';
-import { formatFileSize } from '../../i18n/file-words.ts';
+import { DEFAULT_PRIVATE_FILE_LABEL, documentFormWords } from '../../i18n/document-words.ts';
+import type { FamilyStorage } from '../../model/stored-file.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from './uploads.ts';
+import { checkUpload, fieldErrorOf, fileRefusal, sha256Of, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 /** Issue 13 item 4: 50 Mo per account. */
 export const PRIVATE_STORAGE_QUOTA_BYTES = 50 * 1024 * 1024;
@@ -17,6 +19,8 @@ export interface PrivateStoragePage {
   files: PrivateFileMeta[];
   usedBytes: number;
   quotaBytes: number;
+  /** The family's space, across all it sends (issue 18 item 7). */
+  family: FamilyStorage;
 }
 
 export interface PrivateFileInput {
@@ -27,14 +31,14 @@ export interface PrivateFileInput {
 
 type FieldError = { field: string; message: string };
 
-const labelTooLong = { field: 'libelle', message: `Le nom du document ne peut pas dépasser ${PRIVATE_FILE_LABEL_MAX} caractères` };
+const labelTooLong = { field: 'libelle', message: documentFormWords({ code: 'label_too_long', max: PRIVATE_FILE_LABEL_MAX }) };
 
 /** The label typed, or the file's name without its extension; cut to the limit only when it came from the file. */
 function labelOf(typed: string, file: CheckedUpload | undefined): string {
   const label = typed.trim().replace(/\s+/g, ' ');
   if (label) return label;
   const fromName = file ? storedNameOf(file, 'document').replace(/\.[a-z0-9]{1,5}$/i, '').trim() : '';
-  return (fromName || 'Document').slice(0, PRIVATE_FILE_LABEL_MAX);
+  return (fromName || DEFAULT_PRIVATE_FILE_LABEL).slice(0, PRIVATE_FILE_LABEL_MAX);
 }
 
 /**
@@ -46,6 +50,7 @@ function labelOf(typed: string, file: CheckedUpload | undefined): string {
 export function privateFileService(repositories: Repositories, clock: Clock) {
   const { privateFiles } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const files = familyFiles(repositories);
 
   /** The parent's own account, in a commune that has the porte-documents. */
   function requireOwner(commune: Commune, user: User): number {
@@ -65,8 +70,12 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
 
     async page(commune: Commune, user: User): Promise<PrivateStoragePage> {
       const ownerId = requireOwner(commune, user);
-      const [files, usedBytes] = await Promise.all([privateFiles.listForOwner(commune.id, ownerId), privateFiles.usedBytes(commune.id, ownerId)]);
-      return { files, usedBytes, quotaBytes: PRIVATE_STORAGE_QUOTA_BYTES };
+      const [list, usedBytes, family] = await Promise.all([
+        privateFiles.listForOwner(commune.id, ownerId),
+        privateFiles.usedBytes(commune.id, ownerId),
+        files.storage(commune, user.familyId!),
+      ]);
+      return { files: list, usedBytes, quotaBytes: PRIVATE_STORAGE_QUOTA_BYTES, family };
     },
 
     /** One file of the account, for the rename and delete pages. */
@@ -89,10 +98,10 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
       const ownerId = requireOwner(commune, user);
       const errors: FieldError[] = [];
       let file: CheckedUpload | undefined;
-      if (!input.file) errors.push({ field: 'fichier', message: 'Choisissez le fichier à enregistrer (PDF, JPEG ou PNG)' });
+      if (!input.file) errors.push(fieldErrorOf({ field: 'fichier', problem: { code: 'missing', purpose: 'store' } }));
       else {
-        const checked = checkUpload(input.file, 'fichier');
-        if ('error' in checked) errors.push(checked.error);
+        const checked = await checkUpload(input.file, 'fichier', undefined, familyPdfLimits(commune));
+        if ('error' in checked) errors.push(fieldErrorOf(checked.error));
         else file = checked.file;
       }
       const label = labelOf(input.label, file);
@@ -100,19 +109,12 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
       if (errors.length) throw new ValidationError(errors);
       const checked = file!;
       return forms.transaction(submissionOf(commune, user, 'private_file_store', formKey), async (trx) => {
+        // The family first, then the account: every writer of the family's files locks in this order.
+        await files.reserve(commune, user.familyId!, checked.content.length, 'fichier', trx);
         if (!(await privateFiles.lockOwner(commune.id, ownerId, trx))) throw new NotFoundError(`user ${ownerId} not in commune ${commune.id}`);
         const used = await privateFiles.usedBytes(commune.id, ownerId, trx);
         if (used + checked.content.length > PRIVATE_STORAGE_QUOTA_BYTES) {
-          const left = Math.max(0, PRIVATE_STORAGE_QUOTA_BYTES - used);
-          throw new ValidationError(
-            [
-              {
-                field: 'fichier',
-                message: `Ce fichier (${formatFileSize(checked.content.length)}) ne tient pas dans votre porte-documents : il reste ${formatFileSize(left)} sur ${formatFileSize(PRIVATE_STORAGE_QUOTA_BYTES)}. Supprimez des documents pour faire de la place`,
-              },
-            ],
-            409,
-          );
+          throw fileRefusal('fichier', { code: 'account_quota', fileBytes: checked.content.length, usedBytes: used, quotaBytes: PRIVATE_STORAGE_QUOTA_BYTES }, 409);
         }
         const id = await privateFiles.insert(
           commune.id,
@@ -134,7 +136,7 @@ export function privateFileService(repositories: Repositories, clock: Clock) {
     async rename(commune: Commune, user: User, fileId: number, typed: string): Promise<string> {
       const ownerId = requireOwner(commune, user);
       const label = typed.trim().replace(/\s+/g, ' ');
-      if (!label) throw new ValidationError([{ field: 'libelle', message: 'Saisissez le nouveau nom du document' }]);
+      if (!label) throw new ValidationError([{ field: 'libelle', message: documentFormWords({ code: 'label_missing' }) }]);
       if (label.length > PRIVATE_FILE_LABEL_MAX) throw new ValidationError([labelTooLong]);
       if (!(await privateFiles.rename(commune.id, ownerId, fileId, label))) throw new NotFoundError(`private file ${fileId} not of user ${ownerId}`);
       return label;

@@ -2,6 +2,7 @@ import { assertCalendarDay } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { parseCalendarDay } from '../../domain/contact-formats.ts';
+import { parseDayInput, schoolYears } from '../../domain/date-input.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { refused, type FieldCheck } from '../../domain/refusals.ts';
 import { ANNUAL_INCOME_MAX, attestationEnd, attestationStartProblem, QUOTIENT_MAX, quotientValidOn, wholeEurosOf } from '../../domain/quotient.ts';
@@ -12,7 +13,8 @@ import type { FamilyRequest } from '../../data/request-repository.ts';
 import type { User } from '../../data/user-repository.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, storedNameOf, storeUpload, type CheckedUpload, type UploadInput } from '../documents/uploads.ts';
+import { checkUpload, fieldErrorOf, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
 
 /** A parent's declaration as the form sent it: the service checks every field at once. */
@@ -55,6 +57,7 @@ export interface DeclarationPage {
 export function quotientService(repositories: Repositories, clock: Clock) {
   const { db, families, quotients, requests, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const files = familyFiles(repositories);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.quotientDeclaration) throw new NotFoundError(`quotient declaration is off in ${commune.slug}`);
@@ -85,7 +88,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
   }
 
   /** Every check of a declaration, all problems at once; the parsed declaration otherwise. */
-  function checkDeclaration(input: DeclarationInput, today: string) {
+  async function checkDeclaration(commune: Commune, input: DeclarationInput, today: string) {
     const errors: FieldCheck[] = [];
     const value = wholeEurosOf(input.value);
     if (!input.value.trim()) errors.push({ field: 'quotient', refusal: { code: 'quotient_missing' } });
@@ -98,10 +101,11 @@ export function quotientService(repositories: Repositories, clock: Clock) {
       else if (income > ANNUAL_INCOME_MAX) errors.push({ field: 'revenu', refusal: { code: 'income_too_high', maxEuros: ANNUAL_INCOME_MAX } });
       else annualIncome = income;
     }
-    const attestedFrom = parseCalendarDay(input.attestedFrom);
-    if (!input.attestedFrom.trim()) errors.push({ field: 'debut', refusal: { code: 'attestation_start_missing' } });
-    else if (!attestedFrom) errors.push({ field: 'debut', refusal: { code: 'date_invalid' } });
-    else {
+    const attested = parseDayInput(input.attestedFrom, schoolYears(today));
+    const attestedFrom = attested.ok ? attested.value : undefined;
+    if (!attested.ok && attested.refusal.code === 'missing') errors.push({ field: 'debut', refusal: { code: 'attestation_start_missing' } });
+    else if (!attested.ok) errors.push({ field: 'debut', refusal: { code: 'date_refused', refusal: attested.refusal } });
+    else if (attestedFrom) {
       const problem = attestationStartProblem(attestedFrom, today);
       if (problem === 'expired') {
         errors.push({ field: 'debut', refusal: { code: 'attestation_expired', validUntil: attestationEnd(attestedFrom) } });
@@ -112,8 +116,8 @@ export function quotientService(repositories: Repositories, clock: Clock) {
     let file: CheckedUpload | undefined;
     if (!input.file) errors.push({ field: 'attestation', refusal: { code: 'attestation_file_missing' } });
     else {
-      const checked = checkUpload(input.file, 'attestation');
-      if ('error' in checked) errors.push(checked.error);
+      const checked = await checkUpload(input.file, 'attestation', undefined, familyPdfLimits(commune));
+      if ('error' in checked) errors.push(fieldErrorOf(checked.error));
       else file = checked.file;
     }
     if (errors.length) throw refused(errors);
@@ -158,7 +162,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
       const submission = submissionOf(commune, user, 'quotient_familial', formKey);
       const earlier = await forms.replay<number>(submission);
       if (earlier) return earlier.outcome;
-      const declaration = checkDeclaration(input, parisDay(clock.now()));
+      const declaration = await checkDeclaration(commune, input, parisDay(clock.now()));
       return forms.transaction(submission, async (trx) => {
         // After the key: a repeated form answers its first request above, never this refusal.
         const waiting = (await requests.listForFamily(commune.id, familyId, undefined, trx)).find(
@@ -170,7 +174,7 @@ export function quotientService(repositories: Repositories, clock: Clock) {
             409,
           );
         }
-        const fileId = await storeUpload(repositories, commune.id, familyId, declaration.file, 'attestation-quotient-familial', clock.now(), trx);
+        const [fileId = 0] = await files.store(commune, familyId, [declaration.file], { defaultName: 'attestation-quotient-familial', createdAt: clock.now(), field: 'attestation' }, trx);
         return requests.insert(
           commune.id,
           {

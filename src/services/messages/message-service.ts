@@ -1,6 +1,10 @@
 import { messageReceivedMail, answerWaitingMail, familyWroteMail } from './message-mails.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-import { checkUpload, storeUpload, type CheckedUpload, type UploadInput } from '../documents/uploads.ts';
+import { checkUpload, fieldErrorOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
+import { familyFiles, familyPdfLimits, limitsOf } from '../files/family-files.ts';
+import { messageFormWords, type MessageFormProblem } from '../../i18n/message-words.ts';
+import type { SendThrottle } from '../../integrations/send-throttle.ts';
+import type { FamilyStorage } from '../../model/stored-file.ts';
 import { DEFAULT_CONTACT_SUBJECTS } from '../../config/commune-file.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
@@ -11,12 +15,14 @@ import type { Repositories } from '../../data/index.ts';
 import type { FamilyThread, MessageThread, StaffMember, StaffThread, ThreadMessage } from '../../data/message-repository.ts';
 import type { User } from '../../data/user-repository.ts';
 import type { MailRenderer } from '../../integrations/mail/mail-renderer.ts';
-import type { StoredFile } from '../../model/absence.ts';
+import type { StoredFile } from '../../model/stored-file.ts';
 
 /** A message's text: long enough for a real question, short enough to stay a message. */
 export const MESSAGE_MAX_LENGTH = 5000;
 
 type FieldError = { field: string; message: string };
+
+const refusal = (field: string, problem: MessageFormProblem): FieldError => ({ field, message: messageFormWords(problem) });
 
 export interface MessageInput {
   familyId: number;
@@ -51,6 +57,8 @@ export interface ReplyInput {
 export interface ContactForm {
   subjects: string[];
   children: Member[];
+  /** The family's space, said where it may attach a file. */
+  storage: FamilyStorage;
 }
 
 /** A thread as the family opens it: its messages as they were before this reading (the new ones still unread). */
@@ -58,6 +66,8 @@ export interface FamilyThreadPage {
   thread: MessageThread;
   memberName: string | null;
   messages: ThreadMessage[];
+  /** The family's space, said where it may attach a file. */
+  storage: FamilyStorage;
 }
 
 export interface StaffThreadPage {
@@ -82,9 +92,10 @@ const privateMails = (commune: Commune) => commune.settings.messages?.privateMai
  * E-mails only say that a message waits, with a link (unless the commune file sets
  * `messages.privateMails` to false): the text stays behind the sign-in.
  */
-export function messageService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
+export function messageService(repositories: Repositories, clock: Clock, mail: MailRenderer, sendThrottle: SendThrottle) {
   const { db, messages, families, users, outbox, audit } = repositories;
   const forms = formSubmissions(repositories, clock);
+  const files = familyFiles(repositories);
 
   function requireFeature(commune: Commune) {
     if (!commune.settings.features.messages) throw new NotFoundError(`messages are off in ${commune.slug}`);
@@ -107,29 +118,42 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
   /** The text and the file of a message, every problem at once. */
   function checkBody(body: string, errors: FieldError[]): string {
     const text = body.trim();
-    if (!text) errors.push({ field: 'message', message: 'Écrivez votre message' });
-    else if (text.length > MESSAGE_MAX_LENGTH) {
-      errors.push({ field: 'message', message: `Votre message compte ${text.length} caractères : raccourcissez-le à ${MESSAGE_MAX_LENGTH} caractères au plus` });
-    }
+    if (!text) errors.push(refusal('message', { code: 'body_missing' }));
+    else if (text.length > MESSAGE_MAX_LENGTH) errors.push(refusal('message', { code: 'body_too_long', length: text.length, max: MESSAGE_MAX_LENGTH }));
     return text;
   }
 
-  function checkFile(file: UploadInput | undefined, errors: FieldError[]): CheckedUpload | undefined {
+  async function checkFile(commune: Commune, file: UploadInput | undefined, errors: FieldError[]): Promise<CheckedUpload | undefined> {
     if (!file) return undefined;
     if ('content' in file && file.content.length === 0) {
-      errors.push({ field: 'piece_jointe', message: 'Le fichier choisi est vide : choisissez un autre fichier, ou aucun' });
+      errors.push(refusal('piece_jointe', { code: 'attachment_empty' }));
       return undefined;
     }
-    const checked = checkUpload(file, 'piece_jointe');
+    const checked = await checkUpload(file, 'piece_jointe', undefined, familyPdfLimits(commune));
     if ('error' in checked) {
-      errors.push(checked.error);
+      errors.push(fieldErrorOf(checked.error));
       return undefined;
     }
     return checked.file;
   }
 
-  async function storeAttachment(commune: Commune, familyId: number, file: CheckedUpload | undefined, trx: Transaction): Promise<number | null> {
-    return file ? storeUpload(repositories, commune.id, familyId, file, 'piece-jointe', clock.now(), trx) : null;
+  /** A family's attachment counts against its budget (checked in `trx`); a staff one does not. */
+  async function storeAttachment(commune: Commune, familyId: number, file: CheckedUpload | undefined, trx: Transaction, fromStaff = false): Promise<number | null> {
+    if (!file) return null;
+    if (fromStaff) return files.storeFromStaff(commune, familyId, file, 'piece-jointe', clock.now(), trx);
+    const [id] = await files.store(commune, familyId, [file], { defaultName: 'piece-jointe', createdAt: clock.now(), field: 'piece_jointe' }, trx);
+    return id!;
+  }
+
+  /**
+   * Counts a family's send against its account's hourly limits; over one, a ValidationError (429)
+   * on the message field: nothing is written and the form shows the text again.
+   */
+  async function throttle(commune: Commune, user: User, kind: 'thread' | 'message') {
+    const verdict = await sendThrottle.consume({ communeId: commune.id, userId: user.id, kind, limits: limitsOf(commune) });
+    if (verdict.allowed) return;
+    const problem = { code: verdict.over === 'thread' ? ('too_many_threads' as const) : ('too_many_messages' as const), limit: verdict.limit, retryAfterSeconds: verdict.retryAfterSeconds };
+    throw new ValidationError([refusal('message', problem)], 429);
   }
 
   /** The service's mailbox hears of a family's message when the thread starts waiting for it (not at each message). */
@@ -203,7 +227,9 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
     /** « Écrire au service »: the commune's subjects and the family's children. */
     async contactForm(commune: Commune, user: User): Promise<ContactForm> {
       requireFeature(commune);
-      return { subjects: contactSubjectsOf(commune), children: await childrenOf(commune, familyOf(user)) };
+      const familyId = familyOf(user);
+      const [children, storage] = await Promise.all([childrenOf(commune, familyId), files.storage(commune, familyId)]);
+      return { subjects: contactSubjectsOf(commune), children, storage };
     },
 
     /**
@@ -219,16 +245,17 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       if (earlier) return earlier.outcome;
       const errors: FieldError[] = [];
       const subject = contactSubjectsOf(commune).find((candidate) => candidate === input.subject.trim());
-      if (!subject) errors.push({ field: 'objet', message: "Choisissez l'objet de votre message dans la liste" });
+      if (!subject) errors.push(refusal('objet', { code: 'subject_unknown' }));
       let memberId: number | null = null;
       if (input.memberId.trim()) {
         const child = (await childrenOf(commune, familyId)).find((member) => String(member.id) === input.memberId.trim());
-        if (!child) errors.push({ field: 'enfant', message: 'Choisissez un de vos enfants dans la liste, ou « Toute la famille »' });
+        if (!child) errors.push(refusal('enfant', { code: 'child_unknown' }));
         else memberId = child.id;
       }
       const body = checkBody(input.body, errors);
-      const file = checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
+      await throttle(commune, user, 'thread');
       return forms.transaction(submission, async (trx) => {
         const family = await requireFamily(commune, familyId, trx);
         const now = clock.now();
@@ -254,8 +281,9 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       if (earlier) return earlier.outcome;
       const errors: FieldError[] = [];
       const body = checkBody(input.body, errors);
-      const file = checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
+      await throttle(commune, user, 'message');
       return forms.transaction(submission, async (trx) => {
         const thread = await messages.lockFamilyThread(commune.id, familyId, threadId, trx);
         if (!thread) throw new NotFoundError(`thread ${threadId} not for family ${familyId}`);
@@ -286,14 +314,15 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       requireFeature(commune);
       const familyId = familyOf(reader);
       const thread = await requireFamilyThread(commune, familyId, threadId);
-      const [list, member] = await Promise.all([
+      const [list, member, storage] = await Promise.all([
         messages.listMessages(commune.id, threadId),
         thread.memberId ? families.findMember(commune.id, familyId, thread.memberId) : undefined,
+        files.storage(commune, familyId),
       ]);
       if (list.some((message) => message.authorRole === 'staff' && message.readAt === null)) {
         await messages.markReadByFamily(commune.id, familyId, threadId, clock.now(), reader.id);
       }
-      return { thread, memberName: member ? `${member.firstName} ${member.lastName}` : null, messages: list };
+      return { thread, memberName: member ? `${member.firstName} ${member.lastName}` : null, messages: list, storage };
     },
 
     /** The file of a message in a thread of the family; anything else answers 404. */
@@ -350,12 +379,12 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       if (earlier) return earlier.outcome;
       const errors: FieldError[] = [];
       const body = checkBody(input.body, errors);
-      const file = checkFile(input.file, errors);
+      const file = await checkFile(commune, input.file, errors);
       if (errors.length) throw new ValidationError(errors);
       return forms.transaction(submission, async (trx) => {
         const now = clock.now();
         await messages.lockThread(commune.id, threadId, trx);
-        const attachmentFileId = await storeAttachment(commune, thread.familyId, file, trx);
+        const attachmentFileId = await storeAttachment(commune, thread.familyId, file, trx, true);
         const messageId = await messages.insertMessage(
           commune.id,
           { threadId, familyId: thread.familyId, authorRole: 'staff', body, sentBy: staff.id, sentAt: now, attachmentFileId },
@@ -378,7 +407,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       const thread = await requireStaffThread(commune, threadId);
       const colleagues = await messages.listStaff(commune.id);
       const assignee = assigneeId === null ? null : colleagues.find((member) => member.id === assigneeId);
-      if (assignee === undefined) throw new ValidationError([{ field: 'agent', message: 'Choisissez un agent du service dans la liste' }]);
+      if (assignee === undefined) throw new ValidationError([refusal('agent', { code: 'agent_unknown' })]);
       if ((assignee?.id ?? null) === thread.assignedTo) return;
       await db.transaction(async (trx) => {
         await messages.assign(commune.id, threadId, assignee?.id ?? null, trx);

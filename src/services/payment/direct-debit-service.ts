@@ -2,6 +2,7 @@ import { dayNumber, dayOfNumber } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { PaymentRefusedError } from '../../domain/payment-rules.ts';
 import { lastCollectedDate } from '../../domain/sepa.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { NewDebitLine } from '../../data/debit-file-repository.ts';
@@ -9,7 +10,9 @@ import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
 import { formatMonth } from '../../i18n/format.ts';
 import type { MailRenderer } from '../../integrations/mail/mail-renderer.ts';
-import { buildPain008 } from '../../integrations/sepa/pain008.ts';
+import { buildPain008, unwritableDebtor, type DirectDebitLine } from '../../integrations/sepa/pain008.ts';
+import { unwritableDebtorsWords } from '../../i18n/mandate-words.ts';
+import type { BankDetailsService } from './bank-details-service.ts';
 import type { Invoice } from '../../model/invoice.ts';
 import type { DebitFileSummary, DebitRejectReason, InvoiceDebit } from '../../model/mandate.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
@@ -53,7 +56,7 @@ export interface FamilyDebits {
  * - `recordRejection`: staff record a debit the bank sent back; its payment is refused, the invoice
  *   is to be paid again (online too, though the family is on direct debit) and the family is told.
  */
-export function directDebitService(repositories: Repositories, clock: Clock, payments: PaymentService, mail: MailRenderer) {
+export function directDebitService(repositories: Repositories, clock: Clock, payments: PaymentService, mail: MailRenderer, bankDetails: BankDetailsService) {
   const { db, invoices, mandates, debitFiles, users, audit } = repositories;
   const queueMail = mailQueue(repositories.outbox, mail, clock);
   const forms = formSubmissions(repositories, clock);
@@ -91,7 +94,7 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
             if (invoice.dueOn > latestDue) latestDue = invoice.dueOn;
           }
           if (!lines.length) {
-            throw new ValidationError([{ field: 'mois', message: `Aucune facture de ${formatMonth(month)} n'est à prélever : aucune famille avec un mandat actif ne doit de facture de ce mois` }], 422);
+            throw new PaymentRefusedError({ code: 'nothing_to_debit', month }, 'mois', 422);
           }
           const earliest = dayOfNumber(dayNumber(today) + COLLECTION_NOTICE_DAYS);
           const collectionDate = latestDue > earliest ? latestDue : earliest;
@@ -101,19 +104,29 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
           file = (await debitFiles.findForMonth(commune.id, periodStart, trx))!;
         }
         const lines = await debitFiles.linesOf(commune.id, file.id, trx);
+        const debits: DirectDebitLine[] = lines.map((line) => ({
+          endToEndId: line.invoiceNumber,
+          amountCents: line.amountCents,
+          remittance: `Facture ${line.invoiceNumber} ${formatMonth(month)}`,
+          mandate: { reference: line.mandateReference, signedOn: line.signedOn, firstDebitDone: line.sequence === 'RCUR' },
+          // The IBAN is decrypted here, in memory, for the file only.
+          debtor: {
+            name: line.holderName,
+            iban: bankDetails.open(commune.id, line.familyId, line.ibanEncrypted),
+            bic: line.bic,
+            address: { street: line.address, postcode: line.postcode, city: line.city, country: 'FR' },
+          },
+        }));
+        // A debtor the bank cannot read makes it refuse the whole file: staff are told which, and nothing is written.
+        const unwritable = debits.filter((debit) => unwritableDebtor(debit.debtor)).map((debit) => debit.endToEndId);
+        if (unwritable.length) throw new ValidationError([{ field: 'mois', message: unwritableDebtorsWords(unwritable) }], 422);
         // Built inside the transaction: a file the library or our checks refuse leaves nothing written.
         const xml = buildPain008({
           messageId: file.messageId,
           createdAt: file.createdAt,
           collectionDate: file.collectionDate,
           creditor: { name: creditor.creditorName, creditorId: creditor.creditorId, iban: creditor.iban, bic: creditor.bic },
-          debits: lines.map((line) => ({
-            endToEndId: line.invoiceNumber,
-            amountCents: line.amountCents,
-            remittance: `Facture ${line.invoiceNumber} ${formatMonth(month)}`,
-            mandate: { reference: line.mandateReference, signedOn: line.signedOn, firstDebitDone: line.sequence === 'RCUR' },
-            debtor: { name: line.holderName, iban: line.iban, bic: line.bic },
-          })),
+          debits,
         });
         return { fileName: `prelevements-${month}.xml`, xml, debits: lines.length };
       });
@@ -140,10 +153,9 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
         await forms.transaction(submission, async (trx) => {
           const line = await debitFiles.lockLine(commune.id, lineId, trx);
           if (!line) throw new NotFoundError(`debit line ${lineId} not in commune ${commune.id}`);
-          const refuse = (message: string) => new ValidationError([{ field: 'motif', message }], 409);
-          if (line.rejectedAt) throw refuse(`Le rejet du prélèvement de la facture ${line.invoiceNumber} est déjà enregistré`);
+          if (line.rejectedAt) throw new PaymentRefusedError({ code: 'debit_already_rejected', invoiceNumber: line.invoiceNumber }, 'motif', 409);
           if (line.paymentStatus !== 'pending' || line.paymentId === null) {
-            throw refuse(`Le prélèvement de la facture ${line.invoiceNumber} est déjà encaissé : un rejet ne peut plus être enregistré ici, établissez un avoir ou encaissez-la au guichet`);
+            throw new PaymentRefusedError({ code: 'debit_already_collected', invoiceNumber: line.invoiceNumber }, 'motif', 409);
           }
           const at = clock.now();
           await payments.close(commune, line.paymentId, 'refused', `rejet ${reason}`, trx);
@@ -158,7 +170,7 @@ export function directDebitService(repositories: Repositories, clock: Clock, pay
           );
         });
       } catch (error) {
-        if (error instanceof ValidationError) return forms.refuse(submission, error);
+        if (error instanceof PaymentRefusedError) return forms.refuse(submission, error);
         throw error;
       }
     },

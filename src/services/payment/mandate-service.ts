@@ -1,16 +1,14 @@
 import type { Clock } from '../../domain/clock.ts';
 import { isFrenchPostcode } from '../../domain/contact-formats.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { checkBic, checkIban, maskIban } from '../../domain/sepa.ts';
+import { checkBic, checkIban, checkSepaText } from '../../domain/sepa.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
-import { formatDate } from '../../i18n/format.ts';
-import { BIC_PROBLEMS, IBAN_PROBLEMS } from '../../i18n/mandate-words.ts';
-import type { Mandate } from '../../model/mandate.ts';
+import { mandateAlreadyThereWords, mandateProblemWords } from '../../i18n/mandate-words.ts';
+import { MANDATE_TEXT_MAX, type Mandate, type MandateProblem } from '../../model/mandate.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
-
-type FieldError = { field: string; message: string };
+import type { BankDetailsService } from './bank-details-service.ts';
 
 /** A mandate as the parent's form sent it: the service checks every field at once. */
 export interface MandateInput {
@@ -26,20 +24,18 @@ export interface MandateInput {
 
 /** The parent's « Prélèvement automatique » page. */
 export interface MandatePage {
-  /** The family's mandates, newest first (the whole IBAN stays here: presenters mask it). */
+  /** The family's mandates, newest first (their IBAN masked: the whole one is only stored encrypted). */
   mandates: Mandate[];
   /** The mandate in force or waiting for the service: no other one meanwhile. */
   current?: Mandate;
 }
-
-const NAME_MAX = 70;
 
 /**
  * SEPA direct-debit mandates (DESIGN §7 Direct debit, issue 12 item 6), where the commune enables
  * direct debit and its file names it as creditor: a parent asks for one (a request of type
  * `sepa_mandate`, decided in the staff queue by src/services/family/requests/sepa-mandate.ts).
  */
-export function mandateService(repositories: Repositories, clock: Clock) {
+export function mandateService(repositories: Repositories, clock: Clock, bankDetails: BankDetailsService) {
   const { families, mandates, requests } = repositories;
   const forms = formSubmissions(repositories, clock);
 
@@ -53,33 +49,28 @@ export function mandateService(repositories: Repositories, clock: Clock) {
   }
 
   function check(input: MandateInput) {
-    const errors: FieldError[] = [];
-    const holderName = input.holderName.trim().replace(/\s+/g, ' ');
-    if (!holderName) errors.push({ field: 'titulaire', message: 'Indiquez le nom du titulaire du compte' });
-    else if (holderName.length > NAME_MAX) errors.push({ field: 'titulaire', message: `Le nom du titulaire ne peut pas dépasser ${NAME_MAX} caractères` });
+    const problems: MandateProblem[] = [];
+    const holderName = checkSepaText(input.holderName, MANDATE_TEXT_MAX);
+    if (!holderName.ok) problems.push({ field: 'titulaire', problem: holderName.problem });
     const iban = checkIban(input.iban);
-    if (!iban.ok) errors.push({ field: 'iban', message: IBAN_PROBLEMS[iban.problem] });
+    if (!iban.ok) problems.push({ field: 'iban', problem: iban.problem });
     const bic = checkBic(input.bic);
-    if (!bic.ok) errors.push({ field: 'bic', message: BIC_PROBLEMS[bic.problem] });
-    const address = input.address.trim().replace(/\s+/g, ' ');
-    if (!address) errors.push({ field: 'adresse', message: 'Indiquez l\'adresse du titulaire du compte' });
-    else if (address.length > NAME_MAX) errors.push({ field: 'adresse', message: `L'adresse ne peut pas dépasser ${NAME_MAX} caractères` });
+    if (!bic.ok) problems.push({ field: 'bic', problem: bic.problem });
+    const address = checkSepaText(input.address, MANDATE_TEXT_MAX);
+    if (!address.ok) problems.push({ field: 'adresse', problem: address.problem });
     const postcode = input.postcode.trim();
-    if (!isFrenchPostcode(postcode)) errors.push({ field: 'code_postal', message: 'Indiquez un code postal de 5 chiffres, par exemple 78320' });
-    const city = input.city.trim().replace(/\s+/g, ' ');
-    if (!city) errors.push({ field: 'ville', message: 'Indiquez la ville du titulaire du compte' });
-    else if (city.length > NAME_MAX) errors.push({ field: 'ville', message: `La ville ne peut pas dépasser ${NAME_MAX} caractères` });
-    if (!input.authorised) errors.push({ field: 'autorisation', message: 'Cochez la case pour autoriser le prélèvement' });
-    if (errors.length || !iban.ok || !bic.ok) throw new ValidationError(errors);
-    return { holderName, iban: iban.value, bic: bic.value, address, postcode, city };
+    if (!isFrenchPostcode(postcode)) problems.push({ field: 'code_postal', problem: 'format' });
+    const city = checkSepaText(input.city, MANDATE_TEXT_MAX);
+    if (!city.ok) problems.push({ field: 'ville', problem: city.problem });
+    if (!input.authorised) problems.push({ field: 'autorisation', problem: 'missing' });
+    if (problems.length || !holderName.ok || !iban.ok || !bic.ok || !address.ok || !city.ok) {
+      throw new ValidationError(problems.map((problem) => ({ field: problem.field, message: mandateProblemWords(problem) })));
+    }
+    return { holderName: holderName.value, iban: iban.value, bic: bic.value, address: address.value, postcode, city: city.value };
   }
 
   function alreadyThere(current: Mandate): ValidationError {
-    const message =
-      current.status === 'active'
-        ? `Votre mandat de prélèvement est déjà actif (référence ${current.reference}) : pour changer de compte, contactez le service`
-        : `Votre mandat du ${formatDate(current.createdAt)} attend encore la réponse du service : un seul mandat à la fois`;
-    return new ValidationError([{ field: 'mandat', message }], 409);
+    return new ValidationError([{ field: 'mandat', message: mandateAlreadyThereWords(current) }], 409);
   }
 
   return {
@@ -103,7 +94,9 @@ export function mandateService(repositories: Repositories, clock: Clock) {
       const submission = submissionOf(commune, user, 'sepa_mandate', formKey);
       const earlier = await forms.replay<number>(submission);
       if (earlier) return earlier.outcome;
-      const mandate = check(input);
+      const { iban, ...mandate } = check(input);
+      // Encrypted before the transaction: the clear IBAN goes no further than this function.
+      const sealed = bankDetails.seal(commune.id, familyId, iban);
       try {
         return await forms.transaction(submission, async (trx) => {
           const current = (await mandates.listForFamily(commune.id, familyId, trx)).find((row) => row.status === 'pending' || row.status === 'active');
@@ -120,7 +113,7 @@ export function mandateService(repositories: Repositories, clock: Clock) {
               payload: {
                 kind: 'sepa_mandate',
                 holderName: mandate.holderName,
-                ibanMasked: maskIban(mandate.iban),
+                ibanMasked: sealed.ibanMasked,
                 bic: mandate.bic,
                 address: mandate.address,
                 postcode: mandate.postcode,
@@ -129,7 +122,7 @@ export function mandateService(repositories: Repositories, clock: Clock) {
             },
             trx,
           );
-          await mandates.insert(commune.id, { familyId, requestId, ...mandate, createdAt: now }, trx);
+          await mandates.insert(commune.id, { familyId, requestId, ...mandate, ...sealed, createdAt: now }, trx);
           return requestId;
         });
       } catch (error) {

@@ -1,28 +1,36 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { checkPayment, receiptNumber, type PaymentCandidate, type PaymentCheck } from '../../domain/payment-rules.ts';
+import { DomainError, NotFoundError } from '../../domain/errors.ts';
+import { checkPayment, PaymentRefusedError, receiptNumber, settlementOf, type PaymentCheck } from '../../domain/payment-rules.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Executor, Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
 import { isLivePaymentConflict } from '../../data/payment-repository.ts';
 import type { User } from '../../data/user-repository.ts';
-import { amountChangedWords, CHEQUE_NUMBER_MISSING, paymentRefusalWords } from '../../i18n/payment-words.ts';
+import type { MailRenderer } from '../../integrations/mail/mail-renderer.ts';
 import { renderReceiptPdf } from '../../integrations/pdf/receipt-pdf.ts';
 import type { Family } from '../../model/family.ts';
 import type { Invoice } from '../../model/invoice.ts';
-import type { CounterMeans, Payment, PaymentMethod } from '../../model/payment.ts';
+import type { CounterMeans, Payment, PaymentMethod, PaymentRefund, RefundReason } from '../../model/payment.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
+import { mailQueue } from '../mail.ts';
+import { refundDoneMail, refundOwedMail } from './payment-mails.ts';
 
 /** The form field a refusal is shown next to: the list of invoices to tick. */
 export const INVOICES_FIELD = 'factures';
 
-/** What settling a payment did: `changed` false when it was paid already (a replayed notification). */
+/**
+ * What settling a payment did: `changed` false when it was paid already (a replayed notification).
+ * `refundCents`: what of it is owed back, its invoices having changed since it was opened; a
+ * payment closed meanwhile whose invoices another payment took stays closed (`receiptNumber` null)
+ * and all it received is owed back.
+ */
 export interface SettleOutcome {
   paymentId: number;
-  receiptNumber: string;
-  paidAt: Date;
+  receiptNumber: string | null;
+  paidAt: Date | null;
   changed: boolean;
+  refundCents: number;
 }
 
 /** What a counter payment did (plain JSON: it is stored as the form's outcome). */
@@ -42,7 +50,7 @@ export interface PendingPayment {
   expiresAt: Date;
 }
 
-/** A payment that can no longer be settled (refused or cancelled; expired with its invoices taken since). */
+/** A payment that can no longer be settled (refused by the provider or the bank). */
 export class PaymentClosedError extends DomainError {
   readonly status = 409;
 }
@@ -63,30 +71,29 @@ export interface CounterForm {
  * index of migration 25 is the last word: an invoice is in one pending-or-paid payment at most.
  *
  * `settle` is the one way a payment becomes paid: in ONE transaction the payment gets its receipt
- * number (gap-free) and every invoice its `settled_at`; a second call changes nothing.
+ * number (gap-free) and every invoice its `settled_at`; a second call changes nothing. It re-checks
+ * under the invoices' locks what each still owes (issue 18): money received for what is no longer
+ * owed goes on staff's « à rembourser » list and the family is told, never silently counted.
  */
-/** Said next to the invoices when a family paying by direct debit tries to pay online. */
-export const DIRECT_DEBIT_REFUSAL =
-  'Vos factures sont réglées par prélèvement automatique : chacune est prélevée à son échéance, le paiement en ligne ne vous est donc pas proposé, sauf pour une facture dont votre banque a rejeté le prélèvement.';
-
-export function paymentService(repositories: Repositories, clock: Clock) {
-  const { db, payments, invoices, counters, families, audit } = repositories;
+export function paymentService(repositories: Repositories, clock: Clock, mail: MailRenderer) {
+  const { db, payments, invoices, counters, families, audit, users } = repositories;
+  const queueMail = mailQueue(repositories.outbox, mail, clock);
 
   async function onDirectDebit(commune: Commune, familyId: number, executor: Executor): Promise<boolean> {
     return (await repositories.mandates.listForFamily(commune.id, familyId, executor)).some((mandate) => mandate.status === 'active');
   }
   const forms = formSubmissions(repositories, clock);
 
-  function refusal(commune: Commune, check: Extract<PaymentCheck, { ok: false }>, candidates: readonly PaymentCandidate[]): Error {
+  function refusal(commune: Commune, check: Extract<PaymentCheck, { ok: false }>, candidates: readonly { id: number; number: string }[]): Error {
     if (check.refusal === 'not_found') return new NotFoundError(`invoices ${check.invoiceIds.join(', ')} not payable by this family in commune ${commune.id}`);
     const numbers = candidates.filter((candidate) => check.invoiceIds.includes(candidate.id)).map((candidate) => candidate.number).sort();
     const status = check.refusal === 'settled' || check.refusal === 'in_payment' ? 409 : 400;
-    return new ValidationError([{ field: INVOICES_FIELD, message: paymentRefusalWords(check.refusal, numbers) }], status);
+    return new PaymentRefusedError({ code: 'rule', refusal: check.refusal, numbers }, INVOICES_FIELD, status);
   }
 
   /**
    * Locks the invoices and checks them for a new payment of `familyId`: the amounts to pay, or a
-   * refusal (NotFoundError for an unknown or another family's invoice; ValidationError otherwise).
+   * refusal (NotFoundError for an unknown or another family's invoice; PaymentRefusedError otherwise).
    */
   async function payable(commune: Commune, familyId: number, invoiceIds: readonly number[], method: PaymentMethod, trx: Transaction) {
     const candidates = await payments.lockCandidates(commune.id, invoiceIds, trx);
@@ -97,26 +104,49 @@ export function paymentService(repositories: Repositories, clock: Clock) {
 
   /** The unique index refused a second live payment of an invoice: the same words as the rule's. */
   function conflictRefusal(error: unknown): never {
-    if (isLivePaymentConflict(error)) throw new ValidationError([{ field: INVOICES_FIELD, message: paymentRefusalWords('in_payment') }], 409);
+    if (isLivePaymentConflict(error)) throw new PaymentRefusedError({ code: 'rule', refusal: 'in_payment', numbers: [] }, INVOICES_FIELD, 409);
     throw error;
   }
 
+  /**
+   * Settles the payment in `trx`, re-checking under the invoices' row locks what each still owes
+   * (`settlementOf`): what changed since it was opened is owed back (`owesBack`), never counted.
+   */
   async function settleIn(commune: Commune, paymentId: number, providerResult: string | null, trx: Transaction): Promise<SettleOutcome> {
     const status = await payments.lock(commune.id, paymentId, trx);
     if (!status) throw new NotFoundError(`payment ${paymentId} not in commune ${commune.id}`);
     if (status === 'paid') {
       const paid = (await payments.find(commune.id, paymentId, null, trx))!;
-      return { paymentId, receiptNumber: paid.receiptNumber!, paidAt: paid.paidAt!, changed: false };
+      return { paymentId, receiptNumber: paid.receiptNumber!, paidAt: paid.paidAt!, changed: false, refundCents: 0 };
     }
-    if (status !== 'pending' && status !== 'expired') throw new PaymentClosedError(`payment ${paymentId} is ${status}`);
+    if (status === 'refused') throw new PaymentClosedError(`payment ${paymentId} is ${status}`);
     const payment = (await payments.find(commune.id, paymentId, null, trx))!;
+    const current = await payments.lockCandidates(commune.id, payment.invoices.map((invoice) => invoice.invoiceId), trx);
+    const settlement = settlementOf(payment.invoices, current, status === 'pending');
     const paidAt = clock.now();
+    if (settlement.kind === 'refund_all') {
+      // Closed, and another payment holds an invoice since: it stays closed, its money goes back.
+      if (providerResult !== null) await payments.recordProviderResult(commune.id, paymentId, providerResult, trx);
+      const written = await owesBack(commune, payment, settlement.refundCents, 'paid_after_close', trx);
+      return { paymentId, receiptNumber: null, paidAt: null, changed: written, refundCents: settlement.refundCents };
+    }
     const year = Number(parisDay(paidAt).slice(0, 4));
     const receipt = receiptNumber(year, await counters.next(commune.id, 'receipt', year, trx));
-    // From `expired`, the links become live again: the unique index refuses it if another payment took an invoice since.
+    // From `expired` or `cancelled`, the links become live again: checked above, no other payment holds them.
     await payments.markPaid(commune.id, paymentId, paidAt, receipt, providerResult, trx);
-    for (const invoice of payment.invoices) await invoices.settle(commune.id, invoice.invoiceId, paidAt, trx);
-    return { paymentId, receiptNumber: receipt, paidAt, changed: true };
+    for (const invoiceId of settlement.invoiceIds) await invoices.settle(commune.id, invoiceId, paidAt, trx);
+    if (settlement.refundCents > 0) await owesBack(commune, payment, settlement.refundCents, 'invoice_changed', trx);
+    return { paymentId, receiptNumber: receipt, paidAt, changed: true, refundCents: settlement.refundCents };
+  }
+
+  /** Money of `payment` owed back: on staff's « à rembourser » list, and the family told by e-mail. Once per payment (or per credit note). */
+  async function owesBack(commune: Commune, payment: Payment, amountCents: number, reason: RefundReason, trx: Transaction, creditNoteId?: number): Promise<boolean> {
+    const written = await payments.insertRefund(commune.id, { paymentId: payment.id, familyId: payment.familyId, amountCents, reason, createdAt: clock.now(), creditNoteId }, trx);
+    if (!written) return false;
+    for (const guardian of await users.listActiveParentsOfFamily(commune.id, payment.familyId, trx)) {
+      await queueMail(trx, commune, refundOwedMail(mail, commune, guardian, { payment, amountCents }));
+    }
+    return true;
   }
 
   async function find(commune: Commune, paymentId: number, familyId: number | null = null): Promise<Payment> {
@@ -128,15 +158,17 @@ export function paymentService(repositories: Repositories, clock: Clock) {
   return {
     /**
      * Marks the payment paid with its receipt number and every one of its invoices settled, in one
-     * transaction. Idempotent: a payment paid already is answered as it is (`changed: false`).
-     * Refused or cancelled payments, and expired ones whose invoices were taken since, throw
-     * PaymentClosedError; an unknown id, NotFoundError. `providerResult`: the provider's answer, kept.
+     * transaction, what changed since it was opened owed back (`refundCents`). Idempotent: a payment
+     * paid already is answered as it is (`changed: false`). An expired or cancelled payment whose
+     * invoices another payment took since stays closed, all its money owed back. A refused payment
+     * throws PaymentClosedError; an unknown id, NotFoundError. `providerResult`: the provider's answer, kept.
      */
     async settle(commune: Commune, paymentId: number, providerResult: string | null = null): Promise<SettleOutcome> {
       try {
         return await db.transaction((trx) => settleIn(commune, paymentId, providerResult, trx));
       } catch (error) {
-        if (isLivePaymentConflict(error)) throw new PaymentClosedError(`payment ${paymentId}: an invoice was paid by another payment since it expired`);
+        // Another payment took an invoice between our check and the write: the next attempt owes it back.
+        if (isLivePaymentConflict(error)) return db.transaction((trx) => settleIn(commune, paymentId, providerResult, trx));
         throw error;
       }
     },
@@ -159,7 +191,7 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       if (replayed) return replayed.outcome;
       const chequeNumber = means === 'cheque' ? details.chequeNumber?.trim() || undefined : undefined;
       const chequeBank = means === 'cheque' ? details.chequeBank?.trim() || undefined : undefined;
-      if (means === 'cheque' && !chequeNumber) throw new ValidationError([{ field: 'numeroCheque', message: CHEQUE_NUMBER_MISSING }]);
+      if (means === 'cheque' && !chequeNumber) throw new PaymentRefusedError({ code: 'cheque_number_missing' }, 'numeroCheque', 400);
       try {
         return await forms.transaction(submission, async (trx) => {
           const family = await families.findById(commune.id, familyId, trx);
@@ -187,7 +219,7 @@ export function paymentService(repositories: Repositories, clock: Clock) {
           const outcome: CounterPaymentOutcome = {
             paymentId,
             familyId,
-            receiptNumber: settled.receiptNumber,
+            receiptNumber: settled.receiptNumber!,
             amountCents: paid.amountCents,
             invoiceNumbers: paid.invoices.map((invoice) => invoice.number),
           };
@@ -207,7 +239,7 @@ export function paymentService(repositories: Repositories, clock: Clock) {
           return outcome;
         });
       } catch (error) {
-        if (error instanceof ValidationError) return forms.refuse<CounterPaymentOutcome>(submission, error);
+        if (error instanceof PaymentRefusedError) return forms.refuse<CounterPaymentOutcome>(submission, error);
         throw error;
       }
     },
@@ -241,12 +273,12 @@ export function paymentService(repositories: Repositories, clock: Clock) {
         if (await onDirectDebit(commune, familyId, trx)) {
           const rejected = await repositories.debitFiles.rejectedInvoices(commune.id, invoiceIds, trx);
           if (!invoiceIds.length || !invoiceIds.every((id) => rejected.has(id))) {
-            throw new ValidationError([{ field: 'factures', message: DIRECT_DEBIT_REFUSAL }], 409);
+            throw new PaymentRefusedError({ code: 'direct_debit_family' }, INVOICES_FIELD, 409);
           }
         }
         const check = await payable(commune, familyId, invoiceIds, 'online', trx);
         if (seenCents !== undefined && seenCents !== check.amountCents) {
-          throw new ValidationError([{ field: INVOICES_FIELD, message: amountChangedWords(seenCents, check.amountCents) }], 409);
+          throw new PaymentRefusedError({ code: 'amount_changed', seenCents, dueCents: check.amountCents }, INVOICES_FIELD, 409);
         }
         const paymentId = await payments
           .insert(
@@ -286,9 +318,83 @@ export function paymentService(repositories: Repositories, clock: Clock) {
       return id === undefined ? undefined : payments.find(commune.id, id);
     },
 
-    /** Closes a pending payment as refused, cancelled or expired: its invoices are payable again at once. False when it was not pending. */
-    async close(commune: Commune, paymentId: number, status: 'refused' | 'cancelled' | 'expired', providerResult: string | null = null, within?: Transaction): Promise<boolean> {
-      return payments.close(commune.id, paymentId, status, clock.now(), providerResult, within);
+    /**
+     * Closes a pending payment as refused, cancelled or expired: its invoices are payable again at
+     * once. False when it was not pending — or, `operationId` given, no longer with that provider
+     * operation (null: none recorded yet), so a payment is never closed on a state it has left.
+     */
+    async close(
+      commune: Commune,
+      paymentId: number,
+      status: 'refused' | 'cancelled' | 'expired',
+      providerResult: string | null = null,
+      within?: Transaction,
+      operationId?: string | null,
+    ): Promise<boolean> {
+      return payments.close(commune.id, paymentId, status, clock.now(), providerResult, within, operationId);
+    },
+
+    /** Forgets a pending online payment the provider never took (its call failed): its invoices are free, nothing is left of it. */
+    async discardUnsent(commune: Commune, paymentId: number): Promise<boolean> {
+      return db.transaction((trx) => payments.discardUnsent(commune.id, paymentId, trx));
+    },
+
+    /**
+     * A credit note was issued on an invoice (in its transaction, under the invoice's lock): if a
+     * payment had paid the invoice, what the credit note takes off it is owed back to the family.
+     */
+    async creditNoteIssued(commune: Commune, creditNote: { id: number; invoiceId: number; totalCents: number }, trx: Transaction): Promise<void> {
+      const paid = await payments.paidHolder(commune.id, creditNote.invoiceId, trx);
+      if (!paid) return;
+      const amountCents = Math.min(-creditNote.totalCents, paid.amountCents);
+      if (amountCents <= 0) return;
+      const payment = (await payments.find(commune.id, paid.paymentId, null, trx))!;
+      await owesBack(commune, payment, amountCents, 'credit_after_payment', trx, creditNote.id);
+    },
+
+    /** What is owed back on one payment of the commune (staff's page of the payment). */
+    async refundsOf(commune: Commune, paymentId: number): Promise<PaymentRefund[]> {
+      return payments.refundsOfPayment(commune.id, paymentId);
+    },
+
+    /** « À rembourser »: the money owed back to families (`open`), or the refunds recorded done. */
+    async refunds(commune: Commune, open: boolean): Promise<PaymentRefund[]> {
+      return payments.listRefunds(commune.id, { open });
+    },
+
+    /**
+     * Staff record a refund done (how: `note`, e.g. « virement du 12 décembre »): audited, the family
+     * told. Recorded already: refused with a code; `formKey`: the same form posted twice records once.
+     */
+    async recordRefundDone(commune: Commune, staff: User, refundId: number, note: string, formKey?: string): Promise<PaymentRefund> {
+      const submission = submissionOf(commune, staff, 'refund_done', formKey);
+      const replayed = await forms.replay<{ refundId: number }>(submission);
+      if (!replayed) {
+        try {
+          await forms.transaction(submission, async (trx) => {
+            const refund = await payments.findRefund(commune.id, refundId, trx);
+            if (!refund) throw new NotFoundError(`refund ${refundId} not in commune ${commune.id}`);
+            const at = clock.now();
+            const trimmed = note.trim() || null;
+            if (!(await payments.markRefunded(commune.id, refundId, { at, by: staff.id, note: trimmed }, trx))) {
+              throw new PaymentRefusedError({ code: 'refund_done_already' }, 'note', 409);
+            }
+            for (const guardian of await users.listActiveParentsOfFamily(commune.id, refund.familyId, trx)) {
+              await queueMail(trx, commune, refundDoneMail(mail, commune, guardian, { amountCents: refund.amountCents, note: trimmed }));
+            }
+            await audit.record(
+              commune.id,
+              { staffId: staff.id, occurredAt: at, action: 'refund_done', entity: 'payment', entityId: refund.paymentId, familyId: refund.familyId, after: { totalCents: refund.amountCents, note: trimmed } },
+              trx,
+            );
+            return { refundId };
+          });
+        } catch (error) {
+          if (error instanceof PaymentRefusedError) await forms.refuse(submission, error);
+          else throw error;
+        }
+      }
+      return (await payments.findRefund(commune.id, refundId))!;
     },
 
     /** A payment of the commune (staff), or of the family when `familyId` is given; another family's is not found. */

@@ -31,6 +31,7 @@ const ACTION_LABELS: Record<string, string> = {
   credit_note_issued: 'Avoir émis',
   counter_payment: 'Paiement encaissé au guichet',
   debit_rejection: 'Prélèvement rejeté par la banque, facture remise à payer',
+  refund_done: 'Remboursement fait à la famille',
   commune_document_published: 'Document publié dans la documentation',
   commune_document_removed: 'Document retiré de la documentation',
   document_accepted: 'Document validé',
@@ -87,6 +88,7 @@ const OTHER_KEYS: Record<string, { label: string; words: (value: unknown) => str
   body: { label: 'Texte', words: (value) => String(value) },
   assignedTo: { label: 'Attribuée à', words: (value) => String(value) },
   closed: { label: 'Close', words: (value) => (value ? 'Oui' : 'Non') },
+  note: { label: 'Détail', words: (value) => String(value) },
 };
 
 function inWords(key: string, value: unknown): string {

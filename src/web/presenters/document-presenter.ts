@@ -1,9 +1,10 @@
+import { familyStorageWords, sendingLimitWords } from '../../i18n/file-words.ts';
 import type { DocumentState } from '../../domain/document-status.ts';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { acceptedFormatsWords, documentStatusWords, fileSizeWords } from '../../i18n/document-words.ts';
 import type { QueuedDocument, DocumentType } from '../../model/document.ts';
-import type { StoredFileMeta } from '../../model/absence.ts';
-import type { FamilyDocument, FamilyDocuments } from '../../services/documents/document-service.ts';
+import type { StoredFileMeta } from '../../model/stored-file.ts';
+import type { FamilyDocument, FamilyDocuments, SendingSpace } from '../../services/documents/document-service.ts';
 
 /** The colour of a status repeats its words (never alone): the tag classes of public/css/main.css. */
 const STATUS_CLASS: Record<DocumentState['code'], string> = {
@@ -60,7 +61,7 @@ function presentDocument(document: FamilyDocument): DocumentView {
 const ownerOf = (member: FamilyDocument['member']) => (member ? `${member.firstName} ${member.lastName}` : null);
 
 /** « Mes documents »: one section for the family, one per child; the form's choices, asked ones first. */
-export function presentFamilyDocuments({ groups }: FamilyDocuments) {
+export function presentFamilyDocuments({ groups }: FamilyDocuments, space?: SendingSpace) {
   const sections = groups.map((group) => ({
     id: group.member ? `documents-${group.member.id}` : 'documents-famille',
     title: group.member ? `Documents de ${ownerOf(group.member)}` : 'Documents de la famille',
@@ -77,6 +78,8 @@ export function presentFamilyDocuments({ groups }: FamilyDocuments) {
   return {
     sections,
     choices: [...choices.filter((choice) => choice.asked), ...choices.filter((choice) => !choice.asked)],
+    storageWords: space && familyStorageWords(space.storage),
+    sendingWords: space && sendingLimitWords(space.sending.maxPages, space.sending.maxBytes),
     summary: toSend === 0 ? 'Aucun document obligatoire ne manque à votre dossier.' : toSend === 1 ? 'Un document obligatoire est à fournir.' : `${toSend} documents obligatoires sont à fournir.`,
   };
 }

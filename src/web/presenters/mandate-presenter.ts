@@ -1,4 +1,3 @@
-import { maskIban } from '../../domain/sepa.ts';
 import { formatAmount, formatDate, formatDateTime, formatMonth } from '../../i18n/format.ts';
 import { DEBIT_REJECT_REASON_LABELS, MANDATE_STATUS_LABELS } from '../../i18n/mandate-words.ts';
 import { capitalise } from '../../i18n/service-name.ts';
@@ -25,7 +24,7 @@ export function presentMandate(mandate: Mandate): MandateView {
     statusLabel: MANDATE_STATUS_LABELS[mandate.status],
     statusKind: STATUS_KINDS[mandate.status],
     holderName: mandate.holderName,
-    iban: maskIban(mandate.iban),
+    iban: mandate.ibanMasked,
     bic: mandate.bic,
     address: `${mandate.address}, ${mandate.postcode} ${mandate.city}`,
     sentOn: formatDateTime(mandate.createdAt),
@@ -48,7 +47,7 @@ export function presentMandatePage(page: MandatePage): MandatePageView {
     currentLine: !current
       ? undefined
       : current.status === 'active'
-        ? `Vos factures sont prélevées sur le compte ${maskIban(current.iban)} (mandat ${current.reference}). Pour changer de compte ou arrêter le prélèvement, contactez le service.`
+        ? `Vos factures sont prélevées sur le compte ${current.ibanMasked} (mandat ${current.reference}). Pour changer de compte ou arrêter le prélèvement, contactez le service.`
         : `Votre mandat du ${formatDateTime(current.createdAt)} attend la validation du service : vous recevrez sa réponse par e-mail.`,
   };
 }

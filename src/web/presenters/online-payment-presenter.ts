@@ -1,5 +1,7 @@
 import { formatAmount, formatDateTime } from '../../i18n/format.ts';
 import { invoicePeriodWords } from '../../i18n/invoice-words.ts';
+import { pendingOnlinePaymentWords } from '../../i18n/payment-words.ts';
+import type { PendingOnlinePayment } from '../../services/payment/online-payment-service.ts';
 import type { Invoice } from '../../model/invoice.ts';
 import type { Payment } from '../../model/payment.ts';
 
@@ -53,9 +55,43 @@ export interface PaymentOutcomeView {
   invoices: { number: string; path: string }[];
   /** Outside a paid payment: back to the invoices to pay. */
   retry: boolean;
+  /** A pending payment the parent left: « Reprendre le paiement » and « Annuler ce paiement », where each can act. */
+  actions?: PendingActionsView;
 }
 
-export function presentPaymentOutcome(payment: Payment): PaymentOutcomeView {
+export interface PendingActionsView {
+  resumePath?: string;
+  cancelPath?: string;
+}
+
+/** The two choices on a payment left unfinished, only where the server would take them. */
+export function presentPendingActions(pending: PendingOnlinePayment): PendingActionsView {
+  return {
+    ...(pending.resumableUntil ? { resumePath: `/paiement/${pending.payment.id}/reprendre` } : {}),
+    ...(pending.cancellable ? { cancelPath: `/paiement/${pending.payment.id}/annuler` } : {}),
+  };
+}
+
+/** A pending online payment on `/factures`: what happened, and the two choices. */
+export interface PendingPaymentView {
+  id: number;
+  sentences: string[];
+  actions: PendingActionsView;
+  path: string;
+}
+
+export function presentPendingPayments(pending: readonly PendingOnlinePayment[], now: Date): PendingPaymentView[] {
+  return pending.map((entry) => ({
+    id: entry.payment.id,
+    sentences: pendingOnlinePaymentWords({ ...entry, amountCents: entry.payment.amountCents, createdAt: entry.payment.createdAt, invoiceNumbers: entry.payment.invoices.map((invoice) => invoice.number) }, now),
+    actions: presentPendingActions(entry),
+    path: `/paiement/retour?paiement=${entry.payment.id}`,
+  }));
+}
+
+/** The page of a payment (the return from PayFiP): its outcome, or, still pending, where it stands and the choices. */
+export function presentPaymentOutcome(shown: PendingOnlinePayment | { payment: Payment }, now: Date): PaymentOutcomeView {
+  const { payment } = shown;
   const numbers = payment.invoices.map((invoice) => invoice.number);
   const listed = numbers.join(', ');
   const plural = numbers.length > 1;
@@ -100,16 +136,19 @@ export function presentPaymentOutcome(payment: Payment): PaymentOutcomeView {
         sentences: [`Le paiement de ${base.amount} n’a pas été terminé à temps : aucune somme n’a été débitée.`, `${plural ? 'Les factures' : 'La facture'} ${listed} ${plural ? 'restent' : 'reste'} à payer.`],
         retry: true,
       };
-    case 'pending':
+    case 'pending': {
+      const pending = shown as PendingOnlinePayment;
       return {
         ...base,
-        title: 'Paiement en cours de confirmation',
+        title: 'Paiement non terminé',
         tone: 'pending',
         sentences: [
-          `Le paiement de ${base.amount} (${plural ? 'factures' : 'facture'} ${listed}) est en cours de confirmation par le service de paiement.`,
-          'Actualisez cette page dans quelques instants. Ne payez pas une seconde fois : si le paiement n’aboutit pas, vos factures redeviennent payables au plus tard 20 minutes après son début.',
+          ...pendingOnlinePaymentWords({ ...pending, amountCents: payment.amountCents, createdAt: payment.createdAt, invoiceNumbers: numbers }, now),
+          'Ne payez pas ces factures autrement tant que ce paiement n’est pas repris ou annulé : elles ne peuvent pas être payées deux fois.',
         ],
         retry: false,
+        actions: presentPendingActions(pending),
       };
+    }
   }
 }

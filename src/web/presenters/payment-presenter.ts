@@ -1,9 +1,9 @@
 import { formatAmount, formatDate, formatDateTime } from '../../i18n/format.ts';
 import { monthWords } from '../../i18n/invoicing-words.ts';
 import { presentStatus } from './invoice-presenter.ts';
-import { COUNTER_MEANS_WORDS, PAYMENT_STATUS_WORDS, paymentMeansWords } from '../../i18n/payment-words.ts';
+import { COUNTER_MEANS_WORDS, PAYMENT_STATUS_WORDS, paymentMeansWords, REFUND_REASON_WORDS } from '../../i18n/payment-words.ts';
 import { COUNTER_MEANS } from '../../model/payment.ts';
-import type { Payment } from '../../model/payment.ts';
+import type { Payment, PaymentRefund } from '../../model/payment.ts';
 import type { CounterForm } from '../../services/payment/payment-service.ts';
 
 /** The means a counter payment offers, in the order of the form. */
@@ -56,4 +56,28 @@ export function presentPayment(payment: Payment) {
 /** The family's payments in the history: when, how, which invoices, how much, the receipt when paid. */
 export function presentPaymentHistory(payments: Payment[]) {
   return payments.map((payment) => ({ ...presentPayment(payment), dateTime: formatDateTime(payment.paidAt ?? payment.createdAt) }));
+}
+
+/** Staff's « À rembourser »: money received that nothing is owed for any more, and the refunds done. */
+export function presentRefunds(open: PaymentRefund[], done: PaymentRefund[]) {
+  const row = (refund: PaymentRefund) => ({
+    id: refund.id,
+    familyId: refund.familyId,
+    familyName: refund.familyName,
+    familyReference: refund.familyReference,
+    amount: formatAmount(refund.amountCents),
+    paymentAmount: formatAmount(refund.paymentCents),
+    means: paymentMeansWords({ ...refund, chequeNumber: null, chequeBank: null }),
+    paymentPath: `/admin/paiements/${refund.paymentId}`,
+    invoices: refund.invoiceNumbers.join(', '),
+    reason: REFUND_REASON_WORDS[refund.reason],
+    since: formatDateTime(refund.createdAt),
+    refundedAt: refund.refundedAt ? formatDateTime(refund.refundedAt) : undefined,
+    note: refund.refundNote ?? undefined,
+  });
+  return {
+    open: open.map(row),
+    done: done.map(row),
+    total: formatAmount(open.reduce((sum, refund) => sum + refund.amountCents, 0)),
+  };
 }

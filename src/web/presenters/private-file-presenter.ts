@@ -1,5 +1,5 @@
 import { formatDate } from '../../i18n/format.ts';
-import { FILE_KIND_LABELS, formatFileSize, formatSpaceUsed } from '../../i18n/file-words.ts';
+import { familyStorageWords, FILE_KIND_LABELS, formatFileSize, formatSpaceUsed } from '../../i18n/file-words.ts';
 import type { PrivateFileMeta } from '../../model/private-file.ts';
 import type { PrivateStoragePage } from '../../services/documents/private-file-service.ts';
 
@@ -27,5 +27,6 @@ export function presentPrivateStorage(page: PrivateStoragePage) {
       full: page.usedBytes >= page.quotaBytes,
     },
     quotaWords: formatFileSize(page.quotaBytes),
+    familyStorageWords: familyStorageWords(page.family),
   };
 }

@@ -1,22 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
+import { DEBIT_REJECTION_RECORDED, PAYMENT_FORM_WORDS } from '../../../i18n/payment-words.ts';
 import type { Services } from '../../../services/index.ts';
+import { schoolYears } from '../../../domain/date-input.ts';
+import { monthIn } from '../../form-fields.ts';
+import { sayingPaymentRefusals } from '../../payment-refusals.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { monthParam } from '../../presenters/invoicing-presenter.ts';
 import { presentDebitFiles, presentDebitLine, REJECT_REASON_OPTIONS } from '../../presenters/mandate-presenter.ts';
 import { idParam } from '../../row-id.ts';
 import { DEBIT_REJECT_REASONS } from '../../../model/mandate.ts';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 const rejectionSchema = z.object({
-  motif: z.enum(DEBIT_REJECT_REASONS, { error: 'Choisissez le motif du rejet indiqué par la banque' }),
+  motif: z.enum(DEBIT_REJECT_REASONS, { error: PAYMENT_FORM_WORDS.rejectReasonMissing }),
 });
 
-const exportSchema = z.object({
-  mois: z.string({ error: 'Choisissez un mois, par exemple 2026-11' }).regex(MONTH, 'Choisissez un mois, par exemple 2026-11'),
-});
+/** A real month of the school years around today (`src/domain/date-input.ts`). */
+const exportSchema = (today: string) => z.object({ mois: monthIn(schoolYears(today)) });
 
 /**
  * « Prélèvements » (issue 12 item 6): staff download the month's direct-debit file (pain.008), the
@@ -61,12 +62,12 @@ export function adminDirectDebitRouter(services: Services): Router {
     '/prelevements/lignes/:id/rejet',
     formPost({
       schema: rejectionSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         await services.directDebits.recordRejection(res.locals.commune!, req.user!, idParam(req, 'id'), form.motif, formKeyOf(req.body));
-        setFlash(req, 'success', 'Rejet enregistré : la facture est de nouveau à payer et la famille est prévenue par courriel.');
+        setFlash(req, 'success', DEBIT_REJECTION_RECORDED);
         res.redirect(303, `/${res.locals.commune!.slug}/admin/prelevements`);
-      },
+      }),
       render: renderRejection,
     }),
   );
@@ -74,12 +75,12 @@ export function adminDirectDebitRouter(services: Services): Router {
   router.post(
     '/prelevements',
     formPost({
-      schema: exportSchema,
-      async act(form, req, res) {
+      schema: () => exportSchema(services.invoicing.today()),
+      act: sayingPaymentRefusals(async (form, req, res) => {
         requireFeature(res);
         const file = await services.directDebits.exportMonth(res.locals.commune!, req.user!, form.mois);
         res.attachment(file.fileName).type('application/xml').set('Cache-Control', 'no-store').send(file.xml);
-      },
+      }),
       render,
     }),
   );

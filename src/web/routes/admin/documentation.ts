@@ -4,15 +4,9 @@ import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { presentCommuneDocuments } from '../../presenters/documentation-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const VIEW = 'pages/admin/documentation';
-const PATH = /^\/admin\/documentation\/?$/;
-
-/** The publication form is multipart: its body is read before the CSRF check (see `singleFileUploadParser`). */
-export function documentationUploadParser() {
-  return singleFileUploadParser(PATH, 'fichier', ['agent', 'admin']);
-}
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -43,6 +37,7 @@ export function adminDocumentationRouter(services: Services): Router {
 
   router.post(
     '/documentation',
+    singleFileUpload('fichier'),
     formPost({
       schema: publicationSchema,
       async act(form, req, res) {

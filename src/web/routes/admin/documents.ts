@@ -4,7 +4,7 @@ import type { Services } from '../../../services/index.ts';
 import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { presentDocumentQueue, validityHint } from '../../presenters/document-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { sendDocumentFile } from '../portal/documents.ts';
+import { sendStoredFile } from '../../file-download.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 
 const acceptSchema = z.object({
@@ -45,7 +45,7 @@ export function adminDocumentsRouter(services: Services): Router {
   router.get('/documents/:id/fichiers/:fileId', async (req, res) => {
     const id = idParam(req, 'id');
     const fileId = idParam(req, 'fileId');
-    sendDocumentFile(res, await services.documents.fileForStaff(res.locals.commune!, id, fileId), `document-${id}-${fileId}`);
+    sendStoredFile(res, await services.documents.fileForStaff(res.locals.commune!, id, fileId), `document-${id}-${fileId}`);
   });
 
   const decided = (req: Request, res: Response, outcome: { outcome: string; label: string | null }, words: string) => {

@@ -1,22 +1,18 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import { requiredText } from '../../form-fields.ts';
-import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
+import { parseMonthInput, schoolYears } from '../../../domain/date-input.ts';
+import { monthIn, requiredText } from '../../form-fields.ts';
+import { sayingPaymentRefusals } from '../../payment-refusals.ts';
+import { formKeyOf, formPost, parseForm, setFlash, type FormState } from '../../forms.ts';
 import { pageQuery } from '../../paging.ts';
 import { monthParam, presentInvoicingPage, presentStaffInvoice } from '../../presenters/invoicing-presenter.ts';
 import { presentPayment } from '../../presenters/payment-presenter.ts';
 import { creditNoteOutcomeWords, runOutcomeWords } from '../../../i18n/invoicing-words.ts';
 import { idParam } from '../../row-id.ts';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** `?mois=2026-10`: a month as the page writes it; anything else is the default month. */
-const monthQuery = z.object({ mois: z.string().regex(MONTH).optional().catch(undefined) });
-
-const issueSchema = z.object({
-  mois: z.string({ error: 'Choisissez un mois' }).regex(MONTH, 'Choisissez un mois'),
-});
+/** The month of `?mois=2026-10` and of the form: a real month of the school years around today. */
+const monthSchema = (today: string) => z.object({ mois: monthIn(schoolYears(today)) });
 
 const creditNoteSchema = z.object({
   motif: requiredText('Indiquez le motif de l’avoir', 500),
@@ -50,15 +46,21 @@ export function adminInvoicingRouter(services: Services): Router {
   }
 
   router.get('/facturation', async (req, res) => {
-    const { mois } = monthQuery.parse(req.query);
     const { page } = pageQuery.parse(req.query);
-    await renderPage(res, mois ?? monthParam(services.invoicing.defaultMonth()), page);
+    const defaultMonth = monthParam(services.invoicing.defaultMonth());
+    if (req.query.mois === undefined || req.query.mois === '') return renderPage(res, defaultMonth, page);
+    // Anything else than a month of the span: the default month, and the French message (400).
+    const asked = parseForm(monthSchema(services.invoicing.today()), req.query);
+    if (asked.ok) return renderPage(res, asked.data.mois, page);
+    // The summary links to the month picker (`field-mois-choisi`).
+    const errors = asked.errors.map((error) => ({ ...error, field: 'mois-choisi' }));
+    await renderPage(res, defaultMonth, page, { status: 400, errors, values: {} });
   });
 
   router.post(
     '/facturation',
     formPost({
-      schema: issueSchema,
+      schema: () => monthSchema(services.invoicing.today()),
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const outcome = await services.invoicing.issue(commune, req.user!, `${form.mois}-01`, formKeyOf(req.body));
@@ -66,7 +68,8 @@ export function adminInvoicingRouter(services: Services): Router {
         res.redirect(303, `/${commune.slug}/admin/facturation?mois=${form.mois}`);
       },
       render: async (req, res, state) => {
-        const mois = typeof req.body?.mois === 'string' && MONTH.test(req.body.mois) ? req.body.mois : monthParam(services.invoicing.defaultMonth());
+        const sent = parseMonthInput(req.body?.mois, schoolYears(services.invoicing.today()));
+        const mois = sent.ok ? sent.value : monthParam(services.invoicing.defaultMonth());
         await renderPage(res, mois, 1, state);
       },
     }),
@@ -80,13 +83,13 @@ export function adminInvoicingRouter(services: Services): Router {
     '/facturation/factures/:invoiceId/avoir',
     formPost({
       schema: creditNoteSchema,
-      async act(form, req, res) {
+      act: sayingPaymentRefusals(async (form, req, res) => {
         const commune = res.locals.commune!;
         const invoiceId = idParam(req, 'invoiceId');
         const outcome = await services.invoicing.creditNote(commune, req.user!, invoiceId, { reason: form.motif, lineIds: 'all' }, formKeyOf(req.body));
         setFlash(req, 'success', creditNoteOutcomeWords(outcome));
         res.redirect(303, `/${commune.slug}/admin/facturation/factures/${invoiceId}`);
-      },
+      }),
       render: (req, res, state) => renderInvoice(req, res, state),
     }),
   );

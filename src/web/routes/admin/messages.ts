@@ -6,7 +6,8 @@ import { requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
-import { attachmentOf, sendAttachment } from '../portal/messages.ts';
+import { sendStoredFile } from '../../file-download.ts';
+import { attachmentOf, messageUpload } from '../portal/messages.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 const THREAD_VIEW = 'pages/admin/message';
@@ -108,6 +109,7 @@ export function adminMessagesRouter(services: Services): Router {
 
   router.post(
     '/messages/:threadId',
+    messageUpload(),
     formPost({
       schema: answerSchema,
       async act(form, req, res) {
@@ -153,7 +155,7 @@ export function adminMessagesRouter(services: Services): Router {
   );
 
   router.get('/messages/:threadId/pieces-jointes/:messageId', async (req, res) => {
-    sendAttachment(res, await services.messages.staffAttachment(res.locals.commune!, idParam(req, 'threadId'), idParam(req, 'messageId')));
+    sendStoredFile(res, await services.messages.staffAttachment(res.locals.commune!, idParam(req, 'threadId'), idParam(req, 'messageId')));
   });
 
   return router;

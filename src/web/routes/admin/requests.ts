@@ -13,7 +13,7 @@ import {
   type QueueTypeFilter,
 } from '../../presenters/staff-request-presenter.ts';
 import { idParam, rowIdList } from '../../row-id.ts';
-import { sendCertificate } from '../portal/absences.ts';
+import { sendStoredFile } from '../../file-download.ts';
 
 const VIEW = 'pages/admin/requests';
 
@@ -110,7 +110,7 @@ export function adminRequestsRouter(services: Services): Router {
   /** The file of a request (an absence's certificate, a quotient's attestation): a download, never shown inline (DESIGN §11 Files). */
   router.get('/demandes/:requestId/justificatif', async (req, res) => {
     const requestId = idParam(req, 'requestId');
-    sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId), requestId);
+    sendStoredFile(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId), `justificatif-demande-${requestId}`);
   });
 
   return router;

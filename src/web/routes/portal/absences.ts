@@ -1,34 +1,21 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/absence.ts';
 import { ABSENCE_REASON_LABELS } from '../../../i18n/absence-words.ts';
 import type { AbsenceInput } from '../../../services/booking/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
-import { sendFileDownload } from '../../file-download.ts';
+import { familyStorageWords } from '../../../i18n/file-words.ts';
+import { sendStoredFile } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/absence';
-// Any id: the route itself answers 404 for one that names no row, once the form is read.
-const PATH = /^\/reservations\/[^/]+\/absence\/?$/;
-
-/**
- * The absence form is multipart (it carries a certificate), so its body is read before the CSRF
- * check (see `singleFileUploadParser`).
- */
-export function absenceUploadParser() {
-  return singleFileUploadParser(PATH, 'justificatif');
-}
 
 /** A stored certificate as a download, never shown inline (DESIGN §11 Files). */
-export function sendCertificate(res: Response, file: StoredFile, requestId: number) {
-  sendFileDownload(res, `justificatif-demande-${requestId}`, file.detectedType, file.content);
-}
 
 const listOf = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -53,12 +40,15 @@ export function absencesRouter(services: Services): Router {
   /** The family's own certificate; another family's request is unknown here (404). */
   router.get('/justificatifs/:requestId', async (req, res) => {
     const requestId = idParam(req, 'requestId');
-    sendCertificate(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId, req.user!.familyId!), requestId);
+    sendStoredFile(res, await services.absences.certificateOfRequest(res.locals.commune!, requestId, req.user!.familyId!), `justificatif-demande-${requestId}`);
   });
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
     const memberId = idParam(req, 'memberId');
-    const form = await services.absences.form(res.locals.commune!, req.user!.familyId!, memberId);
+    const [form, storage] = await Promise.all([
+      services.absences.form(res.locals.commune!, req.user!.familyId!, memberId),
+      services.familyStorage(res.locals.commune!, req.user!.familyId!),
+    ]);
     const values = state.values ?? {};
     res.status(state.status ?? 200).render(VIEW, {
       childName: `${form.child.firstName} ${form.child.lastName}`,
@@ -66,6 +56,7 @@ export function absencesRouter(services: Services): Router {
       days: presentAbsenceDays(form.days),
       reasons: Object.entries(ABSENCE_REASON_LABELS).map(([value, label]) => ({ value, label })),
       chosen: listOf(values.jours),
+      storageWords: familyStorageWords(storage),
       errors: state.errors,
       values,
     });
@@ -77,6 +68,8 @@ export function absencesRouter(services: Services): Router {
 
   router.post(
     '/reservations/:memberId/absence',
+    // Multipart: the certificate.
+    singleFileUpload('justificatif'),
     formPost({
       schema: absenceSchema,
       async act(form, req, res) {

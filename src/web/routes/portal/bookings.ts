@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { parseIsoWeek, weekFromInput, type IsoWeek } from '../../../domain/booking-grid.ts';
+import { parseIsoWeek, type IsoWeek } from '../../../domain/booking-grid.ts';
+import { parseWeekInput, schoolYears } from '../../../domain/date-input.ts';
+import { dateRefusalWords } from '../../../i18n/input-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { formPost } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
@@ -80,19 +82,18 @@ export function bookingsRouter(services: Services): Router {
       await renderWeek(req, res, memberId, undefined);
       return;
     }
-    const week = parseIsoWeek(asked);
-    if (week) {
-      await renderWeek(req, res, memberId, week);
+    const read = parseWeekInput(asked, schoolYears(services.calendars.today()));
+    if (read.ok && parseIsoWeek(asked)) {
+      await renderWeek(req, res, memberId, read.value);
       return;
     }
     // The week picker sent a day (a browser without `<input type="week">`): go to its week.
-    const ofDay = weekFromInput(asked);
-    if (ofDay) {
-      res.redirect(303, `/${commune.slug}/reservations/${memberId}?semaine=${ofDay}`);
+    if (read.ok) {
+      res.redirect(303, `/${commune.slug}/reservations/${memberId}?semaine=${read.value}`);
       return;
     }
     await renderWeek(req, res, memberId, undefined, 400, {
-      errors: [{ field: 'semaine', message: WEEK_ERROR }],
+      errors: [{ field: 'semaine', message: read.refusal.code === 'out_of_range' ? dateRefusalWords(read.refusal) : WEEK_ERROR }],
     });
   });
 

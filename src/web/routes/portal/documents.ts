@@ -1,38 +1,24 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/absence.ts';
 import { MAX_FILES_PER_SENDING } from '../../../services/documents/document-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
-import { sendFileDownload } from '../../file-download.ts';
+import { sendStoredFile } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentFamilyDocuments } from '../../presenters/document-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { multiFileUploadParser, uploadsOf } from '../../uploads.ts';
+import { multiFileUpload, uploadsOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/documents';
-const PATH = /^\/documents\/?$/;
 const MB = 1024 * 1024;
 
 /**
- * « Mes documents » is multipart (its pages): the body is read before the CSRF check. The parser
- * stops at the largest size any document type of the commune allows; each type's own is checked
- * by the service.
+ * « Mes documents » is multipart (its pages). The parser stops at the largest size any document
+ * type of the commune allows; each type's own is checked by the service.
  */
-export function documentUploadParser() {
-  return multiFileUploadParser(PATH, 'fichiers', MAX_FILES_PER_SENDING, (res) =>
-    Math.max(5, ...(res.locals.commune?.settings.documentTypes ?? []).map((type) => type.maxSizeMb)) * MB,
-  );
-}
-
-/**
- * A file a family sent, as a download only: `attachment`, the type detected from its content and
- * `nosniff`, so no browser ever renders it as a page (DESIGN §11 Files) — a polyglot « PDF » that is
- * also HTML included. Its name is the document's, not the one the sender chose.
- */
-export function sendDocumentFile(res: Response, file: StoredFile, name: string) {
-  sendFileDownload(res, name, file.detectedType, file.content);
-}
+const documentPages = multiFileUpload('fichiers', MAX_FILES_PER_SENDING, (res) =>
+  Math.max(5, ...(res.locals.commune?.settings.documentTypes ?? []).map((type) => type.maxSizeMb)) * MB,
+);
 
 const sendSchema = z.object({
   document: z.string({ error: 'Choisissez le document que vous envoyez' }).min(1, 'Choisissez le document que vous envoyez'),
@@ -44,10 +30,13 @@ export function documentsRouter(services: Services): Router {
   router.use('/documents', requireParent);
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
-    const overview = await services.documents.overview(res.locals.commune!, req.user!.familyId!);
+    const [overview, space] = await Promise.all([
+      services.documents.overview(res.locals.commune!, req.user!.familyId!),
+      services.documents.space(res.locals.commune!, req.user!.familyId!),
+    ]);
     const chosen = typeof req.query.document === 'string' ? req.query.document : undefined;
     res.status(state.status ?? 200).render(VIEW, {
-      ...presentFamilyDocuments(overview),
+      ...presentFamilyDocuments(overview, space),
       maxFiles: MAX_FILES_PER_SENDING,
       errors: state.errors,
       values: state.values ?? (chosen ? { document: chosen } : {}),
@@ -58,6 +47,7 @@ export function documentsRouter(services: Services): Router {
 
   router.post(
     '/documents',
+    documentPages,
     formPost({
       schema: sendSchema,
       async act(form, req, res) {
@@ -74,7 +64,7 @@ export function documentsRouter(services: Services): Router {
   router.get('/documents/fichiers/:fileId', async (req, res) => {
     const fileId = idParam(req, 'fileId');
     const file = await services.documents.fileForFamily(res.locals.commune!, req.user!.familyId!, fileId);
-    sendDocumentFile(res, file, `document-${fileId}`);
+    sendStoredFile(res, file, `document-${fileId}`);
   });
 
   return router;

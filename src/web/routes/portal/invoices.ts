@@ -1,11 +1,11 @@
-import { DIRECT_DEBIT_REFUSAL } from '../../../services/payment/payment-service.ts';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { DIRECT_DEBIT_NOTE } from '../../../i18n/payment-words.ts';
 import type { Services } from '../../../services/index.ts';
 import type { FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { INVOICE_FILTERS, presentAccount, presentInvoiceDetail, presentInvoiceList, type InvoiceFilter } from '../../presenters/invoice-presenter.ts';
-import { presentPayForm } from '../../presenters/online-payment-presenter.ts';
+import { presentPayForm, presentPendingPayments } from '../../presenters/online-payment-presenter.ts';
 import { idParam } from '../../row-id.ts';
 
 /** `?statut=a-payer` (the default) or `soldees`; anything else shows the default list. */
@@ -28,10 +28,13 @@ export async function renderInvoiceList(services: Services, res: Response, statu
   const payable = onDirectDebit ? invoices.filter((invoice) => debits.get(invoice.id)?.state === 'rejected') : invoices;
   const leftToPay = online ? await services.payments.leftToPay(commune, payable.map((invoice) => invoice.id)) : undefined;
   const payForm = online ? presentPayForm(payable, state?.values, leftToPay) : undefined;
+  // An online payment left unfinished (Back, a closed tab): what happened and what can be done now.
+  const pendingPayments = online ? presentPendingPayments(await services.onlinePayments.pendingOf(commune, familyId), services.clock.now()) : [];
   res.status(state?.status ?? 200).render('pages/portal/invoices', {
     list: presentInvoiceList(statut, invoices, balance, debits),
     payForm,
-    directDebitNote: onDirectDebit && !settled ? DIRECT_DEBIT_REFUSAL : undefined,
+    pendingPayments,
+    directDebitNote: onDirectDebit && !settled ? DIRECT_DEBIT_NOTE : undefined,
     errors: state?.errors,
     values: state?.values,
   });
@@ -62,7 +65,15 @@ export function invoicesRouter(services: Services): Router {
     const commune = res.locals.commune!;
     const { invoice, creditNotes } = await services.invoices.detail(commune, req.user!.familyId!, idParam(req, 'id'));
     const { debits } = await services.directDebits.familyDebits(commune, req.user!.familyId!, [invoice]);
-    res.render('pages/portal/invoice', { invoice: presentInvoiceDetail(invoice, creditNotes, debits.get(invoice.id)) });
+    // « En cours de paiement » never without its explanation and its way on (issue 18).
+    const holding =
+      invoice.status === 'in_payment' && services.onlinePayments.available(commune)
+        ? (await services.onlinePayments.pendingOf(commune, req.user!.familyId!)).filter((pending) => pending.payment.invoices.some((paid) => paid.invoiceId === invoice.id))
+        : [];
+    res.render('pages/portal/invoice', {
+      invoice: presentInvoiceDetail(invoice, creditNotes, debits.get(invoice.id)),
+      pendingPayments: presentPendingPayments(holding, services.clock.now()),
+    });
   });
 
   router.get('/compte', async (req, res) => {

@@ -1,36 +1,24 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StoredFile } from '../../../model/absence.ts';
 import type { Services } from '../../../services/index.ts';
-import type { UploadInput } from '../../../services/documents/uploads.ts';
+import type { UploadInput } from '../../../services/files/file-checks.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
-import { sendFileDownload } from '../../file-download.ts';
+import { sendStoredFile } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { familyMessageNav } from '../../middleware/message-counts.ts';
 import { presentFamilyThread, presentFamilyThreads, unreadInWords } from '../../presenters/message-presenter.ts';
+import { familyStorageWords } from '../../../i18n/file-words.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const CONTACT_VIEW = 'pages/portal/contact';
 const THREAD_VIEW = 'pages/portal/message';
 
 /**
  * « Écrire au service », a family's answer in a thread and a staff answer carry an optional file:
- * multipart, read before the CSRF check (see `singleFileUploadParser`). Any thread id: the route
- * answers 404 for one that is not the family's (or the commune's), once the form is read.
+ * multipart. A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
  */
-export function messageUploadParser() {
-  // A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
-  const maxFieldBytes = 20_000;
-  const family = singleFileUploadParser(/^\/(contact|messages\/[^/]+)\/?$/, 'piece_jointe', ['parent'], maxFieldBytes);
-  const staff = singleFileUploadParser(/^\/admin\/messages\/[^/]+\/?$/, 'piece_jointe', ['agent', 'admin'], maxFieldBytes);
-  return [family, staff];
-}
-
-/** A file sent with a message, as a download: never shown inline (DESIGN §11 Files). */
-export function sendAttachment(res: Response, file: StoredFile) {
-  sendFileDownload(res, file.originalName, file.detectedType, file.content);
-}
+export const messageUpload = () => singleFileUpload('piece_jointe', { maxFieldBytes: 20_000 });
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -72,10 +60,11 @@ export function messagesRouter(services: Services): Router {
   });
 
   async function renderContact(req: Request, res: Response, state: Partial<FormState> = {}) {
-    const { subjects, children } = await services.messages.contactForm(res.locals.commune!, req.user!);
+    const { subjects, children, storage } = await services.messages.contactForm(res.locals.commune!, req.user!);
     res.status(state.status ?? 200).render(CONTACT_VIEW, {
       subjects,
       children: children.map((child) => ({ value: String(child.id), label: `${child.firstName} ${child.lastName}` })),
+      storageWords: familyStorageWords(storage),
       errors: state.errors,
       values: state.values ?? {},
     });
@@ -85,6 +74,7 @@ export function messagesRouter(services: Services): Router {
 
   router.post(
     '/contact',
+    messageUpload(),
     formPost({
       schema: contactSchema,
       async act(form, req, res) {
@@ -107,13 +97,14 @@ export function messagesRouter(services: Services): Router {
     // The navigation's count was taken before this reading.
     const readNow = view.messages.filter((message) => message.isNew).length;
     if (res.locals.messageNav) res.locals.messageNav = familyMessageNav(Math.max(0, res.locals.messageNav.count - readNow));
-    res.status(state.status ?? 200).render(THREAD_VIEW, { thread: view, errors: state.errors, values: state.values ?? {} });
+    res.status(state.status ?? 200).render(THREAD_VIEW, { thread: view, storageWords: familyStorageWords(page.storage), errors: state.errors, values: state.values ?? {} });
   }
 
   router.get('/messages/:threadId', (req, res) => renderThread(req, res));
 
   router.post(
     '/messages/:threadId',
+    messageUpload(),
     formPost({
       schema: replySchema,
       async act(form, req, res) {
@@ -131,7 +122,7 @@ export function messagesRouter(services: Services): Router {
   /** The family's own attachment; another family's thread or message is unknown here (404). */
   router.get('/messages/:threadId/pieces-jointes/:messageId', async (req, res) => {
     const commune = res.locals.commune!;
-    sendAttachment(res, await services.messages.familyAttachment(commune, req.user!.familyId!, idParam(req, 'threadId'), idParam(req, 'messageId')));
+    sendStoredFile(res, await services.messages.familyAttachment(commune, req.user!.familyId!, idParam(req, 'threadId'), idParam(req, 'messageId')));
   });
 
   return router;

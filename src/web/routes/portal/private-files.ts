@@ -8,18 +8,12 @@ import { requireParent } from '../../middleware/auth.ts';
 import { presentFamilyDocuments } from '../../presenters/document-presenter.ts';
 import { presentPrivateFile, presentPrivateStorage } from '../../presenters/private-file-presenter.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 
 const VIEW = 'pages/portal/private-files';
 const RENAME_VIEW = 'pages/portal/private-file-rename';
 const DELETE_VIEW = 'pages/portal/private-file-delete';
 const TRANSMIT_VIEW = 'pages/portal/private-file-transmit';
-const PATH = /^\/porte-documents\/?$/;
-
-/** The upload form is multipart: its body is read before the CSRF check (see `singleFileUploadParser`). */
-export function privateFileUploadParser() {
-  return singleFileUploadParser(PATH, 'fichier');
-}
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -59,6 +53,7 @@ export function privateFilesRouter(services: Services): Router {
 
   router.post(
     '/porte-documents',
+    singleFileUpload('fichier'),
     formPost({
       schema: storeSchema,
       async act(form, req, res) {
@@ -113,7 +108,7 @@ export function privateFilesRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const file = await services.privateFiles.download(commune, req.user!, idParam(req, 'fileId'));
-        const upload = { content: file.content, originalName: file.label, type: file.detectedType };
+        const upload = { content: file.content, originalName: file.label };
         const { label } = await services.documents.transmit(commune, req.user!, form.document, upload, formKeyOf(req.body));
         setFlash(req, 'success', `« ${file.label} » est transmis au service pour le document « ${label} » : il le vérifiera et vous répondra par e-mail. Le fichier reste dans votre porte-documents.`);
         res.redirect(303, `/${commune.slug}/documents`);

@@ -1,19 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { familyStorageWords } from '../../../i18n/file-words.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentDeclarationPage } from '../../presenters/quotient-presenter.ts';
-import { singleFileUploadParser, uploadOf } from '../../uploads.ts';
+import { singleFileUpload, uploadOf } from '../../uploads.ts';
 import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/quotient-familial';
-const PATH = /^\/quotient-familial\/?$/;
-
-/** The declaration is multipart (it carries the attestation): its body is read before the CSRF check. */
-export function quotientUploadParser() {
-  return singleFileUploadParser(PATH, 'attestation');
-}
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -33,10 +28,14 @@ export function quotientRouter(services: Services): Router {
   router.use('/quotient-familial', requireParent);
 
   async function render(req: Request, res: Response, state: Partial<FormState> = {}) {
-    const page = await services.quotients.declarationPage(res.locals.commune!, req.user!);
+    const [page, storage] = await Promise.all([
+      services.quotients.declarationPage(res.locals.commune!, req.user!),
+      services.familyStorage(res.locals.commune!, req.user!.familyId!),
+    ]);
     res.status(state.status ?? 200).render(VIEW, {
       ...presentDeclarationPage(page),
       pending: Boolean(page.pending),
+      storageWords: familyStorageWords(storage),
       errors: state.errors,
       values: state.values ?? {},
     });
@@ -46,6 +45,8 @@ export function quotientRouter(services: Services): Router {
 
   router.post(
     '/quotient-familial',
+    // Multipart: the attestation.
+    singleFileUpload('attestation'),
     formPost({
       schema: declarationSchema,
       async act(form, req, res) {

@@ -1,29 +1,30 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import type { StoredFileType } from '../../data/absence-repository.ts';
-import type { Executor } from '../../data/database.ts';
-import type { Repositories } from '../../data/index.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { fileProblemWords } from '../../i18n/file-words.ts';
+import { DEFAULT_PDF_INSPECTION_LIMITS, inspectPdf, type PdfInspectionLimits } from '../../integrations/pdf/pdf-inspection.ts';
+import type { FileProblem, StoredFileType } from '../../model/stored-file.ts';
 
 /**
- * Uploads a family sends (an absence's certificate, a quotient's attestation, a requested
- * document): PDF, JPEG or PNG, checked by content, 5 MB at most unless a document type says
- * otherwise, kept in PostgreSQL (DESIGN §7 Documents, §11 Files).
+ * The checks of every file a person sends (an absence's certificate, a quotient's attestation, a
+ * requested document, a porte-documents file, a message attachment, a document the commune
+ * publishes): PDF, JPEG or PNG, checked by content, 5 MB at most unless a document type says
+ * otherwise (DESIGN §7 Documents, §11 Files and Hostile files; issue 18 item 6).
  *
- * What is refused, and why a byte scan is enough here (issue 13 item 2):
- * - an empty file, a file over the size limit;
- * - anything whose first bytes are not a PDF, PNG or JPEG signature: an SVG, an HTML page, a
- *   text file — whatever the name or the browser's type say;
- * - a « PDF » that is not one: no indirect object, no `%%EOF` in its last kilobyte, or HTML/SVG
- *   markup in its first kilobyte (an HTML page with `%PDF-` glued in front). That does not prove a
- *   PDF is well-formed — only a full parser could — but it turns away the polyglots a browser would
- *   render. Whatever passes is only ever served as an attachment with its detected type and
- *   `X-Content-Type-Options: nosniff`, so no browser renders it as a page;
- * - a PDF that can run something when opened: a name `/JavaScript` or `/Launch`, or a `/JS` key
- *   with its code, anywhere in the file (the `/OpenAction` and `/AA` actions that run code name
- *   them; the scan covers stream data too, so no crafted « stream » keyword hides a dictionary),
- *   also written with `#xx` escapes (`/J#61vaScript`). Dictionaries may hide in compressed object streams
- *   (`/Type /ObjStm`, PDF 1.5): those are inflated (bounded) and scanned too. A name inside any
- *   other stream is content, not a dictionary, and cannot trigger an action.
+ * What is refused, in this order:
+ * - a file over the size limit, an empty file;
+ * - anything whose first bytes are not a PDF, PNG or JPEG signature (an SVG, an HTML page, a text
+ *   file), whatever the name or the browser's type say; a format the form does not take;
+ * - a « PDF » that is not one, by a cheap first filter on the bytes: no indirect object, no `%%EOF`
+ *   in its last kilobyte, or HTML/SVG markup in its first kilobyte (a polyglot a browser renders);
+ *   and, still on the bytes, the names `/JavaScript`, `/Launch` or a `/JS` key with its code,
+ *   escaped or not, in the file or in its inflated object streams — quick, but patterns can be
+ *   dodged, so it is only a filter;
+ * - then the decision: the PDF read by pdf.js as a reader opens it (src/integrations/pdf/
+ *   pdf-inspection.ts) — JavaScript in any action, launch actions, embedded files, XFA, media,
+ *   a password, a file it cannot read, too many pages or too long to read are refused.
+ * Whatever passes is only ever served as an attachment with its detected type, `nosniff` and a
+ * sandbox policy (src/web/file-download.ts).
  */
 
 /** DESIGN §7 / issue 6: a file of 5 MB at most. */
@@ -62,6 +63,8 @@ export interface CheckedUpload {
   content: Buffer;
   originalName: string;
   type: StoredFileType;
+  /** A PDF's pages as its reader counted them; an image is one page. */
+  pages: number;
 }
 
 /** What a form accepts: a size and the formats (by default, 5 MB of PDF, JPEG or PNG). */
@@ -72,35 +75,47 @@ export interface UploadRules {
 
 export const DEFAULT_UPLOAD_RULES: UploadRules = { maxBytes: CERTIFICATE_MAX_BYTES, types: ['application/pdf', 'image/jpeg', 'image/png'] };
 
-const TYPE_WORDS: Record<StoredFileType, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'image JPEG', 'image/png': 'image PNG' };
+/** A refused file: the form field and what is wrong, as a code (said by src/i18n/file-words.ts). */
+export type UploadRefusal = { field: string; problem: FileProblem };
 
-export const UPLOAD_MESSAGES = {
-  empty: 'Le fichier est vide : choisissez un autre fichier',
-  tooLarge: (maxBytes: number) => `Le fichier dépasse ${Math.round(maxBytes / (1024 * 1024))} Mo : choisissez un fichier plus léger`,
-  unknownType: 'Le fichier doit être un PDF, une image JPEG ou PNG (son contenu ne correspond à aucun de ces formats)',
-  typeNotAllowed: (types: readonly StoredFileType[]) =>
-    `Ce document est attendu en ${types.map((type) => TYPE_WORDS[type]).join(' ou ')} : choisissez un fichier dans ce format`,
-  brokenPdf: "Le fichier n'est pas un PDF complet : enregistrez-le de nouveau en PDF, ou envoyez une photo du document",
-  activePdf: "Le PDF contient du code (JavaScript ou lancement d'un programme) : nous ne pouvons pas l'accepter. Enregistrez-le de nouveau (« Imprimer » en PDF), ou envoyez une photo du document",
-};
-
-/** The file checked by size and content, or the French message for the form field `field`. */
-export function checkUpload(
+/** The file checked by size, format and content (see the module's comment), or the problem for the form field `field`. */
+export async function checkUpload(
   file: UploadInput,
   field: string,
   rules: UploadRules = DEFAULT_UPLOAD_RULES,
-): { file: CheckedUpload } | { error: { field: string; message: string } } {
-  const refuse = (message: string) => ({ error: { field, message } });
-  if ('tooLarge' in file || file.content.length > rules.maxBytes) return refuse(UPLOAD_MESSAGES.tooLarge(rules.maxBytes));
-  if (file.content.length === 0) return refuse(UPLOAD_MESSAGES.empty);
+  pdfLimits?: PdfInspectionLimits,
+): Promise<{ file: CheckedUpload } | { error: UploadRefusal }> {
+  const refuse = (problem: FileProblem) => ({ error: { field, problem } });
+  if ('tooLarge' in file || file.content.length > rules.maxBytes) return refuse({ code: 'too_large', maxBytes: rules.maxBytes });
+  if (file.content.length === 0) return refuse({ code: 'empty' });
   const type = detectFileType(file.content);
-  if (!type) return refuse(UPLOAD_MESSAGES.unknownType);
-  if (type === 'application/pdf') {
-    const problem = pdfProblem(file.content);
-    if (problem) return refuse(UPLOAD_MESSAGES[problem]);
+  if (!type) return refuse({ code: 'unknown_type' });
+  if (type !== 'application/pdf') {
+    return rules.types.includes(type) ? { file: { ...file, type, pages: 1 } } : refuse({ code: 'type_not_allowed', types: rules.types });
   }
-  if (!rules.types.includes(type)) return refuse(UPLOAD_MESSAGES.typeNotAllowed(rules.types));
-  return { file: { ...file, type } };
+  const cheap = pdfProblem(file.content);
+  if (cheap) return refuse(cheap === 'brokenPdf' ? { code: 'broken_pdf' } : { code: 'active_pdf', reason: 'pattern' });
+  if (!rules.types.includes(type)) return refuse({ code: 'type_not_allowed', types: rules.types });
+  const read = await inspectPdf(file.content, pdfLimits);
+  switch (read.verdict) {
+    case 'clean':
+      return { file: { ...file, type, pages: Math.max(1, read.pages) } };
+    case 'active':
+      return refuse({ code: 'active_pdf', reason: read.reason });
+    case 'encrypted':
+      return refuse({ code: 'encrypted_pdf' });
+    case 'broken':
+      return refuse({ code: 'broken_pdf' });
+    case 'too_many_pages':
+      return refuse({ code: 'sending_too_many_pages', maxPages: (pdfLimits ?? DEFAULT_PDF_INSPECTION_LIMITS).maxPages, pages: read.pages });
+    case 'too_complex':
+      return refuse({ code: 'too_complex_pdf' });
+  }
+}
+
+/** A ValidationError saying `problem` next to the field `field` (and in the error summary). */
+export function fileRefusal(field: string, problem: FileProblem, status = 422): ValidationError {
+  return new ValidationError([{ field, message: fileProblemWords(problem) }], status);
 }
 
 /** Names that make a PDF act when it is opened: run JavaScript, or launch a program. */
@@ -110,9 +125,9 @@ const ACTIVE_NAMES = new Set(['JavaScript', 'Launch']);
  * after blanks or comments. Three bytes alone turn up by chance in a large scan's image data; with
  * what must follow, a real key is still always caught and a chance match becomes rare.
  */
-const JS_VALUE = /^(?:\s|%[^\r\n]*[\r\n])*[(<\d]/;
-/** A PDF name: a solidus then regular characters (ISO 32000-1 §7.3.5), `#xx` escapes included. */
-const NAME = /\/([^\s/[\]<>(){}%]+)/g;
+const JS_VALUE = /^(?:[\s\0]|%[^\r\n]*[\r\n])*[(<\d]/;
+/** A PDF name: a solidus then regular characters (ISO 32000-1 §7.3.5), `#xx` escapes included; NUL delimits too (§7.2.2). */
+const NAME = /\/([^\s\0/[\]<>(){}%]+)/g;
 const MARKUP = /<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed)\b/i;
 const INDIRECT_OBJECT = /\d+\s+\d+\s+obj\b/;
 /** A decoded object stream larger than this is refused rather than read (a « zip bomb »). */
@@ -141,6 +156,17 @@ export function pdfProblem(content: Buffer): 'brokenPdf' | 'activePdf' | undefin
   return streams.some(namesActive) ? 'activePdf' : undefined;
 }
 
+const OBJECT_HEADER = /\d+[\s\0]+\d+[\s\0]+obj\b/g;
+
+/** Where the indirect object holding `index` starts (its « n g obj »), within the 4 KB before it. */
+function lastObjectHeader(text: string, index: number): number {
+  let last = -1;
+  const window = Math.max(0, index - 4096);
+  OBJECT_HEADER.lastIndex = window;
+  for (let match = OBJECT_HEADER.exec(text); match && match.index < index; match = OBJECT_HEADER.exec(text)) last = match.index;
+  return last;
+}
+
 /** The decoded text of the compressed object streams (`/Type /ObjStm`, `/FlateDecode`). */
 function objectStreams(content: Buffer, text: string): string[] | 'unreadable' {
   const decoded: string[] = [];
@@ -148,7 +174,7 @@ function objectStreams(content: Buffer, text: string): string[] | 'unreadable' {
   for (let match = start.exec(text); match; match = start.exec(text)) {
     if (text.slice(match.index - 3, match.index) === 'end') continue;
     // The stream's dictionary, between its « n 0 obj » and « stream » (a few hundred bytes at most).
-    const dictionary = text.slice(Math.max(0, text.lastIndexOf('obj', match.index), match.index - 4096), match.index);
+    const dictionary = text.slice(Math.max(0, lastObjectHeader(text, match.index), match.index - 4096), match.index);
     const names = [...dictionary.matchAll(NAME)].map((name) => decodeName(name[1]!));
     if (!names.includes('ObjStm')) continue;
     const end = text.indexOf('endstream', match.index + match[0].length);
@@ -164,30 +190,6 @@ function objectStreams(content: Buffer, text: string): string[] | 'unreadable' {
   return decoded;
 }
 
-/** Stores a checked file of the family in `stored_files`, in the action's transaction; answers its id. */
-export function storeUpload(
-  repositories: Repositories,
-  communeId: number,
-  familyId: number,
-  file: CheckedUpload,
-  defaultName: string,
-  createdAt: Date,
-  executor: Executor,
-): Promise<number> {
-  return repositories.absences.insertFile(
-    communeId,
-    {
-      familyId,
-      content: file.content,
-      detectedType: file.type,
-      sha256: sha256Of(file.content),
-      originalName: storedNameOf(file, defaultName),
-      createdAt,
-    },
-    executor,
-  );
-}
-
 /** The content's SHA-256 in hex, kept beside every stored file. */
 export const sha256Of = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
@@ -195,3 +197,6 @@ export const sha256Of = (content: Buffer) => createHash('sha256').update(content
 export function storedNameOf(file: CheckedUpload, defaultName: string): string {
   return file.originalName.slice(0, 200) || `${defaultName}.${EXTENSIONS[file.type]}`;
 }
+
+/** A refused file as a form's field error (the message said by src/i18n/file-words.ts). */
+export const fieldErrorOf = (refusal: UploadRefusal) => ({ field: refusal.field, message: fileProblemWords(refusal.problem) });

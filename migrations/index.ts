@@ -32,6 +32,7 @@ import * as newTenantKeysIncludeCommune from './20261201_32_new_tenant_keys_incl
 import * as createPaymentRefunds from './20261208_33_create_payment_refunds.ts';
 import * as encryptMandateIbans from './20261208_40_encrypt_mandate_ibans.ts';
 import * as storedFilesSender from './20261208_45_stored_files_sender.ts';
+import * as dropMessageFormTokens from './20261208_60_drop_message_form_tokens.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same code runs under tsx,
@@ -71,6 +72,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208_33_create_payment_refunds': createPaymentRefunds,
   '20261208_40_encrypt_mandate_ibans': encryptMandateIbans,
   '20261208_45_stored_files_sender': storedFilesSender,
+  '20261208_60_drop_message_form_tokens': dropMessageFormTokens,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

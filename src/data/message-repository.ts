@@ -152,10 +152,7 @@ export function messageRepository(db: Executor) {
       return row!.id;
     },
 
-    /**
-     * Inserts a message unless one was already sent with the same form token (the staff form's
-     * `jeton`); answers the new id, or undefined for a repeated form. Without a token, always inserts.
-     */
+    /** Inserts a message; answers its id. (A repeated form never gets here: `form_submissions` answers it.) */
     async insertMessage(
       communeId: number,
       message: {
@@ -165,11 +162,10 @@ export function messageRepository(db: Executor) {
         body: string;
         sentBy: number;
         sentAt: Date;
-        formToken: string | null;
         attachmentFileId: number | null;
       },
       executor: Executor,
-    ): Promise<number | undefined> {
+    ): Promise<number> {
       const [row] = await executor('messages')
         .insert({
           commune_id: communeId,
@@ -179,13 +175,10 @@ export function messageRepository(db: Executor) {
           body: message.body,
           sent_by: message.sentBy,
           sent_at: message.sentAt,
-          form_token: message.formToken,
           attachment_file_id: message.attachmentFileId,
         })
-        .onConflict(['commune_id', 'form_token'])
-        .ignore()
         .returning<{ id: number }[]>('id');
-      return row?.id;
+      return row!.id;
     },
 
     /**

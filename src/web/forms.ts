@@ -1,4 +1,6 @@
 import { ValidationError } from '../domain/errors.ts';
+import { fieldProblemWords } from '../i18n/refusal-words.ts';
+import { isActOnceForm } from './act-once-forms.ts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 
@@ -64,19 +66,20 @@ interface FormPost<S extends z.ZodType> {
 }
 
 /**
- * The POST of a form, the one path from input to refusal: the body is parsed by the schema, then
- * the action runs; a ValidationError — the schema's or a service's — renders the form again with
- * each field's message next to it and in the summary, and what was typed. Any other error goes to
- * the error handler.
+ * The POST of a form, the one path from input to refusal: a form of `ACT_ONCE_FORMS` without its
+ * one-time key is refused first (400); the body is parsed by the schema, then the action runs; a
+ * ValidationError — the schema's or a service's — renders the form again with each field's message
+ * next to it and in the summary, and what was typed. Any other error goes to the error handler.
  */
 export function formPost<S extends z.ZodType>({ schema, act, render }: FormPost<S>): RequestHandler {
   return async (req, res) => {
+    if (isActOnceForm(req)) formKeyOf(req.body);
     try {
       const resolved = typeof schema === 'function' ? await (schema as (req: Request, res: Response) => S | Promise<S>)(req, res) : schema;
       await act(validate(resolved, req.body), req, res);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await render(req, res, { status: error.status, errors: error.errors, values: keptValues(req.body) });
+      await render(req, res, { status: error.status, errors: fieldErrorsOf(error)!, values: keptValues(req.body) });
     }
   };
 }
@@ -97,20 +100,29 @@ export function setFlash(req: Request, kind: 'success' | 'info', message: string
   req.session.flash = { kind, message };
 }
 
-/** A ValidationError from a service: its field errors go back to the form like zod's. */
+/** A ValidationError's fields as the form shows them: a service's refusal codes said in French, like zod's messages. */
 export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
-  return error instanceof ValidationError ? error.errors : undefined;
+  if (!(error instanceof ValidationError)) return undefined;
+  return error.errors.map((problem) => ({ field: problem.field, message: fieldProblemWords(problem), ...(problem.link ? { link: problem.link } : {}) }));
 }
 
 const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A form that must act once posted without its key, or with a malformed one (a forged or hand-made POST): refused, nothing written. */
+export class BadFormKeyError extends Error {
+  /** The error handler answers a 4xx `status` with its « Demande incorrecte » page. */
+  readonly status = 400;
+}
+
 /**
- * The one-time key the `formKeyField` macro puts in a form (`idempotency_key`): services act once
- * per key. A form without one (an old page) acts as before; a malformed one is a bad request.
+ * The one-time key the `formKeyField` macro puts in a form (`idempotency_key`), which its service
+ * takes so the form acts once. Only the forms of `ACT_ONCE_FORMS` (`src/web/act-once-forms.ts`) read
+ * it, and each requires it: a POST without a key, or with a malformed one, is a bad request (400)
+ * refused before the service is called.
  */
-export function formKeyOf(body: unknown): string | undefined {
+export function formKeyOf(body: unknown): string {
   const value = (body as Record<string, unknown> | undefined)?.idempotency_key;
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !FORM_KEY.test(value)) throw Object.assign(new Error('malformed form key'), { status: 400 });
+  if (value === undefined || value === '') throw new BadFormKeyError('a form that acts once posted without its key');
+  if (typeof value !== 'string' || !FORM_KEY.test(value)) throw new BadFormKeyError('malformed form key');
   return value.toLowerCase();
 }

@@ -44,7 +44,8 @@ interface AbsenceForm {
 async function postAbsence(agent: request.Agent, family: FamilyWithChild, form: AbsenceForm, path = formPath(family)) {
   const token = form.csrf === undefined ? await csrfTokenFrom(agent, formPath(family)) : form.csrf;
   let req = agent.post(path);
-  if (token !== null) req = req.field('_csrf', token);
+  // Each posted form is a new one: its own one-time key, as the page gives it.
+  if (token !== null) req = req.field('_csrf', token).field('idempotency_key', crypto.randomUUID());
   for (const day of form.days) req = req.field('jours', day);
   req = req.field('motif', form.motif ?? 'maladie').field('precisions', form.precisions ?? '');
   if (form.file) req = req.attach('justificatif', form.file.content, { filename: form.file.filename, contentType: form.file.contentType });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postForm } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, DEMO, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -15,8 +16,7 @@ async function staffAgent(slug = 'echirolles') {
 }
 
 async function createFamily(agent: request.Agent, fields: Record<string, string>, slug = 'echirolles') {
-  const _csrf = await csrfTokenFrom(agent, `/${slug}/admin/familles/nouvelle`);
-  return agent.post(`/${slug}/admin/familles/nouvelle`).type('form').send({ _csrf, ...fields });
+  return postForm(agent, `/${slug}/admin/familles/nouvelle`, `/${slug}/admin/familles/nouvelle`, fields);
 }
 
 async function choosePassword(path: string, password: string, confirmation = password) {

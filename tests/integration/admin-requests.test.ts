@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backOfficeFamily, staffAgent, type BackOfficeFamily } from '../support/back-office-fixtures.ts';
+import { postForm } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, html, lastMailTo, type TestApp } from '../support/test-app.ts';
 
 const QUEUE = (slug: string) => `/${slug}/admin/demandes`;
@@ -35,8 +36,7 @@ describe('POST /:commune/admin/demandes – accepting', () => {
     const family = await backOfficeFamily(t, 'echirolles', { guardians: 3, active: 2 });
     const parent = family.guardians[0]!.agent!;
     const page = `/echirolles/famille/${family.childId}`;
-    const _csrf = await csrfTokenFrom(parent, page);
-    await parent.post(page).type('form').send({ _csrf, schoolLevel: 'CM1' }).expect(303);
+    expect((await postForm(parent, page, page, { schoolLevel: 'CM1' })).status).toBe(303);
     const [sent] = await t.runtime.db('requests').where({ family_id: family.familyId });
     expect((await member(family.childId)).school_level).toBe('CE2');
 

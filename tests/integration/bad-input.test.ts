@@ -232,7 +232,7 @@ describe('impossible dates and months', () => {
     const { agent } = await demoAgent(t, MESNIL);
     const _csrf = await csrfTokenFrom(agent, `/${MESNIL}/admin/facturation`);
     const runs = await t.runtime.db('invoicing_runs').count<{ count: string }[]>('* as count');
-    const response = await agent.post(`/${MESNIL}/admin/facturation`).type('form').send({ _csrf, mois }).expect(400);
+    const response = await agent.post(`/${MESNIL}/admin/facturation`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), mois }).expect(400);
     expect(errorSummary(html(response.text))).toContain(message);
     expect(await t.runtime.db('invoicing_runs').count<{ count: string }[]>('* as count')).toEqual(runs);
   });

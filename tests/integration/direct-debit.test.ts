@@ -90,7 +90,7 @@ describe('GET /:commune/prelevement', () => {
     const dashboard = html((await agentOf(family).get('/echirolles/tableau-de-bord').expect(200)).text);
     expect(dashboard('.site-nav a[href="/echirolles/prelevement"]')).toHaveLength(0);
     const _csrf = await csrfTokenFrom(agentOf(family), '/echirolles/tableau-de-bord');
-    expect((await sign(agentOf(family), GOOD, { _csrf }, '/echirolles/prelevement')).status).toBe(404);
+    expect((await sign(agentOf(family), GOOD, { _csrf, idempotency_key: crypto.randomUUID() }, '/echirolles/prelevement')).status).toBe(404);
     expect(await written(family)).toEqual({ requests: 0, mandates: 0 });
 
     const mesnil = await freshFamily(t, MESNIL, { prefix: 'Prelevement' });
@@ -437,7 +437,7 @@ describe('following the debits of a file', () => {
     // Once more: refused, nothing changes, no second mail.
     const mails = await t.runtime.db('mail_outbox').where({ kind: 'debit_rejected' }).count<{ count: string }[]>('* as count');
     // (the page no longer offers the form: a form opened before, posted late)
-    const again = await reject(staff, number, 'AC04', { _csrf: await csrfTokenFrom(staff, EXPORT) });
+    const again = await reject(staff, number, 'AC04', { _csrf: await csrfTokenFrom(staff, EXPORT), idempotency_key: crypto.randomUUID() });
     expect(again.status).toBe(409);
     expect(html(again.text)('#error-motif').text()).toContain('déjà enregistré');
     expect((await t.runtime.db('debit_lines').where({ id: lineId }).first()).reject_reason).toBe('AM04');

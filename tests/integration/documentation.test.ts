@@ -150,7 +150,7 @@ describe('who reads the documentation', () => {
     }
     await echirollesStaff.get(`/echirolles/admin/documentation/${stored.id}/supprimer`).expect(404);
     const _csrf = await csrfTokenFrom(echirollesStaff, '/echirolles/admin/documentation');
-    await echirollesStaff.post(`/echirolles/admin/documentation/${stored.id}/supprimer`).type('form').send({ _csrf }).expect(404);
+    await echirollesStaff.post(`/echirolles/admin/documentation/${stored.id}/supprimer`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID() }).expect(404);
     expect(await documentsTitled(title)).toHaveLength(1);
     // Signed in at Échirolles, a person is anonymous at Villennes.
     expect((await echirolles.parents[0]!.agent.get(`${PAGE}/${stored.id}/telecharger`)).status).toBe(303);

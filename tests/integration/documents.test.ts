@@ -4,6 +4,7 @@ import { demoPdf } from '../../src/services/commune/demo-documents.ts';
 import { cell, familyWithChild, postWeek, type FamilyWithChild } from '../support/booking-fixtures.ts';
 import { acceptedDocument } from '../support/document-fixtures.ts';
 import { addChild, demoAgent, freshFamily, postForm, type FreshFamily } from '../support/fresh-family.ts';
+import { hiddenFieldsOf } from '../support/repeated-forms.ts';
 import { buildTestApp, csrfTokenFrom, DEFAULT_NOW, DEMO, html, lastMailTo, signIn, type TestApp } from '../support/test-app.ts';
 
 // Monday 23 November 2026, 9:00 in Paris. Échirolles' canteen and Wednesdays require the child's
@@ -34,7 +35,8 @@ interface Upload {
 /** « Envoyer » on « Mes documents », as a browser posts it (multipart, CSRF token first). */
 async function send(agent: request.Agent, document: string, files: Upload[], csrf?: string) {
   const _csrf = csrf ?? (await csrfTokenFrom(agent, `/${SLUG}/documents`));
-  let post = agent.post(`/${SLUG}/documents`).field('_csrf', _csrf).field('document', document);
+  const { idempotency_key } = await hiddenFieldsOf(agent, `/${SLUG}/documents`);
+  let post = agent.post(`/${SLUG}/documents`).field('_csrf', _csrf).field('idempotency_key', idempotency_key!).field('document', document);
   for (const file of files) post = post.attach('fichiers', file.content, { filename: file.name, contentType: file.type ?? 'application/pdf' });
   return post;
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backOfficeFamily, PARENT_PASSWORD, staffAgent, type BackOfficeFamily } from '../support/back-office-fixtures.ts';
+import { postForm } from '../support/fresh-family.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 const NOW = new Date('2026-11-23T09:00:00+01:00');
@@ -67,7 +68,7 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
     const [julie, marc] = family.guardians;
     const attacker = newAddress();
     const mailsBefore = await mailCount();
-    const response = await post(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, { email: attacker, phone: '06 11 22 33 44' });
+    const response = await postForm(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, `/${slug}/famille/${marc!.memberId}`, { email: attacker, phone: '06 11 22 33 44' });
     expect(response.status).toBe(400);
     const $ = html(response.text);
     expect($('title').text()).toMatch(/^Erreur : /);
@@ -84,13 +85,13 @@ describe.each(['villennes', 'lemesnilsaintdenis'])('at %s, one guardian and the 
     // Through the service too: the rule does not depend on the form.
     await expect(
       t.runtime.services.familyEdits.submitMemberChanges(family.commune, julie!.user, marc!.memberId, { email: attacker }),
-    ).rejects.toThrow(/seule cette personne/);
+    ).rejects.toThrow(/others_sign_in_address/);
     expect(await t.runtime.db('requests').where({ family_id: family.familyId })).toHaveLength(0);
   });
 
   it('still lets the other guardian’s other fields go to the service as before', async () => {
     const [julie, marc] = family.guardians;
-    const response = await post(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, { birthName: 'Durand' });
+    const response = await postForm(julie!.agent!, `/${slug}/famille/${marc!.memberId}`, `/${slug}/famille/${marc!.memberId}`, { birthName: 'Durand' });
     expect(response.status).toBe(303);
     const [row] = await t.runtime.db('requests').where({ family_id: family.familyId, member_id: marc!.memberId });
     expect(row.payload.changes.map((change: { field: string }) => change.field)).toEqual(['birthName']);
@@ -182,7 +183,7 @@ describe('a guardian changes their own address (Villennes: by request)', () => {
 
     const contact = html((await julie.agent!.get('/villennes/coordonnees').expect(200)).text);
     expect(contact('#hint-email').text()).toContain('un lien de confirmation est envoyé à la nouvelle adresse');
-    const sent = await post(julie.agent!, '/villennes/coordonnees', { email: fresh });
+    const sent = await postForm(julie.agent!, '/villennes/coordonnees', '/villennes/coordonnees', { email: fresh });
     expect(sent.status).toBe(303);
     const [row] = await t.runtime.db('requests').where({ family_id: family.familyId, type: 'contact_change' });
     expect(await countMailsTo(t, fresh)).toBe(0);
@@ -220,7 +221,7 @@ describe('where a commune lets a guardian change their address directly', () => 
       ]);
     await setMode('direct');
     try {
-      const response = await post(julie.agent!, `/lemesnilsaintdenis/famille/${julie.memberId}`, { email: fresh });
+      const response = await postForm(julie.agent!, `/lemesnilsaintdenis/famille/${julie.memberId}`, `/lemesnilsaintdenis/famille/${julie.memberId}`, { email: fresh });
       expect(response.status).toBe(303);
       const flash = html((await julie.agent!.get(response.headers.location!)).text)('[role="status"]').text();
       expect(flash).toContain(`un lien de confirmation est envoyé à ${fresh}`);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withFeature } from '../support/fresh-family.ts';
+import { postForm, withFeature } from '../support/fresh-family.ts';
 import { buildTestApp, csrfTokenFrom, DEMO, html, lastMailTo, signIn, unique, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -39,8 +39,7 @@ async function familyAt(slug: string) {
 }
 
 async function post(agent: request.Agent, path: string, fields: Record<string, string>) {
-  const _csrf = await csrfTokenFrom(agent, path);
-  return agent.post(path).type('form').send({ _csrf, ...fields });
+  return postForm(agent, path, path, fields);
 }
 
 const member = (id: number) => t.runtime.db('members').where({ id }).first();
@@ -62,7 +61,7 @@ describe("another family's or another commune's member", () => {
     const other = await familyAt('lemesnilsaintdenis');
     await agent.get(`/lemesnilsaintdenis/famille/${other.childId}`).expect(404);
     const _csrf = await csrfTokenFrom(agent, '/lemesnilsaintdenis/famille');
-    await agent.post(`/lemesnilsaintdenis/famille/${other.childId}`).type('form').send({ _csrf, doctorName: 'Dr Intrus' }).expect(404);
+    await agent.post(`/lemesnilsaintdenis/famille/${other.childId}`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), doctorName: 'Dr Intrus' }).expect(404);
     expect((await member(other.childId)).doctor_name).toBeNull();
 
     const elsewhere = await familyAt('villennes');

@@ -203,7 +203,8 @@ describe('the invoicing run of a month (January 2026)', () => {
     // The page offers no « Émettre » any more; a form posted from an older page says so.
     expect(html((await agent.agent.get(`/${SLUG}/admin/facturation?mois=2026-01`)).text)('form[method="post"][action$="/admin/facturation"]')).toHaveLength(0);
     const _csrf = await csrfTokenFrom(agent.agent, `/${SLUG}/admin/facturation?mois=2026-01`);
-    const response = await agent.agent.post(`/${SLUG}/admin/facturation`).type('form').send({ _csrf, mois: '2026-01' }).expect(303);
+    // That older page's form carried its one-time key, as every invoicing form does.
+    const response = await agent.agent.post(`/${SLUG}/admin/facturation`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), mois: '2026-01' }).expect(303);
     const page = html((await agent.agent.get(response.headers.location!).expect(200)).text);
     expect(page('.notice').text()).toContain('Déjà facturé : rien de nouveau pour janvier 2026.');
     expect((await t.runtime.services.invoicing.preview(commune, MONTH)).families.filter((f) => families.some((mine) => mine.familyId === f.familyId))).toEqual([]);
@@ -250,7 +251,7 @@ describe('the invoicing run of a month (January 2026)', () => {
     expect(page('#credit-notes-title').text()).toContain('(1)');
     // Fully credited: no second credit note.
     expect(page(`form[action$="/avoir"]`)).toHaveLength(0);
-    await expect(t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: 'all' })).rejects.toThrow(/entièrement annulée/);
+    await expect(t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: 'all' })).rejects.toThrow(/invoice_fully_credited/);
   });
 
   it('credits one line only: the invoice stays due, less the credit', async () => {
@@ -262,7 +263,7 @@ describe('the invoicing run of a month (January 2026)', () => {
     expect((await repos().invoices.balance(commune.id, row.family_id, '2026-11-23')).dueCents).toBe(row.total_cents - firstLine.amount_cents);
     await expect(
       t.runtime.services.invoicing.creditNote(commune, agent.user, row.id, { reason: 'encore', lineIds: [firstLine.id] }),
-    ).rejects.toThrow(/déjà annulée/);
+    ).rejects.toThrow(/credit_note_line_unavailable/);
   });
 
   it('refuses, in the database, to change a line or an issued invoice', async () => {
@@ -383,7 +384,7 @@ describe('a month not over yet', () => {
     expect(page('main').text()).toContain("Ce mois n'est pas terminé");
     const before = await invoicesOfMonth('2026-11-01');
     const _csrf = await csrfTokenFrom(agent.agent, `/${SLUG}/admin/facturation`);
-    const response = await agent.agent.post(`/${SLUG}/admin/facturation`).type('form').send({ _csrf, mois: '2026-11' });
+    const response = await agent.agent.post(`/${SLUG}/admin/facturation`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), mois: '2026-11' });
     expect(response.status).toBe(409);
     expect(html(response.text)('.error-summary, [role="alert"]').text()).toContain('Ce mois n’est pas terminé');
     expect(await invoicesOfMonth('2026-11-01')).toEqual(before);

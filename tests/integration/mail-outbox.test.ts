@@ -123,7 +123,7 @@ describe('the mail outbox', () => {
           { civility: 'monsieur', lastName: 'Rollback', firstName: 'Bob', email: 'parent@echirolles.example.org' },
         ],
       }),
-    ).rejects.toThrow(/Un compte existe déjà/);
+    ).rejects.toThrow(/account_exists/);
     expect(await t.runtime.db('mail_outbox').where({ to_address: email })).toHaveLength(0);
     expect(await t.runtime.db('users').where({ email })).toHaveLength(0);
   });

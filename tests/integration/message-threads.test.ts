@@ -328,7 +328,6 @@ describe('the staff inbox and answers', () => {
       familyId: answered.familyId,
       subject: unique('Rentrée'),
       body: 'Bonjour',
-      formToken: crypto.randomUUID(),
     });
     ids.answered = sent.threadId!;
   });
@@ -592,7 +591,7 @@ describe('threads of other families and other communes', () => {
     const own = threadIdOf(await writeToService(agent, { objet: 'Autre', enfant: '', message: 'Bonjour' }));
     await agent.get(`${threadPage(own)}/pieces-jointes/${messageId}`).expect(404);
     const _csrf = await csrfTokenFrom(agent, `/${SLUG}/messages`);
-    await agent.post(threadPage(threadId)).type('form').send({ _csrf, message: 'Intrus' }).expect(404);
+    await agent.post(threadPage(threadId)).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), message: 'Intrus' }).expect(404);
     expect(await count('messages', { thread_id: threadId })).toBe(1);
     expect(html((await agent.get(`/${SLUG}/messages`).expect(200)).text)('main').text()).not.toContain(body);
   });
@@ -602,7 +601,7 @@ describe('threads of other families and other communes', () => {
     await elsewhere.agent.get(`/villennes/admin/messages/${threadId}`).expect(404);
     await elsewhere.agent.get(`/villennes/admin/messages/${threadId}/pieces-jointes/${messageId}`).expect(404);
     const _csrf = await csrfTokenFrom(elsewhere.agent, '/villennes/admin/messages');
-    await elsewhere.agent.post(`/villennes/admin/messages/${threadId}`).type('form').send({ _csrf, message: 'Intrus' }).expect(404);
+    await elsewhere.agent.post(`/villennes/admin/messages/${threadId}`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), message: 'Intrus' }).expect(404);
     await elsewhere.agent.post(`/villennes/admin/messages/${threadId}/attribution`).type('form').send({ _csrf, agent: String(elsewhere.user.id) }).expect(404);
     expect(await count('messages', { thread_id: threadId })).toBe(1);
     expect((await db()('message_threads').where({ id: threadId }).first()).assigned_to).toBeNull();

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAgent, freshFamily, postForm, withFeatureOff, type FreshFamily } from '../support/fresh-family.ts';
+import { hiddenFieldsOf, twice, TWICE } from '../support/repeated-forms.ts';
 import { buildTestApp, countMailsTo, csrfTokenFrom, html, lastMailTo, unique, type TestApp } from '../support/test-app.ts';
 
 const SLUG = 'lemesnilsaintdenis';
@@ -20,8 +21,7 @@ const newMessagePage = (familyId: number, slug = SLUG) => `/${slug}/admin/messag
 /** Staff write to a family through the back-office form; answers the new message's id. */
 async function sendMessage(family: FreshFamily, subject: string, body = 'Bonjour,\nMerci de nous rappeler.') {
   const page = newMessagePage(family.familyId);
-  const jeton = html((await staff.get(page).expect(200)).text)('input[name="jeton"]').val() as string;
-  const response = await postForm(staff, page, page, { jeton, objet: subject, message: body });
+  const response = await staff.post(page).type('form').send({ ...(await hiddenFieldsOf(staff, page)), objet: subject, message: body });
   expect(response.status).toBe(303);
   // Threads (issue 13): the message opens a thread, and the thread is what the family opens.
   const row = await t.runtime.db('message_threads').where({ family_id: family.familyId, subject }).first();
@@ -66,14 +66,18 @@ describe('POST /:commune/admin/messages/nouveau', () => {
     expect(list('main table tbody tr').first().text()).toContain('Non lu');
   });
 
-  it('sends a form posted twice only once', async () => {
+  it.each(TWICE)('sends a form posted twice %s only once, and answers both times as the first', async (how) => {
     const page = newMessagePage(family.familyId);
-    const jeton = html((await staff.get(page).expect(200)).text)('input[name="jeton"]').val() as string;
+    const hidden = await hiddenFieldsOf(staff, page);
     const subject = unique('Double clic');
     const mailsBefore = await countMailsTo(t, family.parents[0]!.email, 'message_received');
-    for (let i = 0; i < 2; i += 1) {
-      expect((await postForm(staff, page, page, { jeton, objet: subject, message: 'Une seule fois.' })).status).toBe(303);
-    }
+    const answers = await twice(how, () => staff.post(page).type('form').send({ ...hidden, objet: subject, message: 'Une seule fois.' }));
+    expect(answers.map((answer) => [answer.status, answer.headers.location])).toEqual([
+      [303, `/${SLUG}/admin/messages?famille=${family.familyId}`],
+      [303, `/${SLUG}/admin/messages?famille=${family.familyId}`],
+    ]);
+    const list = html((await staff.get(answers[1]!.headers.location!).expect(200)).text);
+    expect(list('[role="status"]').text()).toContain(`Message envoyé à la famille ${family.name}.`);
     expect(await t.runtime.db('message_threads').where({ subject })).toHaveLength(1);
     expect(await countMailsTo(t, family.parents[0]!.email, 'message_received')).toBe(mailsBefore + 1);
   });
@@ -81,7 +85,7 @@ describe('POST /:commune/admin/messages/nouveau', () => {
   it('refuses an empty subject or text with 400, field messages and the values kept, and sends nothing', async () => {
     const page = newMessagePage(family.familyId);
     const before = (await t.runtime.db('messages').where({ family_id: family.familyId })).length;
-    const response = await postForm(staff, page, page, { jeton: 'pas-un-uuid', objet: 'Un objet gardé', message: '  ' });
+    const response = await postForm(staff, page, page, { objet: 'Un objet gardé', message: '  ' });
     expect(response.status).toBe(400);
     const $ = html(response.text);
     expect($('.error-summary a').attr('href')).toBe('#field-message');
@@ -99,7 +103,7 @@ describe('POST /:commune/admin/messages/nouveau', () => {
     await staff
       .post(newMessagePage(villennes.familyId))
       .type('form')
-      .send({ _csrf, objet: 'Égaré', message: 'Égaré' })
+      .send({ _csrf, idempotency_key: crypto.randomUUID(), objet: 'Égaré', message: 'Égaré' })
       .expect(404);
     expect(await t.runtime.db('messages').where({ family_id: villennes.familyId })).toHaveLength(0);
   });

@@ -229,11 +229,11 @@ describe('changing and removing a news item', () => {
     await echirolles.agent.get(`${elsewhere}/modifier`).expect(404);
     await echirolles.agent.get(`${elsewhere}/supprimer`).expect(404);
     const _csrf = await csrfTokenFrom(echirolles.agent, '/echirolles/admin/actualites');
-    await echirolles.agent.post(`${elsewhere}/supprimer`).type('form').send({ _csrf }).expect(404);
+    await echirolles.agent.post(`${elsewhere}/supprimer`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID() }).expect(404);
     await echirolles.agent
       .post(`${elsewhere}/modifier`)
       .type('form')
-      .send({ _csrf, titre: 'Piratée', texte: 'x', publication: '2026-11-23' })
+      .send({ _csrf, idempotency_key: crypto.randomUUID(), titre: 'Piratée', texte: 'x', publication: '2026-11-23' })
       .expect(404);
     expect((await t.runtime.db('news').where({ id }).first()).title).toBe(title);
     const echirollesHome = titlesOn((await request(t.app).get('/echirolles').expect(200)).text);

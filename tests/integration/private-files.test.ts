@@ -76,7 +76,7 @@ describe('GET /:commune/porte-documents', () => {
     const family = await freshFamily(t, 'echirolles', { prefix: 'Porte' });
     await owner(family).agent.get('/echirolles/porte-documents').expect(404);
     const _csrf = await csrfTokenFrom(owner(family).agent, '/echirolles/tableau-de-bord');
-    const posted = await upload(owner(family).agent, { file: await pdf(), hidden: { _csrf } }, '/echirolles/porte-documents');
+    const posted = await upload(owner(family).agent, { file: await pdf(), hidden: { _csrf, idempotency_key: crypto.randomUUID() } }, '/echirolles/porte-documents');
     expect(posted.status).toBe(404);
     expect(await filesOf(family)).toEqual([]);
     expect(html((await owner(family).agent.get('/echirolles/tableau-de-bord').expect(200)).text)('nav a[href="/echirolles/porte-documents"]')).toHaveLength(0);
@@ -227,7 +227,7 @@ describe('a porte-documents file is private to the account that stored it', () =
       await agent.get(`${PAGE}/${stored.id}/supprimer`).expect(404);
       const _csrf = await csrfTokenFrom(agent, PAGE);
       await agent.post(`${PAGE}/${stored.id}/renommer`).type('form').send({ _csrf, libelle: 'Pris' }).expect(404);
-      await agent.post(`${PAGE}/${stored.id}/supprimer`).type('form').send({ _csrf }).expect(404);
+      await agent.post(`${PAGE}/${stored.id}/supprimer`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID() }).expect(404);
       expect(mainText((await agent.get(PAGE).expect(200)).text)).not.toContain('Mes papiers');
     }
     await staff.get(`${PAGE}/${stored.id}/telecharger`).expect(404);
@@ -332,10 +332,10 @@ describe('« Transmettre au service » from the porte-documents', () => {
   it('asks which document, refuses one the commune does not ask of this family, and writes nothing', async () => {
     const family = await freshFamily(t, VILLENNES, { prefix: 'Porte' });
     const fileId = await stored(family);
-    const none = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), document: '' });
+    const none = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), idempotency_key: crypto.randomUUID(), document: '' });
     expect(none.status).toBe(400);
     expect(html(none.text)('#error-document').text()).toContain('Choisissez le document demandé');
-    const unknown = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), document: 'attestation-assurance.999999' });
+    const unknown = await owner(family).agent.post(transmitPage(fileId)).type('form').send({ _csrf: await csrfTokenFrom(owner(family).agent, transmitPage(fileId)), idempotency_key: crypto.randomUUID(), document: 'attestation-assurance.999999' });
     expect(unknown.status).toBe(422);
     expect(html(unknown.text)('#error-document').text()).toContain('Choisissez un document de la liste');
     expect(await t.runtime.db('family_documents').where({ family_id: family.familyId })).toHaveLength(0);
@@ -346,7 +346,7 @@ describe('« Transmettre au service » from the porte-documents', () => {
     const fileId = await stored(family);
     await owner(family, 1).agent.get(transmitPage(fileId)).expect(404);
     const _csrf = await csrfTokenFrom(owner(family, 1).agent, `/${VILLENNES}/documents`);
-    await owner(family, 1).agent.post(transmitPage(fileId)).type('form').send({ _csrf, document: 'justificatif-domicile' }).expect(404);
+    await owner(family, 1).agent.post(transmitPage(fileId)).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), document: 'justificatif-domicile' }).expect(404);
     const { agent: staff } = await demoAgent(t, VILLENNES);
     await staff.get(transmitPage(fileId)).expect(404);
     expect(await t.runtime.db('family_documents').where({ family_id: family.familyId })).toHaveLength(0);

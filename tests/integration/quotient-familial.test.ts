@@ -101,7 +101,7 @@ describe('GET /:commune/quotient-familial', () => {
     const family = await freshFamily(t, 'echirolles', { prefix: 'Quotient' });
     await agentOf(family).get('/echirolles/quotient-familial').expect(404);
     const _csrf = await csrfTokenFrom(agentOf(family), '/echirolles/tableau-de-bord');
-    const posted = await declare(agentOf(family), { file: await pdfFile(), hidden: { _csrf } }, '/echirolles/quotient-familial');
+    const posted = await declare(agentOf(family), { file: await pdfFile(), hidden: { _csrf, idempotency_key: crypto.randomUUID() } }, '/echirolles/quotient-familial');
     expect(posted.status).toBe(404);
     expect(await written(family)).toEqual({ requests: 0, files: 0, quotients: 0 });
 
@@ -341,7 +341,7 @@ describe('POST /:commune/admin/familles/:familyId/quotient-familial', () => {
     const family = await freshFamily(t, MESNIL, { prefix: 'Quotient' });
     const { agent: staff } = await demoAgent(t, 'villennes');
     const _csrf = await csrfTokenFrom(staff, '/villennes/admin/familles');
-    const response = await staff.post(`/villennes/admin/familles/${family.familyId}/quotient-familial`).type('form').send({ _csrf, quotient: '620', debut: '2026-01-01' });
+    const response = await staff.post(`/villennes/admin/familles/${family.familyId}/quotient-familial`).type('form').send({ _csrf, idempotency_key: crypto.randomUUID(), quotient: '620', debut: '2026-01-01' });
     expect(response.status).toBe(404);
     expect(await written(family)).toEqual({ requests: 0, files: 0, quotients: 0 });
   });

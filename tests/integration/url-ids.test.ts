@@ -48,7 +48,6 @@ beforeAll(async () => {
     familyId: family.familyId,
     subject: 'Sortie',
     body: 'Bonjour',
-    formToken: randomUUID(),
   });
   const change = await services.familyEdits.submitMemberChanges(family.commune, guardian, family.childId, { schoolLevel: 'CM1' });
   const registration = await db('registrations').where({ member_id: family.childId }).first();
@@ -102,7 +101,7 @@ const routes: Route[] = [
   { as: 'staff', method: 'post', path: '/admin/actualites/{id}/supprimer', id: 'news' },
   { as: 'staff', method: 'get', path: '/admin/demandes/{id}/justificatif', id: 'request' },
   { as: 'staff', method: 'get', path: '/admin/messages/nouveau?famille={id}', id: 'family' },
-  { as: 'staff', method: 'post', path: '/admin/messages/nouveau?famille={id}', id: 'family', body: () => ({ objet: 'Intrus', message: 'Intrus', jeton: randomUUID() }) },
+  { as: 'staff', method: 'post', path: '/admin/messages/nouveau?famille={id}', id: 'family', body: () => ({ objet: 'Intrus', message: 'Intrus' }) },
 ];
 
 describe('an id in a URL that names no row', () => {
@@ -115,7 +114,7 @@ describe('an id in a URL that names no row', () => {
         let path = `/${SLUG}${route.path.replace('{id}', bad)}`;
         if (route.other) path = path.replace('{other}', String(ids[route.other]));
         const response =
-          route.method === 'get' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf, ...route.body?.() });
+          route.method === 'get' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf, idempotency_key: randomUUID(), ...route.body?.() });
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }
       expect(await snapshot()).toEqual(before);
@@ -171,7 +170,7 @@ describe('an id in a query string or a form that names no row', () => {
       const before = await snapshot();
       for (const bad of badIds(form.field === 'demandes' ? ids.request : form.field === 'activite' ? ids.activity : ids.child)) {
         const value = decodeURIComponent(bad);
-        const response = await agent.post(`/${SLUG}${form.path.replace('{child}', String(ids.child))}`).type('form').send({ _csrf, ...form.body(value) });
+        const response = await agent.post(`/${SLUG}${form.path.replace('{child}', String(ids.child))}`).type('form').send({ _csrf, idempotency_key: randomUUID(), ...form.body(value) });
         expect({ value, status: response.status }).toEqual({ value, status: 400 });
         expect(response.text).toContain(`href="#field-${form.field}"`);
       }

@@ -1,3 +1,4 @@
+import * as cheerio from 'cheerio';
 import request from 'supertest';
 import type { Commune } from '../../src/data/commune-repository.ts';
 import type { User } from '../../src/data/user-repository.ts';
@@ -67,9 +68,29 @@ export async function demoAgent(t: TestApp, slug: string): Promise<{ agent: requ
 }
 
 /** Posts a form as a browser would: the CSRF token comes from the page that shows it. */
-export async function postForm(agent: request.Agent, formPage: string, action: string, fields: Record<string, string>) {
-  const _csrf = await csrfTokenFrom(agent, formPage);
-  return agent.post(action).type('form').send({ _csrf, ...fields });
+export async function postForm(agent: request.Agent, formPage: string, action: string, fields: Record<string, string | string[]>) {
+  return agent.post(action).type('form').send({ ...(await formTokensOf(agent, formPage, action)), ...fields });
+}
+
+/**
+ * What a browser posts back of the form on `formPage` that posts to `action` (else of the page's
+ * first form): its CSRF token and, for a form that acts once, its one-time key.
+ */
+async function formTokensOf(agent: request.Agent, formPage: string, action: string): Promise<Record<string, string>> {
+  const page = await agent.get(formPage);
+  const $ = cheerio.load(page.text);
+  const path = (href: string) => href.split('?')[0];
+  const forms = $('main form[method="post"]');
+  // A form without an action posts to its own page.
+  const form = forms.filter((_, element) => path($(element).attr('action') || formPage) === path(action)).first();
+  const chosen = form.length ? form : forms.first();
+  const tokens: Record<string, string> = {};
+  for (const name of ['_csrf', 'idempotency_key']) {
+    const value = chosen.find(`input[name="${name}"]`).val();
+    if (typeof value === 'string' && value) tokens[name] = value;
+  }
+  if (!tokens._csrf) tokens._csrf = await csrfTokenFrom(agent, formPage);
+  return tokens;
 }
 
 /**

@@ -6,8 +6,8 @@ describe('formKeyOf', () => {
     expect(formKeyOf({ idempotency_key: '0F8FAD5B-D9CB-469F-A165-70867728950E' })).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
   });
 
-  it.each([{}, { idempotency_key: '' }, undefined])('gives none for a form that carries none (%j): it acts as before', (body) => {
-    expect(formKeyOf(body)).toBeUndefined();
+  it.each([{}, { idempotency_key: '' }, undefined])('answers 400 to a form that carries none (%j): every form that reads a key requires it', (body) => {
+    expect(() => formKeyOf(body)).toThrow(expect.objectContaining({ status: 400 }));
   });
 
   it.each([['pas-une-cle'], [['0f8fad5b-d9cb-469f-a165-70867728950e', '0f8fad5b-d9cb-469f-a165-70867728950e']], ["0f8fad5b-d9cb-469f-a165-70867728950e' OR 1=1"]])(

@@ -1,7 +1,6 @@
-import { ValidationError } from '../../domain/errors.ts';
+import { refused, type FieldCheck } from '../../domain/refusals.ts';
 import { baseIdentifier, uniqueIdentifier } from '../../domain/identifier.ts';
 import { passwordProblems } from '../../domain/password-policy.ts';
-import { passwordProblemWords } from '../../i18n/password-words.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Member, NewFamily } from '../../data/family-repository.ts';
@@ -106,7 +105,7 @@ export async function insertGuardianAccount(
 
 /** A new password and its confirmation, checked against the rules and the person's own e-mail and identifier. */
 export function requireAcceptablePassword(password: string, confirmation: string, person: { email: string; identifier: string }): void {
-  const errors = passwordProblems(password, person).map((problem) => ({ field: 'motDePasse', message: passwordProblemWords(problem) }));
-  if (password !== confirmation) errors.push({ field: 'confirmation', message: 'Les deux mots de passe ne sont pas identiques' });
-  if (errors.length) throw new ValidationError(errors.filter((e, i, all) => all.findIndex((o) => o.field === e.field) === i));
+  const errors: FieldCheck[] = passwordProblems(password, person).map((problem) => ({ field: 'motDePasse', refusal: { code: 'password_weak', problem } }));
+  if (password !== confirmation) errors.push({ field: 'confirmation', refusal: { code: 'passwords_differ' } });
+  if (errors.length) throw refused(errors.filter((e, i, all) => all.findIndex((o) => o.field === e.field) === i));
 }

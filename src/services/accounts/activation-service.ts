@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
@@ -43,12 +43,12 @@ export function activationService(repositories: Repositories, hasher: PasswordHa
     /** Sets the first password through the e-mailed link; the link works once. */
     async activate(commune: Commune, token: string, password: string, confirmation: string): Promise<User> {
       const state = await links.state(commune, 'activation', token);
-      if (state.state !== 'valid') throw new ValidationError([{ field: 'motDePasse', message: "Ce lien d'activation n'est plus valable" }]);
+      if (state.state !== 'valid') throw refused([{ field: 'motDePasse', refusal: { code: 'activation_link_expired' } }]);
       requireAcceptablePassword(password, confirmation, state.user);
       const passwordHash = await hasher.hash(password);
       return db.transaction(async (trx) => {
         const consumed = await tokens.consume(commune.id, 'activation', hashToken(token), clock.now(), trx);
-        if (!consumed) throw new ValidationError([{ field: 'motDePasse', message: "Ce lien d'activation a déjà été utilisé" }]);
+        if (!consumed) throw refused([{ field: 'motDePasse', refusal: { code: 'activation_link_used' } }]);
         await users.setPassword(commune.id, consumed.userId, passwordHash, clock.now(), true, trx);
         return (await users.findById(commune.id, consumed.userId, trx))!;
       });

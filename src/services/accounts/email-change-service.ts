@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
@@ -65,7 +65,7 @@ export function emailChangeService(repositories: Repositories, clock: Clock, mai
     async start(trx: Transaction, commune: Commune, account: User, newEmail: string, origin: EmailChangeOrigin): Promise<PendingEmailChange> {
       const taken = await users.findByEmail(commune.id, newEmail, trx);
       if (taken && taken.id !== account.id) {
-        throw new ValidationError([{ field: 'email', message: `L'adresse ${newEmail} est déjà celle d'un autre compte` }]);
+        throw refused([{ field: 'email', refusal: { code: 'email_taken', email: newEmail } }]);
       }
       const link = await links.issue(trx, commune, account.id, 'email_change', EMAIL_CHANGE_LINK_DAYS * 86_400_000, newEmail);
       const { expiresAt } = link;

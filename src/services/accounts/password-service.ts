@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
@@ -48,12 +48,12 @@ export function passwordService(repositories: Repositories, hasher: PasswordHash
     /** Sets a new password through a reset link and closes every open session of the account. */
     async reset(commune: Commune, token: string, password: string, confirmation: string): Promise<User> {
       const state = await links.state(commune, 'password_reset', token);
-      if (state.state !== 'valid') throw new ValidationError([{ field: 'motDePasse', message: "Ce lien n'est plus valable" }]);
+      if (state.state !== 'valid') throw refused([{ field: 'motDePasse', refusal: { code: 'reset_link_expired' } }]);
       requireAcceptablePassword(password, confirmation, state.user);
       const passwordHash = await hasher.hash(password);
       return db.transaction(async (trx) => {
         const consumed = await tokens.consume(commune.id, 'password_reset', hashToken(token), clock.now(), trx);
-        if (!consumed) throw new ValidationError([{ field: 'motDePasse', message: 'Ce lien a déjà été utilisé' }]);
+        if (!consumed) throw refused([{ field: 'motDePasse', refusal: { code: 'reset_link_used' } }]);
         await users.setPassword(commune.id, consumed.userId, passwordHash, clock.now(), false, trx);
         await sessions.closeOtherSessions(commune.id, consumed.userId, null, trx);
         const user = (await users.findById(commune.id, consumed.userId, trx))!;
@@ -71,9 +71,9 @@ export function passwordService(repositories: Repositories, hasher: PasswordHash
     ): Promise<void> {
       const account = await users.findByLogin(commune.id, user.email);
       const check = account?.passwordHash ? await hasher.verify(account.passwordHash, input.current) : { valid: false };
-      if (!check.valid) throw new ValidationError([{ field: 'motDePasseActuel', message: 'Le mot de passe actuel est incorrect' }]);
+      if (!check.valid) throw refused([{ field: 'motDePasseActuel', refusal: { code: 'current_password_wrong' } }]);
       if (input.password === input.current) {
-        throw new ValidationError([{ field: 'motDePasse', message: "Le nouveau mot de passe doit être différent de l'actuel" }]);
+        throw refused([{ field: 'motDePasse', refusal: { code: 'password_unchanged' } }]);
       }
       requireAcceptablePassword(input.password, input.confirmation, user);
       const passwordHash = await hasher.hash(input.password);

@@ -1,6 +1,6 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import { baseIdentifier, uniqueIdentifier } from '../../domain/identifier.ts';
 import { addWorkingHours } from '../../domain/working-hours.ts';
 import type { Commune } from '../../data/commune-repository.ts';
@@ -62,7 +62,7 @@ export function selfRegistrationService(repositories: Repositories, hasher: Pass
      */
     async register(commune: Commune, input: SelfRegistrationInput, source: string | null): Promise<SelfRegistration> {
       if (!commune.settings.features.selfRegistration) {
-        throw new ValidationError([{ field: 'courriel', message: "La création d'espace en ligne n'est pas ouverte dans cette commune" }]);
+        throw refused([{ field: 'courriel', refusal: { code: 'self_registration_closed' } }]);
       }
       const email = input.email.trim();
       const base = baseIdentifier(input.lastName, input.firstName);

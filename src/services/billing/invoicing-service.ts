@@ -1,7 +1,8 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { PaymentRefusedError } from '../../domain/payment-rules.ts';
+import { refused } from '../../domain/refusals.ts';
 import {
   dueOn,
   invoiceFamily,
@@ -266,7 +267,7 @@ export function invoicingService(
       const replayed = await forms.replay<InvoicingOutcome>(submission);
       if (replayed) return replayed.outcome;
       if (end >= today()) {
-        throw new ValidationError([{ field: 'mois', message: 'Ce mois n’est pas terminé : ses factures s’émettent à partir du 1er du mois suivant' }], 409);
+        throw refused([{ field: 'mois', refusal: { code: 'month_not_over' } }], 409);
       }
       const runId = await runs.start(commune.id, month, staff.id, clock.now());
       let outcome: InvoicingOutcome;
@@ -373,7 +374,7 @@ export function invoicingService(
       formKey?: string,
     ): Promise<CreditNoteOutcome> {
       const reason = input.reason.trim();
-      if (!reason) throw new ValidationError([{ field: 'motif', message: 'Indiquez le motif de l’avoir' }]);
+      if (!reason) throw refused([{ field: 'motif', refusal: { code: 'credit_note_reason_missing' } }]);
       const submission = submissionOf(commune, staff, 'credit_note', formKey);
       const replayed = await forms.replay<CreditNoteOutcome>(submission);
       if (replayed) return replayed.outcome;
@@ -396,10 +397,10 @@ export function invoicingService(
         const open = invoice.lines.filter((line) => !credited.has(line.id));
         const wanted = input.lineIds === 'all' ? open : open.filter((line) => (input.lineIds as number[]).includes(line.id));
         if (input.lineIds !== 'all' && wanted.length !== new Set(input.lineIds).size) {
-          throw new ValidationError([{ field: 'lignes', message: 'Une des lignes choisies est déjà annulée par un avoir, ou n’est pas sur cette facture' }]);
+          throw refused([{ field: 'lignes', refusal: { code: 'credit_note_line_unavailable' } }]);
         }
         if (!wanted.length) {
-          throw new ValidationError([{ field: 'motif', message: 'Cette facture est déjà entièrement annulée par un avoir' }], 409);
+          throw refused([{ field: 'motif', refusal: { code: 'invoice_fully_credited' } }], 409);
         }
         const issuedAt = clock.now();
         const issueDay = parisDay(issuedAt);

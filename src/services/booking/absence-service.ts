@@ -1,10 +1,13 @@
 import { addDays, type CalendarDay } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { refused, type FieldCheck } from '../../domain/refusals.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
+import { ABSENCE_REASON_LABELS } from '../../i18n/absence-words.ts';
+import type { AbsenceReason } from '../../model/absence.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
 import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
@@ -12,13 +15,7 @@ import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 /** How far back and ahead a parent can justify booked days. */
 export const ABSENCE_DAYS_BACK = 30;
 export const ABSENCE_DAYS_AHEAD = 60;
-export const ABSENCE_REASONS = {
-  maladie: 'Maladie',
-  'rendez-vous-medical': 'Rendez-vous médical',
-  'raison-familiale': 'Raison familiale',
-  autre: 'Autre',
-} as const;
-export type AbsenceReason = keyof typeof ABSENCE_REASONS;
+const isAbsenceReason = (reason: string): reason is AbsenceReason => Object.hasOwn(ABSENCE_REASON_LABELS, reason);
 
 export interface BookedDay {
   key: string;
@@ -88,21 +85,21 @@ export function absenceService(repositories: Repositories, clock: Clock) {
       const earlier = await forms.replay<number>(submission);
       if (earlier) return earlier.outcome;
       const offered = new Map((await bookedDays(commune, memberId)).map((day) => [day.key, day]));
-      const errors: { field: string; message: string }[] = [];
+      const errors: FieldCheck[] = [];
       const chosen = [...new Set(input.days)].map((key) => offered.get(key));
-      if (!chosen.length) errors.push({ field: 'jours', message: 'Cochez au moins un jour réservé' });
-      else if (chosen.some((day) => !day)) errors.push({ field: 'jours', message: 'Cochez seulement des jours réservés de la liste' });
-      if (!(input.reason in ABSENCE_REASONS)) errors.push({ field: 'motif', message: 'Choisissez un motif dans la liste' });
+      if (!chosen.length) errors.push({ field: 'jours', refusal: { code: 'absence_no_day' } });
+      else if (chosen.some((day) => !day)) errors.push({ field: 'jours', refusal: { code: 'absence_day_not_booked' } });
+      if (!isAbsenceReason(input.reason)) errors.push({ field: 'motif', refusal: { code: 'absence_reason_unknown' } });
       const details = input.details.trim();
-      if (details.length > 1000) errors.push({ field: 'precisions', message: 'Écrivez 1 000 caractères au plus' });
-      if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', message: 'Précisez le motif de l’absence' });
+      if (details.length > 1000) errors.push({ field: 'precisions', refusal: { code: 'absence_details_too_long' } });
+      if (input.reason === 'autre' && !details) errors.push({ field: 'precisions', refusal: { code: 'absence_details_missing' } });
       let file: CheckedUpload | undefined;
       if (input.file) {
         const checked = await checkUpload(input.file, 'justificatif', undefined, familyPdfLimits(commune));
         if ('error' in checked) errors.push(fieldErrorOf(checked.error));
         else file = checked.file;
       }
-      if (errors.length) return forms.refuse<number>(submission, new ValidationError(errors));
+      if (errors.length) return forms.refuse<number>(submission, refused(errors));
       const days = chosen as BookedDay[];
       return forms.transaction(submission, async (trx) => {
         const [fileId = null] = file ? await files.store(commune, familyId, [file], { defaultName: 'justificatif', createdAt: clock.now(), field: 'justificatif' }, trx) : [];
@@ -118,7 +115,8 @@ export function absenceService(repositories: Repositories, clock: Clock) {
               kind: 'absence',
               childName: `${child.firstName} ${child.lastName}`,
               days: days.map((day) => ({ day: day.day, activityName: day.activityName })),
-              reason: ABSENCE_REASONS[input.reason as AbsenceReason],
+              // The request keeps the reason as it was said when it was made (its e-mails and pages show it).
+              reason: ABSENCE_REASON_LABELS[input.reason as AbsenceReason],
               details: details || null,
               fileId,
               fileName: file ? file.originalName.slice(0, 200) : null,

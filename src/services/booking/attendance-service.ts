@@ -4,14 +4,14 @@ import { addDays, type CalendarDay } from '../../domain/calendar/calendar-day.ts
 import type { DayStatus } from '../../domain/calendar/closed-days.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Activity } from '../../data/activity-repository.ts';
 import type { AttendanceLine } from '../../data/attendance-repository.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
-import { markingRefusalWords, periodRefusalWords } from '../../i18n/attendance-words.ts';
 import type { CalendarService } from './calendar-service.ts';
 
 /** The canteen: the activity whose bookings are the meals to cook (the same code in every commune file). */
@@ -76,12 +76,12 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
 
   function refuseIfClosed(commune: Commune, activity: Activity, day: CalendarDay) {
     const refusal = markingRefusal(day, parisDay(clock.now()), calendars.dayStatus(commune, activity, day));
-    if (refusal) throw new ValidationError([{ field: 'jour', message: markingRefusalWords(refusal) }]);
+    if (refusal) throw refused([{ field: 'jour', refusal: { code: 'attendance_marking', refusal } }]);
   }
 
   function refuseLongPeriod(from: CalendarDay, to: CalendarDay, maxDays: number) {
     const refusal = periodRefusal(from, to, maxDays);
-    if (refusal) throw new ValidationError([{ field: 'du', message: periodRefusalWords(refusal) }]);
+    if (refusal) throw refused([{ field: 'du', refusal: { code: 'attendance_period', refusal } }]);
   }
 
   async function writeMark(
@@ -163,7 +163,7 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
         const byMember = new Map(marked.map((line) => [line.memberId, line]));
         // An id of another family's child, of another commune or of a child not on the sheet alike.
         if (marks.some((mark) => !byMember.has(mark.memberId))) {
-          throw new ValidationError([{ field: 'pointage', message: "Un enfant n'est pas sur la feuille de ce jour : rechargez la page et pointez à nouveau" }]);
+          throw refused([{ field: 'pointage', refusal: { code: 'attendance_child_not_on_sheet' } }]);
         }
         let changed = 0;
         for (const mark of marks) {
@@ -199,11 +199,11 @@ export function attendanceService(repositories: Repositories, clock: Clock, cale
         const registered = await registrations.validatedOn(commune.id, activity.id, day, trx);
         const registration = registered.find((candidate) => candidate.memberId === memberId);
         if (!registration) {
-          throw new ValidationError([{ field: 'enfant', message: `Choisissez un enfant inscrit à « ${activity.name} » ce jour-là` }]);
+          throw refused([{ field: 'enfant', refusal: { code: 'attendance_child_not_registered', activityName: activity.name } }]);
         }
         const line = lines.find((candidate) => candidate.memberId === memberId);
         if (line?.bookingStatus === 'booked') {
-          throw new ValidationError([{ field: 'enfant', message: `${registration.childName} a une réservation ce jour-là : pointez-le·la dans la liste` }]);
+          throw refused([{ field: 'enfant', refusal: { code: 'attendance_child_booked', childName: registration.childName } }]);
         }
         if (line?.attendance === 'present') return { name: registration.childName, changed: false };
         await writeMark(trx, commune, staff, activity, day, { memberId, familyId: registration.familyId, status: 'present' }, {

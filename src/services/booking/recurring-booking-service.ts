@@ -2,7 +2,8 @@ import { changeFor, isoWeekOf, type BookingObstacle } from '../../domain/booking
 import type { CalendarDay } from '../../domain/calendar/calendar-day.ts';
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import { recurringDates, type RecurringPattern } from '../../domain/recurring-booking.ts';
 import type { Activity } from '../../data/activity-repository.ts';
 import type { Commune } from '../../data/commune-repository.ts';
@@ -86,7 +87,7 @@ export function recurringBookingService(repositories: Repositories, clock: Clock
     const [activity] = validated.some((registration) => registration.activityId === activityId)
       ? await activities.listByIds(commune.id, [activityId], executor)
       : [];
-    if (!activity) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité à laquelle votre enfant est inscrit' }]);
+    if (!activity) throw refused([{ field: 'activite', refusal: { code: 'recurring_activity_not_registered' } }]);
     // Issue 13: a document whose type `blocksBooking` must be accepted before any day is booked.
     const child = await families.findMember(commune.id, familyId, memberId, executor);
     if (child) await requirements.refuseUnlessProvided(commune, familyId, child, activity, 'booking', executor);

@@ -3,7 +3,8 @@ import { changeWindow } from '../../domain/booking-window.ts';
 import type { CalendarDay } from '../../domain/calendar/calendar-day.ts';
 import type { CommuneCalendar } from '../../domain/calendar/closed-days.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ForbiddenError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Activity } from '../../data/activity-repository.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
@@ -84,7 +85,7 @@ export function weekChangeService(repositories: Repositories, clock: Clock, mail
     ): Promise<WeekChangeOutcome> {
       const familyId = user.familyId;
       if (!familyId) throw new ForbiddenError('only a parent changes bookings');
-      if (!parseIsoWeek(week)) throw new ValidationError([{ field: 'semaine', message: 'Choisissez une semaine' }]);
+      if (!parseIsoWeek(week)) throw refused([{ field: 'semaine', refusal: { code: 'week_missing' } }]);
       const days7 = weekDays(week);
       const from = days7[0]!;
       const to = days7[6]!;

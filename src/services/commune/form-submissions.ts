@@ -15,7 +15,10 @@ export class FormKeyMismatchError extends DomainError {
   readonly status = 400;
 }
 
-/** One posted form and its one-time key; undefined when the form carried no key (it then acts as before). */
+/**
+ * One posted form and its one-time key. Every form of the web that acts once carries one (`formPost`
+ * refuses it otherwise, `src/web/act-once-forms.ts`); undefined only for a call that is no form (seed, CLI).
+ */
 export type Submission = FormSubmissionKey | undefined;
 
 /** `form` names the action (`new_child`, `registration`…): a key belongs to one action. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { refused, type FieldCheck } from '../../domain/refusals.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
@@ -46,19 +46,19 @@ export function familyCreationService(repositories: Repositories, clock: Clock, 
     async createFamilyWithGuardians(commune: Commune, input: NewFamilyInput, staff?: User, formKey?: string): Promise<CreatedFamily> {
       return forms.transaction(staff && submissionOf(commune, staff, 'new_family', formKey), async (trx) => {
         const emails = input.guardians.map((guardian) => guardian.email.trim().toLowerCase());
-        const errors: { field: string; message: string }[] = [];
+        const errors: FieldCheck[] = [];
         if (new Set(emails).size !== emails.length) {
-          errors.push({ field: 'courriel2', message: 'Chaque responsable doit avoir sa propre adresse e-mail' });
+          errors.push({ field: 'courriel2', refusal: { code: 'guardians_share_email' } });
         }
         for (const [index, email] of emails.entries()) {
           if (await users.findByEmail(commune.id, email, trx)) {
-            errors.push({ field: `courriel${index + 1}`, message: `Un compte existe déjà avec l'adresse ${email}` });
+            errors.push({ field: `courriel${index + 1}`, refusal: { code: 'account_exists', email } });
           }
         }
         if (input.reference && (await families.findByReference(commune.id, input.reference, trx))) {
-          errors.push({ field: 'reference', message: `Le dossier ${input.reference} existe déjà` });
+          errors.push({ field: 'reference', refusal: { code: 'file_reference_exists', reference: input.reference } });
         }
-        if (errors.length) throw new ValidationError(errors);
+        if (errors.length) throw refused(errors);
 
         const { familyId, reference } = await insertFamily(repositories, trx, commune, {
           reference: input.reference,

@@ -1,6 +1,7 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import { diffValues, fieldDefinition, parentEditMode, splitByMode, type FieldChange, type FieldMode, type FieldValue } from '../../domain/family-fields.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Family, Member } from '../../data/family-repository.ts';
@@ -8,7 +9,7 @@ import type { Repositories } from '../../data/index.ts';
 import type { FamilyRequest, RequestType } from '../../data/request-repository.ts';
 import type { User } from '../../data/user-repository.ts';
 import type { EmailChangeService } from '../accounts/email-change-service.ts';
-import { familyMembers, fieldLabelOf, memberValues, othersSignInAddressMessage, type SignInAddress } from './family-members.ts';
+import { familyMembers, fieldLabelOf, memberValues, type SignInAddress } from './family-members.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 
 export interface SubmissionResult {
@@ -76,11 +77,8 @@ export function familyEditService(repositories: Repositories, clock: Clock, emai
   function checkAllowed(changes: FieldChange[], modeOf: (field: string) => FieldMode) {
     const split = splitByMode(changes, modeOf);
     if (split.locked.length) {
-      throw new ValidationError(
-        split.locked.map((change) => ({
-          field: change.field,
-          message: `« ${change.label} » ne peut pas être modifié en ligne : contactez le service`,
-        })),
+      throw refused(
+        split.locked.map((change) => ({ field: change.field, refusal: { code: 'field_locked', label: change.label } })),
       );
     }
     return split;
@@ -103,7 +101,7 @@ export function familyEditService(repositories: Repositories, clock: Clock, emai
     const changes = diffValues(memberValues(member), proposed, fieldLabelOf);
     const holder = changes.some((change) => change.field === 'email') ? await users.findByMember(commune.id, member.id) : undefined;
     if (holder && holder.id !== user.id) {
-      throw new ValidationError([{ field: 'email', message: othersSignInAddressMessage(holder) }]);
+      throw refused([{ field: 'email', refusal: { code: 'others_sign_in_address', firstName: holder.firstName, lastName: holder.lastName } }]);
     }
     const { direct, request } = checkAllowed(changes, modeOf);
     // A sign-in address the commune lets change directly still waits for its confirmation link.
@@ -193,7 +191,7 @@ export function familyEditService(repositories: Repositories, clock: Clock, emai
       const member = await members.require(commune.id, user.familyId!, memberId);
       for (const key of Object.keys(proposed)) {
         if (!fieldDefinition(key)?.roles.includes(member.role)) {
-          throw new ValidationError([{ field: key, message: 'Ce champ ne concerne pas ce membre de la famille' }]);
+          throw refused([{ field: key, refusal: { code: 'field_not_for_member' } }]);
         }
       }
       return submit(commune, user, member, 'member_change', proposed, (field) => memberFieldMode(commune, field), formKey);

@@ -6,6 +6,7 @@ import { DomainError, ValidationError } from '../../domain/errors.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { FamilyRepository } from '../../data/family-repository.ts';
 import { readSpreadsheetCsv, UnreadableCsvError, type SpreadsheetCsv } from '../../integrations/csv/spreadsheet-csv-reader.ts';
+import { fieldProblemWords } from '../../i18n/refusal-words.ts';
 import type { FamilyCreationService, GuardianInput, NewFamilyInput } from './family-creation-service.ts';
 
 /*
@@ -381,7 +382,7 @@ export function familyImportService(familyCreation: FamilyCreationService, famil
           if (error instanceof ValidationError) {
             // Another run of the same file got this dossier in meanwhile: a re-run, not an error.
             if (error.errors.some((problem) => problem.field === 'reference')) skip(line, family.reference);
-            else refuse(line, family.reference, error.errors.map((problem) => ({ field: columnOf(problem.field), message: problem.message })));
+            else refuse(line, family.reference, error.errors.map((problem) => ({ field: columnOf(problem.field), message: fieldProblemWords(problem) })));
           } else if (isUniqueViolation(error)) {
             // Same race, lost on a unique key (dossier, e-mail or identifier): the line rolled back.
             refuse(line, family.reference, [{ field: 'ligne', message: "un autre import a écrit la même famille ou le même compte au même moment ; relancez l'import" }]);

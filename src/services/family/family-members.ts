@@ -24,11 +24,6 @@ export interface SignInAddress {
   pending?: PendingEmailChange;
 }
 
-/** On another member's record, the address another person signs in with is theirs alone to change. */
-export function othersSignInAddressMessage(holder: Pick<User, 'firstName' | 'lastName'>): string {
-  return `L'adresse e-mail de ${holder.firstName} ${holder.lastName} sert à se connecter à son espace : seule cette personne peut en demander le changement`;
-}
-
 export function familyMembers(repositories: Repositories, emailChanges: EmailChangeService) {
   const { families, users } = repositories;
   return {

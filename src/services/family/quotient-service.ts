@@ -3,22 +3,19 @@ import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { parseCalendarDay } from '../../domain/contact-formats.ts';
 import { parseDayInput, schoolYears } from '../../domain/date-input.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { refused, type FieldCheck } from '../../domain/refusals.ts';
 import { ANNUAL_INCOME_MAX, attestationEnd, attestationStartProblem, QUOTIENT_MAX, quotientValidOn, wholeEurosOf } from '../../domain/quotient.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Transaction } from '../../data/database.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { FamilyRequest } from '../../data/request-repository.ts';
 import type { User } from '../../data/user-repository.ts';
-import { formatDate } from '../../i18n/format.ts';
-import { dateRefusalWords } from '../../i18n/input-words.ts';
-import { formatWholeEuros } from '../../i18n/quotient-words.ts';
 import type { FamilyQuotient, QuotientHistoryEntry } from '../../model/quotient.ts';
 import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 import { checkUpload, fieldErrorOf, storedNameOf, type CheckedUpload, type UploadInput } from '../files/file-checks.ts';
 import { familyFiles, familyPdfLimits } from '../files/family-files.ts';
 
-type FieldError = { field: string; message: string };
 
 /** A parent's declaration as the form sent it: the service checks every field at once. */
 export interface DeclarationInput {
@@ -92,41 +89,38 @@ export function quotientService(repositories: Repositories, clock: Clock) {
 
   /** Every check of a declaration, all problems at once; the parsed declaration otherwise. */
   async function checkDeclaration(commune: Commune, input: DeclarationInput, today: string) {
-    const errors: FieldError[] = [];
+    const errors: FieldCheck[] = [];
     const value = wholeEurosOf(input.value);
-    if (!input.value.trim()) errors.push({ field: 'quotient', message: 'Indiquez votre quotient familial en euros, par exemple 620' });
-    else if (value === undefined) errors.push({ field: 'quotient', message: 'Indiquez le quotient familial en euros entiers, sans centimes, par exemple 620' });
-    else if (value > QUOTIENT_MAX) errors.push({ field: 'quotient', message: `Le quotient familial ne peut pas dépasser ${formatWholeEuros(QUOTIENT_MAX)} : vérifiez le montant` });
+    if (!input.value.trim()) errors.push({ field: 'quotient', refusal: { code: 'quotient_missing' } });
+    else if (value === undefined) errors.push({ field: 'quotient', refusal: { code: 'quotient_not_whole_euros' } });
+    else if (value > QUOTIENT_MAX) errors.push({ field: 'quotient', refusal: { code: 'quotient_too_high', maxEuros: QUOTIENT_MAX } });
     let annualIncome: number | null = null;
     if (input.annualIncome.trim()) {
       const income = wholeEurosOf(input.annualIncome);
-      if (income === undefined) errors.push({ field: 'revenu', message: 'Indiquez le revenu annuel en euros entiers, sans centimes, par exemple 24000' });
-      else if (income > ANNUAL_INCOME_MAX) errors.push({ field: 'revenu', message: `Le revenu annuel ne peut pas dépasser ${formatWholeEuros(ANNUAL_INCOME_MAX)} : vérifiez le montant` });
+      if (income === undefined) errors.push({ field: 'revenu', refusal: { code: 'income_not_whole_euros' } });
+      else if (income > ANNUAL_INCOME_MAX) errors.push({ field: 'revenu', refusal: { code: 'income_too_high', maxEuros: ANNUAL_INCOME_MAX } });
       else annualIncome = income;
     }
     const attested = parseDayInput(input.attestedFrom, schoolYears(today));
     const attestedFrom = attested.ok ? attested.value : undefined;
-    if (!attested.ok && attested.refusal.code === 'missing') errors.push({ field: 'debut', message: "Indiquez la date de début de validité de l'attestation, par exemple 01/01/2026" });
-    else if (!attested.ok) errors.push({ field: 'debut', message: dateRefusalWords(attested.refusal) });
+    if (!attested.ok && attested.refusal.code === 'missing') errors.push({ field: 'debut', refusal: { code: 'attestation_start_missing' } });
+    else if (!attested.ok) errors.push({ field: 'debut', refusal: { code: 'date_refused', refusal: attested.refusal } });
     else if (attestedFrom) {
       const problem = attestationStartProblem(attestedFrom, today);
       if (problem === 'expired') {
-        errors.push({
-          field: 'debut',
-          message: `Cette attestation n'est valable que jusqu'au ${formatDate(attestationEnd(attestedFrom))} : elle ne s'appliquerait à aucun mois à venir. Joignez une attestation plus récente`,
-        });
+        errors.push({ field: 'debut', refusal: { code: 'attestation_expired', validUntil: attestationEnd(attestedFrom) } });
       } else if (problem === 'too_far') {
-        errors.push({ field: 'debut', message: `La date de début ne peut pas dépasser le 31 décembre ${Number(today.slice(0, 4)) + 1}` });
+        errors.push({ field: 'debut', refusal: { code: 'attestation_start_too_late', latestYear: Number(today.slice(0, 4)) + 1 } });
       }
     }
     let file: CheckedUpload | undefined;
-    if (!input.file) errors.push({ field: 'attestation', message: 'Joignez votre attestation de quotient familial (PDF, JPEG ou PNG)' });
+    if (!input.file) errors.push({ field: 'attestation', refusal: { code: 'attestation_file_missing' } });
     else {
       const checked = await checkUpload(input.file, 'attestation', undefined, familyPdfLimits(commune));
       if ('error' in checked) errors.push(fieldErrorOf(checked.error));
       else file = checked.file;
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw refused(errors);
     return { value: value!, annualIncome, attestedFrom: attestedFrom!, file: file! };
   }
 
@@ -175,8 +169,8 @@ export function quotientService(repositories: Repositories, clock: Clock) {
           (request) => request.type === 'quotient_familial' && request.status === 'pending',
         );
         if (waiting) {
-          throw new ValidationError(
-            [{ field: 'declaration', message: `Votre déclaration du ${formatDate(waiting.submittedAt)} attend encore la réponse du service : une seule déclaration à la fois` }],
+          throw refused(
+            [{ field: 'declaration', refusal: { code: 'declaration_pending', submittedAt: waiting.submittedAt } }],
             409,
           );
         }
@@ -211,18 +205,18 @@ export function quotientService(repositories: Repositories, clock: Clock) {
      */
     async setByStaff(commune: Commune, staff: User, familyId: number, input: StaffQuotientInput, formKey?: string): Promise<number> {
       await requireFamily(commune.id, familyId);
-      const errors: FieldError[] = [];
+      const errors: FieldCheck[] = [];
       if (!Number.isInteger(input.value) || input.value < 0 || input.value > QUOTIENT_MAX) {
-        errors.push({ field: 'quotient', message: `Indiquez un quotient familial en euros entiers, de 0 à ${formatWholeEuros(QUOTIENT_MAX)}` });
+        errors.push({ field: 'quotient', refusal: { code: 'staff_quotient_invalid', maxEuros: QUOTIENT_MAX } });
       }
       const validFrom = parseCalendarDay(input.validFrom);
       const validUntil = input.validUntil === null ? null : parseCalendarDay(input.validUntil);
-      if (!validFrom) errors.push({ field: 'debut', message: 'Saisissez une date de début valide, par exemple 01/01/2026' });
-      if (validUntil === undefined) errors.push({ field: 'fin', message: 'Saisissez une date de fin valide, par exemple 31/12/2026, ou laissez le champ vide' });
+      if (!validFrom) errors.push({ field: 'debut', refusal: { code: 'start_date_invalid' } });
+      if (validUntil === undefined) errors.push({ field: 'fin', refusal: { code: 'end_date_invalid' } });
       else if (validFrom && validUntil !== null && validUntil < validFrom) {
-        errors.push({ field: 'fin', message: 'La date de fin doit être le jour de début ou après' });
+        errors.push({ field: 'fin', refusal: { code: 'end_before_start' } });
       }
-      if (errors.length) throw new ValidationError(errors);
+      if (errors.length) throw refused(errors);
       const submission = submissionOf(commune, staff, 'quotient_set', formKey);
       return forms.transaction(submission, async (trx) => {
         const replaced = await validOn(commune.id, familyId, validFrom!, trx);

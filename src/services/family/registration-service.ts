@@ -1,4 +1,5 @@
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Commune } from '../../data/commune-repository.ts';
 import type { Repositories } from '../../data/index.ts';
@@ -11,9 +12,7 @@ import { formSubmissions, submissionOf } from '../commune/form-submissions.ts';
 
 /** A live registration or request exists: the form says so next to the activity. */
 const alreadyAsked = (childFirstName: string, activityName: string, schoolYear: string) =>
-  new ValidationError([
-    { field: 'activite', message: `${childFirstName} est déjà inscrit·e, ou une demande est en cours, pour « ${activityName} » en ${schoolYear}` },
-  ]);
+  refused([{ field: 'activite', refusal: { code: 'already_registered', childFirstName, activityName, schoolYear } }]);
 
 /**
  * Registrations of children to activities (DESIGN §7 Registrations): asked by parents, decided by
@@ -57,12 +56,12 @@ export function registrationService(repositories: Repositories, clock: Clock, ca
       if (earlier) return earlier.outcome;
       const child = await families.findMember(commune.id, familyId, input.memberId);
       if (!child || child.role !== 'child') {
-        throw new ValidationError([{ field: 'enfant', message: 'Choisissez un enfant de votre famille' }]);
+        throw refused([{ field: 'enfant', refusal: { code: 'child_not_in_family' } }]);
       }
       const activity = await activities.findById(commune.id, input.activityId);
-      if (!activity || !activity.active) throw new ValidationError([{ field: 'activite', message: 'Choisissez une activité de la liste' }]);
+      if (!activity || !activity.active) throw refused([{ field: 'activite', refusal: { code: 'activity_not_offered' } }]);
       const year = calendars.openSchoolYears(commune).find((candidate) => candidate.name === input.schoolYear);
-      if (!year) throw new ValidationError([{ field: 'anneeScolaire', message: "Choisissez une année scolaire ouverte aux inscriptions" }]);
+      if (!year) throw refused([{ field: 'anneeScolaire', refusal: { code: 'school_year_not_open' } }]);
       // Issue 13: a mandatory document missing, being checked, refused or expired → nothing is written.
       await requirements.refuseUnlessProvided(commune, familyId, child, activity);
       return forms.transaction(submission, async (trx) => {

@@ -1,6 +1,7 @@
 import { parisDay } from '../../domain/calendar/paris-time.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { refused } from '../../domain/refusals.ts';
 import { diffValues, fieldDefinition, type FieldChange, type FieldValue } from '../../domain/family-fields.ts';
 import type { JournalEntry } from '../../data/audit-repository.ts';
 import type { Commune } from '../../data/commune-repository.ts';
@@ -158,7 +159,7 @@ export function staffFamilyFileService(repositories: Repositories, clock: Clock,
       if (typeof proposed.email === 'string') {
         const taken = await users.findByEmail(commune.id, proposed.email);
         if (taken && taken.memberId !== memberId) {
-          throw new ValidationError([{ field: 'email', message: `L'adresse ${proposed.email} est déjà celle d'un autre compte` }]);
+          throw refused([{ field: 'email', refusal: { code: 'email_taken', email: proposed.email } }]);
         }
       }
       return updateMemberByStaff(commune, staff, familyId, memberId, proposed);

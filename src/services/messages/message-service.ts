@@ -28,17 +28,14 @@ export interface MessageInput {
   familyId: number;
   subject: string;
   body: string;
-  /** The form's one-time token: the same form posted twice sends one message. */
-  formToken: string;
 }
 
+/** What staff's « nouveau message » did, the same to a repeated form: plain data, kept with the form's key. */
 export interface SendOutcome {
-  /** Undefined when this form had already been sent. */
-  messageId?: number;
-  threadId?: number;
-  family: Family;
-  /** The guardians told by e-mail (those whose account is active). */
-  notified: User[];
+  threadId: number;
+  familyName: string;
+  /** The addresses of the guardians told by e-mail (those whose account is active). */
+  notified: string[];
 }
 
 /** « Écrire au service » as the form sent it: the service checks every field at once. */
@@ -193,43 +190,38 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
       return { family, guardians: await users.listActiveParentsOfFamily(commune.id, familyId) };
     },
 
-    /** Staff start a thread with a family; the guardians are told by e-mail, and may answer in the thread. */
-    async send(commune: Commune, staff: User, input: MessageInput): Promise<SendOutcome> {
+    /**
+     * Staff start a thread with a family; the guardians are told by e-mail, and may answer in the
+     * thread. The same form posted twice (`formKey`) sends one message.
+     */
+    async send(commune: Commune, staff: User, input: MessageInput, formKey?: string): Promise<SendOutcome> {
       requireFeature(commune);
       const family = await requireFamily(commune, input.familyId);
-      class RepeatedForm extends Error {}
-      try {
-        return await db.transaction(async (trx) => {
-          const now = clock.now();
-          const threadId = await messages.insertThread(
-            commune.id,
-            { familyId: family.id, subject: input.subject, memberId: null, openedBy: staff.id, openedAt: now, authorRole: 'staff' },
-            trx,
-          );
-          const messageId = await messages.insertMessage(
-            commune.id,
-            { threadId, familyId: family.id, authorRole: 'staff', body: input.body, sentBy: staff.id, sentAt: now, formToken: input.formToken, attachmentFileId: null },
-            trx,
-          );
-          // The same form sent already: undo the thread just opened.
-          if (messageId === undefined) throw new RepeatedForm();
-          await audit.record(
-            commune.id,
-            { staffId: staff.id, occurredAt: now, action: 'message_sent', entity: 'message', entityId: messageId, familyId: family.id, before: null, after: { subject: input.subject, body: input.body } },
-            trx,
-          );
-          const notified = await tellTheFamily(
-            commune,
-            family.id,
-            (guardian) => messageReceivedMail(mail, commune, guardian, { threadId, subject: input.subject, body: input.body }, privateMails(commune)),
-            trx,
-          );
-          return { messageId, threadId, family, notified };
-        });
-      } catch (error) {
-        if (error instanceof RepeatedForm) return { family, notified: [] };
-        throw error;
-      }
+      return forms.transaction(submissionOf(commune, staff, 'message_send', formKey), async (trx) => {
+        const now = clock.now();
+        const threadId = await messages.insertThread(
+          commune.id,
+          { familyId: family.id, subject: input.subject, memberId: null, openedBy: staff.id, openedAt: now, authorRole: 'staff' },
+          trx,
+        );
+        const messageId = await messages.insertMessage(
+          commune.id,
+          { threadId, familyId: family.id, authorRole: 'staff', body: input.body, sentBy: staff.id, sentAt: now, attachmentFileId: null },
+          trx,
+        );
+        await audit.record(
+          commune.id,
+          { staffId: staff.id, occurredAt: now, action: 'message_sent', entity: 'message', entityId: messageId, familyId: family.id, before: null, after: { subject: input.subject, body: input.body } },
+          trx,
+        );
+        const notified = await tellTheFamily(
+          commune,
+          family.id,
+          (guardian) => messageReceivedMail(mail, commune, guardian, { threadId, subject: input.subject, body: input.body }, privateMails(commune)),
+          trx,
+        );
+        return { threadId, familyName: family.name, notified: notified.map((guardian) => guardian.email) };
+      });
     },
 
     /** « Écrire au service »: the commune's subjects and the family's children. */
@@ -271,7 +263,7 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
         const attachmentFileId = await storeAttachment(commune, familyId, file, trx);
         await messages.insertMessage(
           commune.id,
-          { threadId, familyId, authorRole: 'parent', body, sentBy: user.id, sentAt: now, formToken: null, attachmentFileId },
+          { threadId, familyId, authorRole: 'parent', body, sentBy: user.id, sentAt: now, attachmentFileId },
           trx,
         );
         await tellTheService(commune, family, { id: threadId, subject: subject! }, trx);
@@ -297,11 +289,11 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
         if (!thread) throw new NotFoundError(`thread ${threadId} not for family ${familyId}`);
         const now = clock.now();
         const attachmentFileId = await storeAttachment(commune, familyId, file, trx);
-        const messageId = (await messages.insertMessage(
+        const messageId = await messages.insertMessage(
           commune.id,
-          { threadId, familyId, authorRole: 'parent', body, sentBy: user.id, sentAt: now, formToken: null, attachmentFileId },
+          { threadId, familyId, authorRole: 'parent', body, sentBy: user.id, sentAt: now, attachmentFileId },
           trx,
-        ))!;
+        );
         await messages.recordActivity(commune.id, threadId, now, 'parent', trx);
         const wasWaiting = thread.lastAuthorRole === 'parent' && thread.closedAt === null;
         if (!wasWaiting) await tellTheService(commune, await requireFamily(commune, familyId, trx), thread, trx);
@@ -393,11 +385,11 @@ export function messageService(repositories: Repositories, clock: Clock, mail: M
         const now = clock.now();
         await messages.lockThread(commune.id, threadId, trx);
         const attachmentFileId = await storeAttachment(commune, thread.familyId, file, trx, true);
-        const messageId = (await messages.insertMessage(
+        const messageId = await messages.insertMessage(
           commune.id,
-          { threadId, familyId: thread.familyId, authorRole: 'staff', body, sentBy: staff.id, sentAt: now, formToken: null, attachmentFileId },
+          { threadId, familyId: thread.familyId, authorRole: 'staff', body, sentBy: staff.id, sentAt: now, attachmentFileId },
           trx,
-        ))!;
+        );
         await messages.recordActivity(commune.id, threadId, now, 'staff', trx);
         await audit.record(
           commune.id,

@@ -1,4 +1,5 @@
-import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
+import { refused } from '../../../domain/refusals.ts';
 import { conflictsOf } from '../../../domain/family-fields.ts';
 import { memberValues } from '../family-members.ts';
 import { changesAsked, requestDecisionMail } from '../request-mails.ts';
@@ -21,16 +22,13 @@ export function memberChangesApplier({ repositories, clock, emailChanges }: Requ
       const holder = await users.findByMember(commune.id, member.id, trx);
       // A request sent before this rule, or forged: only the holder may move their sign-in address.
       if (holder && holder.id !== request.submittedBy) {
-        throw new ValidationError([
-          {
-            field: 'demandes',
-            message: `La demande n° ${request.id} change l'adresse de connexion de ${holder.firstName} ${holder.lastName} sans venir de cette personne : refusez la demande`,
-          },
+        throw refused([
+          { field: 'demandes', refusal: { code: 'request_email_not_from_holder', requestId: request.id, firstName: holder.firstName, lastName: holder.lastName } },
         ]);
       }
       const taken = await users.findByEmail(commune.id, values.email, trx);
       if (taken && taken.memberId !== member.id) {
-        throw new ValidationError([{ field: 'demandes', message: `L'adresse ${values.email} est déjà celle d'un autre compte : refusez la demande` }]);
+        throw refused([{ field: 'demandes', refusal: { code: 'request_email_taken', email: values.email } }]);
       }
       if (holder) {
         confirmationSentTo = values.email;

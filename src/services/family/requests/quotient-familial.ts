@@ -1,7 +1,6 @@
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
-import { ValidationError } from '../../../domain/errors.ts';
+import { refused } from '../../../domain/refusals.ts';
 import { declaredPeriod } from '../../../domain/quotient.ts';
-import { formatDate } from '../../../i18n/format.ts';
 import { quotientDecisionMail } from '../request-mails.ts';
 import { NOTHING_OVERRIDDEN, payloadOf, type RequestTypeDependencies, type RequestTypeModule } from './request-type.ts';
 
@@ -24,12 +23,7 @@ export function quotientFamilialRequest({ repositories, clock }: RequestTypeDepe
       const payload = payloadOf(request, 'quotient_familial');
       const period = periodOf(payload.attestedFrom);
       if (!period.applies) {
-        throw new ValidationError([
-          {
-            field: 'demandes',
-            message: `La déclaration n° ${request.id} s'appuie sur une attestation valable jusqu'au ${formatDate(period.validUntil)} seulement : elle ne s'appliquerait à aucun mois à venir, refusez la demande`,
-          },
-        ]);
+        throw refused([{ field: 'demandes', refusal: { code: 'request_quotient_expired', requestId: request.id, validUntil: period.validUntil } }]);
       }
       await quotients.insert(
         commune.id,

@@ -1,5 +1,5 @@
 import { parisDay } from '../../../domain/calendar/paris-time.ts';
-import { ValidationError } from '../../../domain/errors.ts';
+import { refused } from '../../../domain/refusals.ts';
 import { mandateReference } from '../../../domain/sepa.ts';
 import { mandateAsked } from '../../../i18n/mandate-words.ts';
 import { requestDecisionMail } from '../request-mails.ts';
@@ -19,9 +19,7 @@ export function sepaMandateRequest({ repositories, clock }: RequestTypeDependenc
       const mandate = await mandates.lockForRequest(commune.id, request.id, trx);
       const family = await families.findById(commune.id, request.familyId, trx);
       if (!creditor || !mandate || !family || mandate.status !== 'pending') {
-        throw new ValidationError([
-          { field: 'demandes', message: `Le mandat de la demande n° ${request.id} ne peut pas être activé : le prélèvement n'est pas ouvert ou le mandat a déjà été traité` },
-        ]);
+        throw refused([{ field: 'demandes', refusal: { code: 'request_mandate_not_pending', requestId: request.id } }]);
       }
       const sequence = (await mandates.countReferenced(commune.id, request.familyId, trx)) + 1;
       const reference = mandateReference(creditor.mandatePrefix, family.reference, sequence);

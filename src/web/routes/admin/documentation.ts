@@ -64,7 +64,8 @@ export function adminDocumentationRouter(services: Services): Router {
 
   router.post('/documentation/:documentId/supprimer', async (req, res) => {
     const commune = res.locals.commune!;
-    const title = await services.documentation.remove(commune, req.user!, idParam(req, 'documentId'), formKeyOf(req.body));
+    const formKey = formKeyOf(req.body);
+    const title = await services.documentation.remove(commune, req.user!, idParam(req, 'documentId'), formKey);
     setFlash(req, 'success', `« ${title} » est retiré de la documentation.`);
     res.redirect(303, `/${commune.slug}/admin/documentation`);
   });

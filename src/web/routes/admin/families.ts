@@ -4,6 +4,7 @@ import type { Services } from '../../../services/index.ts';
 import type { GuardianInput } from '../../../services/family/family-creation-service.ts';
 import { civility, email, optionalPhone, optionalPostcode, optionalText, requiredText } from '../../form-fields.ts';
 import { formKeyOf, formPost, setFlash } from '../../forms.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/admin/new-family';
 
@@ -59,13 +60,7 @@ export function adminFamiliesRouter(services: Services): Router {
           req.user!,
           formKeyOf(req.body),
         );
-        setFlash(
-          req,
-          'success',
-          `Famille ${form.famille} créée (dossier ${created.reference}). Lien d'activation envoyé à : ${created.guardians
-            .map((guardian) => `${guardian.email} (identifiant ${guardian.identifier})`)
-            .join(', ')}.`,
-        );
+        setFlash(req, 'success', FLASH_WORDS.familyCreated(form.famille, created.reference, created.guardians));
         res.redirect(303, `/${commune.slug}/admin`);
       },
       render: (_req, res, { status, errors, values }) => res.status(status).render(VIEW, { errors, values }),

@@ -13,6 +13,7 @@ import { presentAccounts, presentMemberFiles, searchResultsTitle } from '../../p
 import { presentQuotientHistory } from '../../presenters/quotient-presenter.ts';
 import { presentRequest } from '../../presenters/staff-request-presenter.ts';
 import { idParam } from '../../row-id.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const SEARCH_VIEW = 'pages/admin/family-search';
 const FILE_VIEW = 'pages/admin/family-file';
@@ -67,7 +68,7 @@ export function adminFamilyFileRouter(services: Services): Router {
         const familyId = idParam(req, 'familyId');
         const input = { value: form.quotient, validFrom: form.debut, validUntil: form.fin ?? null };
         await services.quotients.setByStaff(commune, req.user!, familyId, input, formKeyOf(req.body));
-        setFlash(req, 'success', 'Le quotient familial est enregistré.');
+        setFlash(req, 'success', FLASH_WORDS.staffQuotientSaved);
         res.redirect(303, `/${commune.slug}/admin/familles/${familyId}#quotient-familial`);
       },
       render: renderFile,

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Services } from '../../../services/index.ts';
 import { requiredText } from '../../form-fields.ts';
-import { formKeyOf, formPost, parseForm, renderWithErrors, setFlash, type FormState } from '../../forms.ts';
+import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
 import { sendStoredFile } from '../../file-download.ts';
@@ -18,8 +17,6 @@ const familyQuery = z.object({ famille: rowId() });
 const messageSchema = z.object({
   objet: requiredText("Saisissez l'objet du message", 150),
   message: requiredText('Saisissez le texte du message', 5000),
-  // Written in the form when it is shown; a form without one (forged, or very old) gets a new one.
-  jeton: z.uuid().catch(() => randomUUID()),
 });
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -66,31 +63,32 @@ export function adminMessagesRouter(services: Services): Router {
     res.render('pages/admin/messages', { threads: presentInbox(threads), unansweredWords: unansweredInWords(unanswered), filtered: familyId !== undefined });
   });
 
-  router.get('/messages/nouveau', async (req, res) => {
+  async function renderNewMessage(req: Request, res: Response, state: Partial<FormState> = {}) {
     const context = await formContext(res, familyIdOf(req));
-    res.render(FORM_VIEW, { ...context, values: { jeton: randomUUID() } });
-  });
+    res.status(state.status ?? 200).render(FORM_VIEW, { ...context, errors: state.errors, values: state.values ?? {} });
+  }
 
-  router.post('/messages/nouveau', async (req, res) => {
-    const commune = res.locals.commune!;
-    const familyId = familyIdOf(req);
-    const parsed = parseForm(messageSchema, req.body);
-    if (!parsed.ok) {
-      renderWithErrors(res, 400, FORM_VIEW, parsed.errors, parsed.values, await formContext(res, familyId));
-      return;
-    }
-    const { objet, message, jeton } = parsed.data;
-    const outcome = await services.messages.send(commune, req.user!, { familyId, subject: objet, body: message, formToken: jeton });
-    const told = outcome.notified.map((guardian) => guardian.email).join(', ');
-    setFlash(
-      req,
-      'success',
-      outcome.messageId === undefined
-        ? `Ce message à la famille ${outcome.family.name} avait déjà été envoyé : il n'est pas envoyé une seconde fois.`
-        : `Message envoyé à la famille ${outcome.family.name}. ${told ? `E-mail de notification à : ${told}.` : "Aucun responsable n'a encore activé son compte : pas d'e-mail envoyé."}`,
-    );
-    res.redirect(303, `/${commune.slug}/admin/messages?famille=${familyId}`);
-  });
+  router.get('/messages/nouveau', (req, res) => renderNewMessage(req, res));
+
+  router.post(
+    '/messages/nouveau',
+    formPost({
+      schema: messageSchema,
+      async act(form, req, res) {
+        const commune = res.locals.commune!;
+        const familyId = familyIdOf(req);
+        const outcome = await services.messages.send(commune, req.user!, { familyId, subject: form.objet, body: form.message }, formKeyOf(req.body));
+        const told = outcome.notified.join(', ');
+        setFlash(
+          req,
+          'success',
+          `Message envoyé à la famille ${outcome.familyName}. ${told ? `E-mail de notification à : ${told}.` : "Aucun responsable n'a encore activé son compte : pas d'e-mail envoyé."}`,
+        );
+        res.redirect(303, `/${commune.slug}/admin/messages?famille=${familyId}`);
+      },
+      render: renderNewMessage,
+    }),
+  );
 
   async function renderThread(req: Request, res: Response, state: Partial<FormState> = {}) {
     const commune = res.locals.commune!;

@@ -68,12 +68,13 @@ export function adminNewsRouter(services: Services): Router {
 
   router.post('/actualites', async (req, res) => {
     const commune = res.locals.commune!;
+    const formKey = formKeyOf(req.body);
     const parsed = parseForm(newsSchema, req.body);
     if (!parsed.ok) {
       renderWithErrors(res, 400, LIST_VIEW, parsed.errors, parsed.values, await listContext(res));
       return;
     }
-    await services.news.publish(commune, req.user!, toInput(parsed.data), formKeyOf(req.body));
+    await services.news.publish(commune, req.user!, toInput(parsed.data), formKey);
     setFlash(req, 'success', `Actualité « ${parsed.data.titre} » enregistrée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });
@@ -85,13 +86,14 @@ export function adminNewsRouter(services: Services): Router {
 
   router.post('/actualites/:newsId/modifier', async (req, res) => {
     const commune = res.locals.commune!;
+    const formKey = formKeyOf(req.body);
     const item = await services.news.get(commune, idParam(req, 'newsId'));
     const parsed = parseForm(newsSchema, req.body);
     if (!parsed.ok) {
       renderWithErrors(res, 400, EDIT_VIEW, parsed.errors, parsed.values, { newsId: item.id });
       return;
     }
-    await services.news.update(commune, req.user!, item.id, toInput(parsed.data), formKeyOf(req.body));
+    await services.news.update(commune, req.user!, item.id, toInput(parsed.data), formKey);
     setFlash(req, 'success', `Actualité « ${parsed.data.titre} » modifiée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });
@@ -103,7 +105,8 @@ export function adminNewsRouter(services: Services): Router {
 
   router.post('/actualites/:newsId/supprimer', async (req, res) => {
     const commune = res.locals.commune!;
-    const removed = await services.news.remove(commune, req.user!, idParam(req, 'newsId'), formKeyOf(req.body));
+    const formKey = formKeyOf(req.body);
+    const removed = await services.news.remove(commune, req.user!, idParam(req, 'newsId'), formKey);
     setFlash(req, 'success', `Actualité « ${removed.title} » supprimée.`);
     res.redirect(303, `/${commune.slug}/admin/actualites`);
   });

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ABSENCE_REASONS, type AbsenceInput } from '../../../services/booking/absence-service.ts';
+import { ABSENCE_REASON_LABELS } from '../../../i18n/absence-words.ts';
+import type { AbsenceInput } from '../../../services/booking/absence-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { familyStorageWords } from '../../../i18n/file-words.ts';
@@ -10,6 +11,7 @@ import { requireParent } from '../../middleware/auth.ts';
 import { presentAbsenceDays } from '../../presenters/booking-presenter.ts';
 import { idParam } from '../../row-id.ts';
 import { singleFileUpload, uploadOf } from '../../uploads.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/absence';
 
@@ -52,7 +54,7 @@ export function absencesRouter(services: Services): Router {
       childName: `${form.child.firstName} ${form.child.lastName}`,
       memberId,
       days: presentAbsenceDays(form.days),
-      reasons: Object.entries(ABSENCE_REASONS).map(([value, label]) => ({ value, label })),
+      reasons: Object.entries(ABSENCE_REASON_LABELS).map(([value, label]) => ({ value, label })),
       chosen: listOf(values.jours),
       storageWords: familyStorageWords(storage),
       errors: state.errors,
@@ -76,7 +78,7 @@ export function absencesRouter(services: Services): Router {
         const file = uploadOf(req);
         const input: AbsenceInput = { days: form.jours, reason: form.motif, details: form.precisions, ...(file ? { file } : {}) };
         await services.absences.submit(commune, req.user!, memberId, input, formKeyOf(req.body));
-        setFlash(req, 'success', "Votre justification d'absence est envoyée : le service vous répondra par e-mail.");
+        setFlash(req, 'success', FLASH_WORDS.absenceJustified);
         res.redirect(303, `/${commune.slug}/reservations/${memberId}`);
       },
       render,

@@ -4,6 +4,7 @@ import type { LinkState } from '../../../services/accounts/account-links.ts';
 import type { Services } from '../../../services/index.ts';
 import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/activation';
 
@@ -38,7 +39,7 @@ export function activationRouter(services: Services): Router {
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const user = await services.activation.activate(commune, req.params.token as string, form.motDePasse, form.confirmation);
-        setFlash(req, 'success', `Votre espace est activé. Connectez-vous avec votre identifiant ${user.identifier} et votre nouveau mot de passe.`);
+        setFlash(req, 'success', FLASH_WORDS.accountActivated(user.identifier));
         res.redirect(303, `/${commune.slug}/connexion`);
       },
       render: (req, res, refusal) => renderLink(res, req.params.token as string, refusal),

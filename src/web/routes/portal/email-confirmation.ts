@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { EMAIL_CHANGE_LINK_DAYS, type EmailChangeLinkState } from '../../../services/accounts/email-change-service.ts';
 import type { Services } from '../../../services/index.ts';
 import { setFlash } from '../../forms.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/email-confirmation';
 
@@ -31,12 +32,7 @@ export function emailConfirmationRouter(services: Services): Router {
       res.status(statusOf(link)).render(VIEW, { link, linkDays: EMAIL_CHANGE_LINK_DAYS });
       return;
     }
-    setFlash(
-      req,
-      'success',
-      `Votre adresse e-mail ${outcome.user.email} est confirmée : c'est désormais elle qui sert à vous connecter, avec votre identifiant ${outcome.user.identifier}.` +
-        (outcome.activationSent ? " Votre espace n'est pas encore activé : un lien d'activation vient d'être envoyé à cette adresse." : ''),
-    );
+    setFlash(req, 'success', FLASH_WORDS.emailConfirmed(outcome.user, outcome.activationSent));
     res.redirect(303, `/${commune.slug}/connexion`);
   });
 

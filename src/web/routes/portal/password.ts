@@ -6,6 +6,7 @@ import type { Services } from '../../../services/index.ts';
 import { formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireRole } from '../../middleware/auth.ts';
 import { mailThrottledMessage } from '../../presenters/account-presenter.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const forgottenSchema = z.object({
   identifiant: z.string({ error: 'Saisissez votre identifiant ou votre adresse e-mail' }).trim().min(1, 'Saisissez votre identifiant ou votre adresse e-mail').max(254),
@@ -42,11 +43,7 @@ export function passwordRouter(services: Services): Router {
           throw new ValidationError([{ field: 'identifiant', message: mailThrottledMessage(outcome.retryAfterSeconds) }], 429);
         }
         // The same answer whether or not an account exists.
-        setFlash(
-          req,
-          'info',
-          "Si un espace correspond à cet identifiant, un e-mail vient de lui être envoyé avec un lien valable une heure. Pensez à regarder dans vos courriers indésirables.",
-        );
+        setFlash(req, 'info', FLASH_WORDS.resetLinkMaybeSent);
         res.redirect(303, `/${commune.slug}/mot-de-passe-oublie`);
       },
       render: (_req, res, { status, errors, values }) => res.status(status).render('pages/portal/forgotten-password', { errors, values }),
@@ -74,7 +71,7 @@ export function passwordRouter(services: Services): Router {
         await services.passwords.reset(commune, req.params.token as string, form.motDePasse, form.confirmation);
         // Every session of the account was closed, this browser's included if it was signed in.
         req.session.regenerate(() => {
-          setFlash(req, 'success', 'Votre nouveau mot de passe est enregistré. Vos connexions ouvertes ont été fermées : connectez-vous.');
+          setFlash(req, 'success', FLASH_WORDS.passwordReset);
           res.redirect(303, `/${commune.slug}/connexion`);
         });
       },
@@ -95,7 +92,7 @@ export function passwordRouter(services: Services): Router {
         const commune = res.locals.commune!;
         const change = { current: form.motDePasseActuel, password: form.motDePasse, confirmation: form.confirmation };
         await services.passwords.change(commune, req.user!, change, req.sessionID);
-        setFlash(req, 'success', 'Votre mot de passe est modifié. Vos autres connexions ouvertes ont été fermées.');
+        setFlash(req, 'success', FLASH_WORDS.passwordChanged);
         res.redirect(303, `/${commune.slug}/changer-mot-de-passe`);
       },
       render: (_req, res, { status, errors }) => res.status(status).render('pages/portal/change-password', { errors, values: {} }),

@@ -123,7 +123,8 @@ export function privateFilesRouter(services: Services): Router {
   });
 
   router.post('/porte-documents/:fileId/supprimer', async (req, res) => {
-    const label = await services.privateFiles.remove(res.locals.commune!, req.user!, idParam(req, 'fileId'), formKeyOf(req.body));
+    const formKey = formKeyOf(req.body);
+    const label = await services.privateFiles.remove(res.locals.commune!, req.user!, idParam(req, 'fileId'), formKey);
     setFlash(req, 'success', `« ${label} » est supprimé de votre porte-documents.`);
     res.redirect(303, base(res));
   });

@@ -6,6 +6,7 @@ import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { requireParent } from '../../middleware/auth.ts';
 import { presentDeclarationPage } from '../../presenters/quotient-presenter.ts';
 import { singleFileUpload, uploadOf } from '../../uploads.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const VIEW = 'pages/portal/quotient-familial';
 
@@ -53,7 +54,7 @@ export function quotientRouter(services: Services): Router {
         const file = uploadOf(req);
         const input = { value: form.quotient, annualIncome: form.revenu, attestedFrom: form.debut, ...(file ? { file } : {}) };
         await services.quotients.declare(commune, req.user!, input, formKeyOf(req.body));
-        setFlash(req, 'success', 'Votre déclaration de quotient familial est envoyée : le service vous répondra par e-mail.');
+        setFlash(req, 'success', FLASH_WORDS.quotientDeclared);
         res.redirect(303, `/${commune.slug}/quotient-familial`);
       },
       render,

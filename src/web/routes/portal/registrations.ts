@@ -6,6 +6,7 @@ import { requireParent } from '../../middleware/auth.ts';
 import { requiredDocumentsHint } from '../../presenters/document-presenter.ts';
 import { presentRegistrations, REGISTRATION_STATUS } from '../../presenters/registration-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const filtersSchema = z.object({
   enfant: rowId().optional().catch(undefined),
@@ -63,7 +64,7 @@ export function registrationsRouter(services: Services): Router {
         const commune = res.locals.commune!;
         const request = { memberId: form.enfant, activityId: form.activite, schoolYear: form.anneeScolaire };
         await services.registrations.request(commune, req.user!, request, formKeyOf(req.body));
-        setFlash(req, 'success', "Votre demande d'inscription est envoyée au service. Vous recevrez un e-mail à sa décision.");
+        setFlash(req, 'success', FLASH_WORDS.registrationAsked);
         res.redirect(303, `/${commune.slug}/inscriptions`);
       },
       render: (_req, res, { status, errors, values }) => renderForm(res, status, { errors, values }),

@@ -8,6 +8,7 @@ import type { AuthenticationFailure, SignInContext } from '../../../services/acc
 import { formPost, setFlash } from '../../forms.ts';
 import { homeFor, safeReturnPath } from '../../middleware/auth.ts';
 import { signInRefusal } from '../../presenters/account-presenter.ts';
+import { FLASH_WORDS } from '../../../i18n/flash-words.ts';
 
 const signInSchema = z.object({
   identifiant: z.string().trim().min(1, 'Saisissez votre identifiant ou votre adresse e-mail').max(254, 'Identifiant trop long'),
@@ -60,7 +61,7 @@ export function signInRouter(passport: PassportStatic['Passport']['prototype']):
             // passport regenerates the session id here, against session fixation.
             req.logIn(user, (loginError) => {
               if (loginError) return reject(loginError);
-              setFlash(req, 'success', `Vous êtes connecté·e, ${user.firstName} ${user.lastName}.`);
+              setFlash(req, 'success', FLASH_WORDS.signedIn(user));
               const destination =
                 (user.role === 'parent' ? safeReturnPath(retour, commune.slug) : undefined) ?? homeFor(user.role, commune.slug);
               res.redirect(303, destination);
@@ -76,7 +77,7 @@ export function signInRouter(passport: PassportStatic['Passport']['prototype']):
     const commune = res.locals.commune!;
     req.logOut((error) => {
       if (error) return next(error);
-      setFlash(req, 'info', 'Vous êtes déconnecté·e. À bientôt !');
+      setFlash(req, 'info', FLASH_WORDS.signedOut);
       res.redirect(303, `/${commune.slug}`);
     });
   });

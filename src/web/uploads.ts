@@ -111,3 +111,9 @@ export function uploadsOf(req: Request): { tooLarge: true } | { tooMany: true } 
   if (req.uploadTooMany) return { tooMany: true };
   return Array.isArray(req.files) ? req.files.map(fileInput) : [];
 }
+
+/**
+ * « Écrire au service », a family's answer in a thread and a staff answer carry an optional file:
+ * multipart. A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
+ */
+export const messageAttachmentUpload = () => singleFileUpload('piece_jointe', { maxFieldBytes: 20_000 });

@@ -135,6 +135,15 @@ describe('the layers', () => {
     expect(importCircles()).toEqual([]);
   });
 
+  it('back-office routes take nothing from the parent portal\'s routes: shared helpers live in src/web', () => {
+    const offending = sourceFiles(path.join(SRC, 'web/routes/admin')).flatMap((file) =>
+      localImportsOf(file)
+        .filter((target) => path.relative(SRC, target).startsWith(path.join('web', 'routes', 'portal')))
+        .map((target) => `${path.relative(SRC, file)} → ${path.relative(SRC, target)}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('groups the services by area: no use case is left at the top of src/services', () => {
     const top = fs.readdirSync(path.join(SRC, 'services')).filter((name) => name.endsWith('.ts'));
     expect(top.sort()).toEqual(['index.ts', 'mail.ts']);

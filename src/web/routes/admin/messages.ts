@@ -7,7 +7,7 @@ import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { assigneeOptions, presentInbox, presentStaffThread, unansweredInWords } from '../../presenters/message-presenter.ts';
 import { idParam, rowId } from '../../row-id.ts';
 import { sendStoredFile } from '../../file-download.ts';
-import { attachmentOf, messageUpload } from '../portal/messages.ts';
+import { messageAttachmentUpload, uploadOf } from '../../uploads.ts';
 
 const FORM_VIEW = 'pages/admin/message-new';
 const THREAD_VIEW = 'pages/admin/message';
@@ -109,13 +109,13 @@ export function adminMessagesRouter(services: Services): Router {
 
   router.post(
     '/messages/:threadId',
-    messageUpload(),
+    messageAttachmentUpload(),
     formPost({
       schema: answerSchema,
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const threadId = idParam(req, 'threadId');
-        const file = attachmentOf(req);
+        const file = uploadOf(req);
         await services.messages.answer(commune, req.user!, threadId, { body: form.message, ...(file ? { file } : {}) }, formKeyOf(req.body));
         setFlash(req, 'success', 'Réponse envoyée. La famille est prévenue par e-mail qu’une réponse l’attend.');
         res.redirect(303, `/${commune.slug}/admin/messages/${threadId}`);

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
-import type { UploadInput } from '../../../services/files/file-checks.ts';
 import { formKeyOf, formPost, setFlash, type FormState } from '../../forms.ts';
 import { sendStoredFile } from '../../file-download.ts';
 import { requireParent } from '../../middleware/auth.ts';
@@ -9,30 +8,14 @@ import { familyMessageNav } from '../../middleware/message-counts.ts';
 import { presentFamilyThread, presentFamilyThreads, unreadInWords } from '../../presenters/message-presenter.ts';
 import { familyStorageWords } from '../../../i18n/file-words.ts';
 import { idParam } from '../../row-id.ts';
-import { singleFileUpload, uploadOf } from '../../uploads.ts';
+import { messageAttachmentUpload, uploadOf } from '../../uploads.ts';
 
 const CONTACT_VIEW = 'pages/portal/contact';
 const THREAD_VIEW = 'pages/portal/message';
 
-/**
- * « Écrire au service », a family's answer in a thread and a staff answer carry an optional file:
- * multipart. A message of 5 000 characters is up to 15 000 bytes in UTF-8 (3 bytes for some characters).
- */
-export const messageUpload = () => singleFileUpload('piece_jointe', { maxFieldBytes: 20_000 });
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/**
- * The file sent with a message. A file input left empty sends an empty part without a name: no
- * file. An empty file the person chose (it has a name) is kept, so the service refuses it rather
- * than sending the message without what the person thinks is attached.
- */
-export function attachmentOf(req: Request): UploadInput | undefined {
-  if (req.file && req.file.size === 0 && req.file.originalname) {
-    return { content: Buffer.alloc(0), originalName: Buffer.from(req.file.originalname, 'latin1').toString('utf8') };
-  }
-  return uploadOf(req);
-}
 
 /**
  * What the form sent; the subject, the child, the text and the file are the service's rules, checked
@@ -74,12 +57,12 @@ export function messagesRouter(services: Services): Router {
 
   router.post(
     '/contact',
-    messageUpload(),
+    messageAttachmentUpload(),
     formPost({
       schema: contactSchema,
       async act(form, req, res) {
         const commune = res.locals.commune!;
-        const file = attachmentOf(req);
+        const file = uploadOf(req);
         const input = { subject: form.objet, memberId: form.enfant, body: form.message, ...(file ? { file } : {}) };
         const threadId = await services.messages.contact(commune, req.user!, input, formKeyOf(req.body));
         setFlash(req, 'success', 'Votre message est envoyé au service. Un e-mail vous préviendra de sa réponse.');
@@ -104,13 +87,13 @@ export function messagesRouter(services: Services): Router {
 
   router.post(
     '/messages/:threadId',
-    messageUpload(),
+    messageAttachmentUpload(),
     formPost({
       schema: replySchema,
       async act(form, req, res) {
         const commune = res.locals.commune!;
         const threadId = idParam(req, 'threadId');
-        const file = attachmentOf(req);
+        const file = uploadOf(req);
         await services.messages.reply(commune, req.user!, threadId, { body: form.message, ...(file ? { file } : {}) }, formKeyOf(req.body));
         setFlash(req, 'success', 'Votre réponse est envoyée au service.');
         res.redirect(303, `/${commune.slug}/messages/${threadId}#dernier-message`);

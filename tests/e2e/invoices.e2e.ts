@@ -3,14 +3,15 @@
  * parent opens « Factures », the invoice left to pay, the days of one of its lines, downloads its
  * PDF, then looks at the settled ones and at « Mon compte ». Relies on the demo invoices (the
  * Martin family's two months before the current one: the older « soldée », the newer « à payer »).
- * Uses martin-paul of Villennes, whom no other e2e file signs in as.
+ * Uses martin-paul of Échirolles, whom no other e2e file signs in as, in a family no journey pays for
+ * (the payment journeys pay at Villennes and Le Mesnil-Saint-Denis, in whatever order the files run).
  */
 import fs from 'node:fs';
 import { describe, expect } from 'vitest';
 import { MOBILE, test } from './support/browser.ts';
 import { checkPage, follow, goto, pathOf, signIn, title } from './support/journey.ts';
 
-const COMMUNE = '/villennes';
+const COMMUNE = '/echirolles';
 const PARENT = { identifier: 'martin-paul', password: 'demo-parent-2026' };
 const MONTHS = 'janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre';
 

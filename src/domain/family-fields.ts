@@ -21,14 +21,6 @@ export interface FieldDefinition {
   max?: number;
 }
 
-export const GROUP_LABELS: Record<FieldGroup, string> = {
-  identite: 'Identité',
-  coordonnees: 'Coordonnées',
-  scolarite: 'Scolarité',
-  sante: 'Santé',
-  lien: 'Lien avec la famille',
-};
-
 const ALL: MemberRole[] = ['guardian', 'child', 'contact'];
 
 export const MEMBER_FIELDS: readonly FieldDefinition[] = [

@@ -4,6 +4,7 @@ import type { Member } from '../../data/family-repository.ts';
 import type { Repositories } from '../../data/index.ts';
 import type { User } from '../../data/user-repository.ts';
 import type { EmailChangeService, PendingEmailChange } from '../accounts/email-change-service.ts';
+import { CONTACT_FIELD_LABELS } from '../../i18n/family-words.ts';
 
 /** What parents' edits, staff edits and the request types share about a member of a family. */
 
@@ -13,10 +14,8 @@ export function memberValues(member: Member): Record<string, FieldValue> {
   return values as Record<string, FieldValue>;
 }
 
-const CONTACT_LABELS: Record<string, string> = { preferredContact: 'Moyen de contact préféré' };
-
 /** The label a change carries in a request and in the journal. */
-export const fieldLabelOf = (key: string) => fieldDefinition(key)?.label ?? CONTACT_LABELS[key] ?? key;
+export const fieldLabelOf = (key: string) => fieldDefinition(key)?.label ?? CONTACT_FIELD_LABELS[key] ?? key;
 
 /** A member's address that an account signs in with, and its change waiting for confirmation. */
 export interface SignInAddress {

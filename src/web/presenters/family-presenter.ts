@@ -1,13 +1,13 @@
 import {
   fieldDefinition,
   fieldsFor,
-  GROUP_LABELS,
   type FieldChange,
   type FieldGroup,
   type FieldKind,
   type FieldMode,
   type FieldValue,
 } from '../../domain/family-fields.ts';
+import { GROUP_LABELS } from '../../i18n/family-words.ts';
 import type { Member, MemberRole } from '../../model/family.ts';
 import type { FamilyRequest } from '../../model/request.ts';
 import type { SubmissionResult } from '../../services/family/family-edit-service.ts';
